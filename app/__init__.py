@@ -1,0 +1,1 @@
+"""Compose answers from search results and present them: the CLI and the Gradio app."""

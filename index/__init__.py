@@ -1,0 +1,1 @@
+"""Store chunks and search them: the embedding model, the Chroma collection, and the catalog."""

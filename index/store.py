@@ -1,0 +1,211 @@
+"""The index: chunk vectors in Chroma, and the catalog of documents and pages beside them.
+
+Chroma runs embedded (`PersistentClient` in the data directory) with our own embeddings passed in
+every time: the collection has no embedding function, so Chroma's default, which downloads a model,
+can never run. The index is stamped with what built it and refuses to mix stamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from councilqa.index.catalog import Catalog
+from councilqa.index.embed import Embedder
+from councilqa.records import Chunk, Document, Hit, Page
+from councilqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "chunks"
+
+
+class IndexStampMismatch(Exception):
+    """The data directory was built with another model, parser or chunking."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What built an index. Vectors or chunks made under two stamps must never be mixed."""
+
+    model: str
+    parser: str
+    chunking: str
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
+
+    def to_json(self) -> str:
+        return json.dumps({"model": self.model, "parser": self.parser, "chunking": self.chunking}, sort_keys=True)
+
+    def __str__(self) -> str:
+        return f"{self.id} (model {self.model}; parser {self.parser}; chunking {self.chunking})"
+
+
+class Index:
+    """Read and write access to one data directory.
+
+    >>> index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PypdfParser.version)  # doctest: +SKIP
+    >>> index.search("car parking charges", k=3)  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder, parser_version: str) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.stamp = Stamp(embedder.model_id, parser_version, json.dumps(settings.ingest.model_dump(), sort_keys=True))
+        data_dir = settings.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(data_dir / "catalog.sqlite")
+        self._check_stamp()
+        client = chromadb.PersistentClient(
+            path=str(data_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        ef = settings.index.search_ef
+        self._collection = client.get_or_create_collection(
+            COLLECTION, configuration={"hnsw": {"space": "cosine", "ef_search": ef}}, embedding_function=None
+        )
+        if self._collection.configuration.get("hnsw", {}).get("ef_search") != ef:
+            self._collection.modify(configuration={"hnsw": {"ef_search": ef}})
+        self._finish_pending()
+
+    def _check_stamp(self) -> None:
+        found = self.catalog.get_meta("stamp")
+        if found is None:
+            self.catalog.set_meta("stamp", self.stamp.to_json())
+        elif found != self.stamp.to_json():
+            raise IndexStampMismatch(
+                f"{self.settings.data_dir}: this index was built with {found}, but the current settings "
+                f"give {self.stamp.to_json()}. Use another --data-dir, or delete this one and ingest again."
+            )
+
+    def _finish_pending(self) -> None:
+        """Drop vectors left by an ingest that was interrupted while adding or removing content."""
+        for sha256 in self.catalog.pending():
+            if not self.catalog.has_content(sha256):
+                log.info("removing vectors of interrupted content %s", sha256[:12])
+                self._collection.delete(where={"doc_sha256": sha256})
+            with self.catalog.transaction() as db:
+                db.execute("DELETE FROM pending WHERE sha256 = ?", (sha256,))
+
+    def add_content(self, document: Document, pages: Sequence[Page], chunks: Sequence[Chunk]) -> None:
+        """Embed and store a new file's chunks, then record it; an interruption leaves no trace."""
+        with self.catalog.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (document.sha256,))
+        self._collection.delete(where={"doc_sha256": document.sha256})
+        batch = self.settings.index.batch_size * 8
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            vectors = self.embedder.embed([chunk.embed_text for chunk in part])
+            self._collection.upsert(
+                ids=[chunk.id for chunk in part],
+                embeddings=vectors,
+                documents=[chunk.text for chunk in part],
+                metadatas=[_metadata(chunk) for chunk in part],
+            )
+        with self.catalog.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", (document.sha256, len(pages), len(chunks)))
+            db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+                [(document.sha256, page.pdf_page, page.label, page.text) for page in pages],
+            )
+            self._put_document(db, document)
+            db.execute("DELETE FROM pending WHERE sha256 = ?", (document.sha256,))
+        self._finish_pending()  # the content this path held before, if any
+
+    def add_copy(self, document: Document) -> None:
+        """Record another path for content already indexed: no parsing, no embedding."""
+        with self.catalog.transaction() as db:
+            self._put_document(db, document)
+        self._finish_pending()
+
+    def record_skip(self, path: str, root: str, sha256: str, reason: str, detail: str) -> None:
+        """Remember a file that could not be ingested; an older good version of it is dropped."""
+        with self.catalog.transaction() as db:
+            db.execute("DELETE FROM documents WHERE path = ?", (path,))
+            db.execute("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?)", (path, root, sha256, reason, detail))
+            _mark_orphans(db)
+        self._finish_pending()
+
+    @staticmethod
+    def _put_document(db: sqlite3.Connection, document: Document) -> None:
+        db.execute("DELETE FROM skipped WHERE path = ?", (document.path,))
+        db.execute(
+            "INSERT OR REPLACE INTO documents (path, root, sha256, title) VALUES (?, ?, ?, ?)",
+            (document.path, document.root, document.sha256, document.title),
+        )
+        _mark_orphans(db)
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """The `k` chunks nearest to `query`, best first, each with every document that holds it."""
+        total = self._collection.count()
+        if total == 0 or k < 1:
+            return []
+        vector = self.embedder.embed([query])[0]
+        result = self._collection.query(
+            query_embeddings=[vector],
+            n_results=min(total, k * 2 + 5),  # room for vectors of an interrupted ingest, skipped below
+            include=["documents", "metadatas", "distances"],
+        )
+        metadatas = result["metadatas"][0] if result["metadatas"] else []
+        texts = result["documents"][0] if result["documents"] else []
+        distances = result["distances"][0] if result["distances"] else []
+        holders: dict[str, list[Document]] = defaultdict(list)
+        for document in self.catalog.documents(str(m["doc_sha256"]) for m in metadatas):
+            holders[document.sha256].append(document)
+        hits = []
+        for text, metadata, distance in zip(texts, metadatas, distances, strict=True):
+            chunk = _chunk(str(text), metadata)
+            if chunk.doc_sha256 in holders:
+                hits.append(Hit(chunk, 1.0 - float(distance), tuple(holders[chunk.doc_sha256])))
+        return hits[:k]
+
+    def close(self) -> None:
+        self.catalog.close()
+
+
+def _mark_orphans(db: sqlite3.Connection) -> None:
+    """Queue content that no path points at any more for removal, inside the caller's transaction."""
+    db.execute(
+        "INSERT OR IGNORE INTO pending SELECT sha256 FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)"
+    )
+    db.execute("DELETE FROM pages WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+    db.execute("DELETE FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int]:
+    metadata: dict[str, str | int] = {
+        "doc_sha256": chunk.doc_sha256,
+        "ordinal": chunk.ordinal,
+        "pdf_page": chunk.pdf_page,
+        "pdf_page_end": chunk.pdf_page_end,
+        "header": chunk.header,
+    }
+    if chunk.printed_page is not None:
+        metadata["printed_page"] = chunk.printed_page
+    if chunk.section is not None:
+        metadata["section"] = chunk.section
+    return metadata
+
+
+def _chunk(text: str, metadata: Any) -> Chunk:
+    printed, section = metadata.get("printed_page"), metadata.get("section")
+    return Chunk(
+        doc_sha256=str(metadata["doc_sha256"]),
+        ordinal=int(metadata["ordinal"]),
+        text=text,
+        pdf_page=int(metadata["pdf_page"]),
+        pdf_page_end=int(metadata["pdf_page_end"]),
+        printed_page=None if printed is None else str(printed),
+        section=None if section is None else str(section),
+        header=str(metadata["header"]),
+    )

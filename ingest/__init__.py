@@ -1,0 +1,1 @@
+"""Turn PDF files into typed records: `Document`, `Page`, `Chunk`. Knows nothing of embeddings."""

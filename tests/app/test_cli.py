@@ -1,0 +1,110 @@
+"""The `councilqa` command driven end to end: a real console script, real model, real Chroma."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pypdf
+import pytest
+
+from councilqa.app.cli import main
+from tests.conftest import CORPUS, REPO, collapse
+
+SCHEMA = json.loads((REPO / "app" / "answer.schema.json").read_text())
+
+
+def councilqa(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script in a fresh process, as a user would."""
+    command = [str(Path(sys.executable).parent / "councilqa"), *args, "--data-dir", str(data_dir)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def cli_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("cli")
+    first = councilqa("ingest", str(CORPUS), data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
+    assert "3 added" in first.stdout and "17 pages" in first.stdout
+    return data_dir
+
+
+def test_ingest_twice_second_run_changes_nothing(cli_data_dir: Path):
+    second = councilqa("ingest", str(CORPUS), data_dir=cli_data_dir)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.startswith("0 added, 0 updated, 0 copies of indexed files, 3 unchanged, 0 skipped")
+    assert "0 chunks indexed" in second.stdout
+
+
+def test_ask_json_follows_the_contract(cli_data_dir: Path):
+    result = councilqa("ask", "What did Cabinet resolve about the waste collection contract?", "--json",
+                       data_dir=cli_data_dir)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    jsonschema.validate(record, SCHEMA)
+    assert [c["rank"] for c in record["citations"]] == [1, 2, 3, 4, 5]
+    scores = [c["score"] for c in record["citations"]]
+    assert scores == sorted(scores, reverse=True)
+    assert not record["abstained"] and record["answer"]
+
+
+def cited_pages_text(citation: dict) -> str:
+    reader = pypdf.PdfReader(CORPUS / citation["doc"])
+    pages = range(citation["pdf_page"] - 1, citation["pdf_page_end"])
+    return collapse(" ".join(reader.pages[i].extract_text() for i in pages))
+
+
+QUESTIONS = [
+    "What did Cabinet resolve about the waste collection contract?",
+    "What is the 2030 target for transport emissions?",
+    "Who is buying the land at Tanners Yard?",
+    "How many survey responses did the leisure centre consultation get?",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_excerpt_occurs_on_the_pages_it_cites(question: str, sample_settings, sample_index, capsys):
+    assert main(["ask", question, "--json", "--k", "8", "--data-dir", str(sample_settings.data_dir)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert len(record["citations"]) == 8
+    for citation in record["citations"]:
+        assert collapse(citation["text"]) in cited_pages_text(citation), citation
+    quotes = re.findall(r"(.+?) \[(\d+)\](?: |$)", record["answer"])
+    assert quotes and " ".join(f"{q} [{n}]" for q, n in quotes) == record["answer"]
+    for quote, rank in quotes:
+        assert quote in record["citations"][int(rank) - 1]["text"], quote
+
+
+def test_printed_page_is_the_label_on_the_cited_page(sample_settings, sample_index, capsys):
+    main(["ask", "Mill Lane car park tariff", "--json", "--data-dir", str(sample_settings.data_dir)])
+    top = json.loads(capsys.readouterr().out)["citations"][0]
+    assert (top["doc"], top["pdf_page"], top["printed_page"]) == (
+        "riverford/Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf", 4, "Page 2")
+    assert "Page 2" in pypdf.PdfReader(CORPUS / top["doc"]).pages[3].extract_text().splitlines()[0]
+
+
+def test_ask_prints_answer_and_excerpts_for_people(cli_data_dir: Path):
+    result = councilqa("ask", "Who is buying the land at Tanners Yard?", data_dir=cli_data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Riverford Community Housing Trust" in result.stdout.split("\n\n")[0]
+    assert re.search(r"^\[1\] riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf · \d · PDF p.\d", result.stdout, re.M)
+
+
+def test_ask_on_an_empty_index_says_so(tmp_path: Path, capsys):
+    assert main(["ask", "anything", "--json", "--data-dir", str(tmp_path)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["abstained"] and record["citations"] == [] and "ingest" in record["answer"]
+
+
+def test_ingest_of_a_missing_path_is_a_clear_error(tmp_path: Path, capsys):
+    assert main(["ingest", str(tmp_path / "nowhere"), "--data-dir", str(tmp_path / "d")]) == 2
+    assert "nowhere: no such file or folder" in capsys.readouterr().err
+
+
+def test_ingest_fails_only_when_nothing_could_be_ingested(tmp_path: Path, capsys):
+    (tmp_path / "bad.pdf").write_text("not a pdf")
+    assert main(["ingest", str(tmp_path / "bad.pdf"), "--data-dir", str(tmp_path / "d")]) == 1
+    assert "skipped bad.pdf: not a PDF" in capsys.readouterr().out

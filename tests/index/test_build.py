@@ -1,0 +1,130 @@
+"""Ingest into a real Chroma index with the real model: incremental runs, copies, changes, bad files."""
+
+from pathlib import Path
+
+import pytest
+
+from councilqa.index.build import ingest, open_index
+from councilqa.index.store import Index, IndexStampMismatch
+from councilqa.settings import IngestSettings, Settings
+from tests.conftest import CORPUS
+
+
+@pytest.fixture
+def index(tmp_path: Path, embedder) -> Index:
+    return open_index(Settings(data_dir=tmp_path / "data"), embedder)
+
+
+def chunk_ids(index: Index) -> list[str]:
+    return sorted(index._collection.get(include=[])["ids"])
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, real) -> None:
+        self.real, self.texts = real, 0
+        self.model_id = real.model_id
+
+    def embed(self, texts):
+        self.texts += len(texts)
+        return self.real.embed(texts)
+
+    def count_tokens(self, text):
+        return self.real.count_tokens(text)
+
+
+def test_sample_corpus_ingests(sample_ingest):
+    index, report = sample_ingest
+    assert len(report.added) == 3 and not report.skipped
+    counts = index.catalog.counts()
+    assert counts["documents"] == 3 and counts["pages"] == 17
+    assert counts["chunks"] == report.chunks == index._collection.count()
+
+
+def test_second_ingest_changes_nothing_and_embeds_nothing(tmp_path: Path, embedder):
+    settings = Settings(data_dir=tmp_path / "data")
+    first = ingest([CORPUS], open_index(settings, embedder))
+    index = open_index(settings, counting := CountingEmbedder(embedder))
+    before = (chunk_ids(index), index.catalog.documents(), index.catalog.counts())
+    second = ingest([CORPUS], index)
+    assert first.added and not second.added and not second.updated
+    assert sorted(second.unchanged) == sorted(first.added)
+    assert second.chunks == 0 and counting.texts == 0
+    assert (chunk_ids(index), index.catalog.documents(), index.catalog.counts()) == before
+
+
+def test_identical_file_under_another_path_is_stored_once(index: Index, make_pdf, tmp_path: Path):
+    make_pdf("root/a/minutes.pdf", ["12. Budget\nRESOLVED: That the budget be approved."])
+    (tmp_path / "root" / "b").mkdir()
+    (tmp_path / "root" / "b" / "minutes copy.pdf").write_bytes((tmp_path / "root/a/minutes.pdf").read_bytes())
+    report = ingest([tmp_path / "root"], index)
+    assert (report.added, report.copies) == (["a/minutes.pdf"], ["b/minutes copy.pdf"])
+    hit = index.search("budget approved", k=1)[0]
+    assert [d.path for d in hit.documents] == ["a/minutes.pdf", "b/minutes copy.pdf"]
+    assert index.catalog.counts()["unique_contents"] == 1
+
+
+def test_changed_file_replaces_its_chunks(index: Index, make_pdf, tmp_path: Path):
+    path = make_pdf("root/report.pdf", ["The pool will cost four million pounds."])
+    ingest([tmp_path / "root"], index)
+    old_ids = chunk_ids(index)
+    make_pdf("root/report.pdf", ["The library will close on Sundays."])
+    report = ingest([tmp_path / "root"], index)
+    assert report.updated == ["report.pdf"]
+    assert not set(old_ids) & set(chunk_ids(index))
+    assert "library" in index.search("pool cost", k=5)[0].chunk.text
+    assert index.catalog.counts()["unique_contents"] == 1 and path.exists()
+
+
+def test_bad_files_are_reported_by_name_skipped_and_counted(index: Index, make_pdf, tmp_path: Path):
+    make_pdf("root/good.pdf", ["Cabinet approved the plan."])
+    (tmp_path / "root" / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage with no objects")
+    (tmp_path / "root" / "words.pdf").write_text("not a pdf at all")
+    report = ingest([tmp_path / "root"], index)
+    assert report.added == ["good.pdf"]
+    assert sorted(path for path, _ in report.skipped) == ["broken.pdf", "words.pdf"]
+    assert "words.pdf: not a PDF" in report.summary()
+    assert index.catalog.counts()["skipped"] == 2
+    again = ingest([tmp_path / "root"], index)
+    assert len(again.skipped) == 2 and again.unchanged == ["good.pdf"]
+
+
+def test_a_file_that_turns_bad_is_dropped(index: Index, make_pdf, tmp_path: Path):
+    make_pdf("root/report.pdf", ["The pool will cost four million pounds."])
+    ingest([tmp_path / "root"], index)
+    (tmp_path / "root" / "report.pdf").write_bytes(b"%PDF-1.7\n damaged")
+    report = ingest([tmp_path / "root"], index)
+    assert [p for p, _ in report.skipped] == ["report.pdf"]
+    assert index.search("pool", k=3) == [] and index._collection.count() == 0
+
+
+def test_interrupted_add_is_cleaned_up_on_next_open(tmp_path: Path, embedder, make_pdf):
+    """Vectors written before the catalog commit (as when ingest is killed) are never searched,
+    and the next open removes them."""
+    settings = Settings(data_dir=tmp_path / "data")
+    index = open_index(settings, embedder)
+    make_pdf("root/report.pdf", ["The pool will cost four million pounds."])
+    ingest([tmp_path / "root"], index)
+    with index.catalog.transaction() as db:  # as if killed before the final commit of a new file
+        db.execute("INSERT INTO pending VALUES ('deadbeef')")
+    index._collection.upsert(ids=["deadbeef:0"], embeddings=[embedder.embed(["pool cost"])[0]],
+                             documents=["half-written"], metadatas=[{"doc_sha256": "deadbeef", "ordinal": 0,
+                             "pdf_page": 1, "pdf_page_end": 1, "header": "x"}])
+    assert all(hit.chunk.text != "half-written" for hit in index.search("pool cost", k=5))
+    reopened = open_index(settings, embedder)
+    assert chunk_ids(reopened) and not any(i.startswith("deadbeef") for i in chunk_ids(reopened))
+    assert reopened.catalog.pending() == []
+
+
+def test_index_refuses_other_chunking_settings(tmp_path: Path, embedder):
+    open_index(Settings(data_dir=tmp_path / "data"), embedder)
+    other = Settings(data_dir=tmp_path / "data", ingest=IngestSettings(max_chunk_tokens=128))
+    with pytest.raises(IndexStampMismatch, match="Use another --data-dir"):
+        open_index(other, embedder)
+
+
+def test_chunks_fit_the_model_window(sample_index: Index, embedder):
+    stored = sample_index._collection.get(include=["documents", "metadatas"])
+    for text, metadata in zip(stored["documents"], stored["metadatas"], strict=True):
+        assert embedder.count_tokens(f"{metadata['header']}\n{text}") + 2 <= 256

@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pypdf
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from councilqa.ingest.errors import CorruptPDF, EmptyPDF, EncryptedPDF, NoTextLayer, NotAPDF
+from councilqa.ingest.pdf import PypdfParser
+from tests.conftest import CORPUS
+
+
+def test_pages_have_numbers_labels_and_text(make_pdf):
+    path = make_pdf("pack.pdf", ["Agenda front sheet", "Page 1\nMinutes of the meeting", "Report text\nPage 2"])
+    pages = PypdfParser().parse(path, "pack.pdf")
+    assert [(p.pdf_page, p.label) for p in pages] == [(1, None), (2, "Page 1"), (3, "Page 2")]
+    assert "Minutes of the meeting" in pages[1].text
+
+
+def test_sample_agenda_pack_labels():
+    path = CORPUS / "riverford" / "Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf"
+    labels = [p.label for p in PypdfParser().parse(path, path.name)]
+    assert labels == [None, None] + [f"Page {n}" for n in range(1, 10)]
+
+
+def test_not_a_pdf(tmp_path: Path):
+    path = tmp_path / "notes.pdf"
+    path.write_text("minutes, but typed into a text file")
+    with pytest.raises(NotAPDF, match="notes.pdf: not a PDF"):
+        PypdfParser().parse(path, "notes.pdf")
+
+
+def test_truncated_pdf(make_pdf, tmp_path: Path):
+    whole = make_pdf("whole.pdf", ["Page one text"] * 3).read_bytes()
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(whole[: len(whole) // 3])
+    with pytest.raises(CorruptPDF, match="truncated.pdf: damaged"):
+        PypdfParser().parse(path, "truncated.pdf")
+
+
+def test_encrypted_pdf(make_pdf, tmp_path: Path):
+    writer = pypdf.PdfWriter(clone_from=make_pdf("plain.pdf", ["Secret report"]))
+    writer.encrypt(user_password="secret", algorithm="AES-256")
+    path = tmp_path / "locked.pdf"
+    writer.write(path)
+    with pytest.raises(EncryptedPDF, match="locked.pdf: encrypted"):
+        PypdfParser().parse(path, "locked.pdf")
+
+
+def test_pdf_encrypted_without_a_user_password_is_read(make_pdf, tmp_path: Path):
+    writer = pypdf.PdfWriter(clone_from=make_pdf("plain.pdf", ["Open report"]))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    path = tmp_path / "owner-only.pdf"
+    writer.write(path)
+    assert "Open report" in PypdfParser().parse(path, "owner-only.pdf")[0].text
+
+
+def test_zero_pages(tmp_path: Path):
+    path = tmp_path / "empty.pdf"
+    pypdf.PdfWriter().write(path)
+    with pytest.raises(EmptyPDF, match="empty.pdf: the PDF has no pages"):
+        PypdfParser().parse(path, "empty.pdf")
+
+
+def test_scanned_pdf_without_text_layer(tmp_path: Path):
+    path = tmp_path / "scan.pdf"
+    canvas = Canvas(str(path), invariant=True)
+    canvas.rect(50, 50, 300, 400, fill=1)  # an image-like page: marks, no text
+    canvas.showPage()
+    canvas.save()
+    with pytest.raises(NoTextLayer, match="scan.pdf: .*needs OCR"):
+        PypdfParser().parse(path, "scan.pdf")
