@@ -16,11 +16,10 @@ from councilqa.settings import Settings
 
 ABSTAIN = "The papers don't appear to answer this. The closest passages are listed below."
 NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
-STOPWORDS = frozenset(
-    "a an and are as at be been by can did do does for from had has have how i in is it its of on or "
-    "that the their there these they this to was were what when where which who why will with would "
-    "about after any into our out over so than then them up we you your".split()
-)
+STOPWORD_TEXT = """a an and are as at be been by can did do does for from had has have how i in is it its of on
+or that the their there these they this to was were what when where which who why will with would about after any
+into our out over so than then them up we you your"""
+STOPWORDS = frozenset(STOPWORD_TEXT.split())
 WORD = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
 
 
@@ -39,7 +38,9 @@ def _stem(word: str) -> str:
 class Assistant:
     """Answers questions over one index. Built once; `ask` is safe to call from several threads.
 
-    >>> Assistant(settings, open_index(settings)).ask("What did cabinet resolve about parking?")  # doctest: +SKIP
+    Example::
+
+        Assistant(settings, open_index(settings)).ask("What did cabinet resolve about parking?")
     """
 
     def __init__(self, settings: Settings, index: Index) -> None:

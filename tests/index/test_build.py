@@ -108,9 +108,12 @@ def test_interrupted_add_is_cleaned_up_on_next_open(tmp_path: Path, embedder, ma
     ingest([tmp_path / "root"], index)
     with index.catalog.transaction() as db:  # as if killed before the final commit of a new file
         db.execute("INSERT INTO pending VALUES ('deadbeef')")
-    index._collection.upsert(ids=["deadbeef:0"], embeddings=[embedder.embed(["pool cost"])[0]],
-                             documents=["half-written"], metadatas=[{"doc_sha256": "deadbeef", "ordinal": 0,
-                             "pdf_page": 1, "pdf_page_end": 1, "header": "x"}])
+    index._collection.upsert(
+        ids=["deadbeef:0"],
+        embeddings=[embedder.embed(["pool cost"])[0]],
+        documents=["half-written"],
+        metadatas=[{"doc_sha256": "deadbeef", "ordinal": 0, "pdf_page": 1, "pdf_page_end": 1, "header": "x"}],
+    )
     assert all(hit.chunk.text != "half-written" for hit in index.search("pool cost", k=5))
     reopened = open_index(settings, embedder)
     assert chunk_ids(reopened) and not any(i.startswith("deadbeef") for i in chunk_ids(reopened))

@@ -10,8 +10,12 @@ def pages_text(pages: list[Page], first: int, last: int) -> str:
 
 MINUTES = [
     Page(1, None, "12. Car Parking Charges\nCouncillor Castell introduced the report.\nMembers asked about footfall."),
-    Page(2, "Page 2", "Page 2\nRESOLVED: That the charges be approved\nwith effect from 1 April.\n13. Urgent Business\n"
-         "The Chair reported that there was no urgent business and closed the meeting at 8.05 pm."),
+    Page(
+        2,
+        "Page 2",
+        "Page 2\nRESOLVED: That the charges be approved\nwith effect from 1 April.\n13. Urgent Business\n"
+        "The Chair reported that there was no urgent business and closed the meeting at 8.05 pm.",
+    ),
 ]
 
 
@@ -65,7 +69,10 @@ def test_a_new_paragraph_on_a_new_page_starts_a_new_chunk():
 
 
 def test_a_sentence_running_over_a_page_break_stays_whole():
-    pages = [Page(1, None, "1.1 " + "Text here. " * 15 + "The RESOLVED decision runs"), Page(2, None, "over the page break.")]
+    pages = [
+        Page(1, None, "1.1 " + "Text here. " * 15 + "The RESOLVED decision runs"),
+        Page(2, None, "over the page break."),
+    ]
     chunks = chunk_pages("sha", "t", pages, IngestSettings(max_chunk_tokens=200, overlap_units=0))
     assert len(chunks) == 1 and (chunks[0].pdf_page, chunks[0].pdf_page_end) == (1, 2)
 

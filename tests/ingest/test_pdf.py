@@ -4,7 +4,7 @@ import pypdf
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from councilqa.ingest.errors import CorruptPDF, EmptyPDF, EncryptedPDF, NoTextLayer, NotAPDF
+from councilqa.ingest.errors import CorruptPDF, EmptyPDF, EncryptedPDF, NotAPDF, NoTextLayer
 from councilqa.ingest.pdf import PypdfParser
 from tests.conftest import CORPUS
 
@@ -25,7 +25,7 @@ def test_sample_agenda_pack_labels():
 def test_not_a_pdf(tmp_path: Path):
     path = tmp_path / "notes.pdf"
     path.write_text("minutes, but typed into a text file")
-    with pytest.raises(NotAPDF, match="notes.pdf: not a PDF"):
+    with pytest.raises(NotAPDF, match=r"notes\.pdf: not a PDF"):
         PypdfParser().parse(path, "notes.pdf")
 
 
@@ -33,7 +33,7 @@ def test_truncated_pdf(make_pdf, tmp_path: Path):
     whole = make_pdf("whole.pdf", ["Page one text"] * 3).read_bytes()
     path = tmp_path / "truncated.pdf"
     path.write_bytes(whole[: len(whole) // 3])
-    with pytest.raises(CorruptPDF, match="truncated.pdf: damaged"):
+    with pytest.raises(CorruptPDF, match=r"truncated\.pdf: damaged"):
         PypdfParser().parse(path, "truncated.pdf")
 
 
@@ -42,7 +42,7 @@ def test_encrypted_pdf(make_pdf, tmp_path: Path):
     writer.encrypt(user_password="secret", algorithm="AES-256")
     path = tmp_path / "locked.pdf"
     writer.write(path)
-    with pytest.raises(EncryptedPDF, match="locked.pdf: encrypted"):
+    with pytest.raises(EncryptedPDF, match=r"locked\.pdf: encrypted"):
         PypdfParser().parse(path, "locked.pdf")
 
 
@@ -57,7 +57,7 @@ def test_pdf_encrypted_without_a_user_password_is_read(make_pdf, tmp_path: Path)
 def test_zero_pages(tmp_path: Path):
     path = tmp_path / "empty.pdf"
     pypdf.PdfWriter().write(path)
-    with pytest.raises(EmptyPDF, match="empty.pdf: the PDF has no pages"):
+    with pytest.raises(EmptyPDF, match=r"empty\.pdf: the PDF has no pages"):
         PypdfParser().parse(path, "empty.pdf")
 
 
@@ -67,5 +67,5 @@ def test_scanned_pdf_without_text_layer(tmp_path: Path):
     canvas.rect(50, 50, 300, 400, fill=1)  # an image-like page: marks, no text
     canvas.showPage()
     canvas.save()
-    with pytest.raises(NoTextLayer, match="scan.pdf: .*needs OCR"):
+    with pytest.raises(NoTextLayer, match=r"scan\.pdf: .*needs OCR"):
         PypdfParser().parse(path, "scan.pdf")
