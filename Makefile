@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test lint lock sample clean
+.PHONY: demo test eval lint lock sample clean
 
 # torch goes first, pinned, in its own command: the CPU build is on disk, and anything else pulls
 # gigabytes of CUDA packages.
@@ -23,6 +23,17 @@ demo: $(READY)
 test: $(READY)
 	$(BIN)/python -m pytest
 
+# Ingest ../shared/corpus and the sample corpus, score the dev sets and the sample set against
+# councilqa and both baselines, write eval/out/report.md, and fail below eval/thresholds.toml.
+SHARED   ?= ../shared
+EVAL_DIR ?= .councilqa-eval
+eval: $(READY)
+	test -d $(SHARED)/corpus || { echo "make eval needs $(SHARED)/corpus (set SHARED=...)"; exit 2; }
+	$(BIN)/councilqa ingest $(SHARED)/corpus corpus --data-dir $(EVAL_DIR)
+	$(BIN)/councilqa eval --data-dir $(EVAL_DIR) --baselines \
+		--questions $(SHARED)/eval/cheshire_dev.jsonl $(SHARED)/eval/kent_dev.jsonl eval/riverford_sample.jsonl \
+		--out eval/out/results.jsonl --report eval/out/report.md --thresholds eval/thresholds.toml
+
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,4 +49,4 @@ sample: $(READY)
 	$(BIN)/python corpus/build_sample.py
 
 clean:
-	rm -rf .councilqa .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .councilqa .councilqa-eval eval/out .pytest_cache .mypy_cache .ruff_cache

@@ -39,6 +39,26 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from councilqa.eval.suite import evaluate
+
+    settings = _settings(args)
+    index = open_index(settings)
+    outcome = evaluate(
+        index,
+        Assistant(settings, index),
+        args.questions,
+        out=args.out,
+        report=args.report,
+        baselines=args.baselines,
+        thresholds=args.thresholds,
+    )
+    print(outcome.summary())
+    if args.report:
+        print(f"\nreport: {args.report} (chart: {outcome.chart})")
+    return 1 if outcome.failures else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from councilqa.app.ui import serve  # gradio takes seconds to import: only when serving
 
@@ -75,6 +95,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("question")
     sub.add_argument("--k", type=int, default=None, help="excerpts to cite (default 5)")
     sub.add_argument("--json", action="store_true", help="print the JSON record of docs/design.md")
+    sub = command("eval", cmd_eval, "Score question sets with known answers against the current index.")
+    sub.add_argument("--questions", nargs="+", type=Path, required=True, metavar="F.jsonl")
+    sub.add_argument("--out", type=Path, help="write one ask --json record (plus id) per question")
+    sub.add_argument("--report", type=Path, help="write a Markdown report, with a chart beside it")
+    sub.add_argument("--baselines", action="store_true", help="also score the LlamaIndex starter and page BM25")
+    sub.add_argument("--thresholds", type=Path, help="TOML of metric floors; exit 1 when one is not met")
     sub = command("serve", cmd_serve, "Serve the Gradio chat.")
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     sub.add_argument("--port", type=int, default=7860)

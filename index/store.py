@@ -55,8 +55,8 @@ class Stamp:
 class Index:
     """Read and write access to one data directory. Example::
 
-        index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PypdfParser.version)
-        index.search("car parking charges", k=3)
+    index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PypdfParser.version)
+    index.search("car parking charges", k=3)
     """
 
     def __init__(self, settings: Settings, embedder: Embedder, parser_version: str) -> None:

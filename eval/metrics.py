@@ -1,0 +1,127 @@
+"""The metrics of ../shared/eval/README.md, computed from answers and by re-reading the PDFs."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pypdf
+
+from councilqa.eval.questions import Question
+from councilqa.records import Answer, Citation
+
+Metrics = dict[str, float | None]
+LOWER_IS_BETTER = frozenset({"false_abstain", "latency_ms_p50", "latency_ms_p95"})
+RECALL_KS = tuple(range(1, 11))
+PAGE_LINE = re.compile(r"^page\s+(\d{1,4})(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
+BARE_NUMBER = re.compile(r"^\d{1,4}$")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One question as run: the system's answer and the wall time it took, warm."""
+
+    question: Question
+    answer: Answer
+    latency_ms: float
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def matches_source(question: Question, citation: Citation) -> bool:
+    """The citation's document is a source and its page range overlaps the source's pages."""
+    return any(
+        source.doc == citation.doc and any(citation.pdf_page <= p <= citation.pdf_page_end for p in source.pdf_pages)
+        for source in question.sources
+    )
+
+
+def first_match_rank(question: Question, citations: Sequence[Citation]) -> int | None:
+    return next((c.rank for c in citations if matches_source(question, c)), None)
+
+
+def carries_answer(question: Question, text: str) -> bool:
+    """Any accept string occurs in `text`, case-insensitive, whitespace collapsed."""
+    haystack = collapse(text).lower()
+    return any(collapse(accept).lower() in haystack for accept in question.accept)
+
+
+class PdfPages:
+    """Re-reads cited pages straight from the PDF files with pypdf, independently of the index."""
+
+    def __init__(self, locate: Callable[[str], Path | None]) -> None:
+        self._locate = locate
+        self._page_text = lru_cache(maxsize=4096)(self._read)
+        self._readers: dict[str, pypdf.PdfReader | None] = {}
+
+    def _read(self, doc: str, pdf_page: int) -> str | None:
+        if doc not in self._readers:
+            path = self._locate(doc)
+            self._readers[doc] = pypdf.PdfReader(path) if path and path.is_file() else None
+        reader = self._readers[doc]
+        if reader is None or not 1 <= pdf_page <= len(reader.pages):
+            return None
+        return reader.pages[pdf_page - 1].extract_text() or ""
+
+    def citation_valid(self, citation: Citation) -> bool:
+        pages = [self._page_text(citation.doc, p) for p in range(citation.pdf_page, citation.pdf_page_end + 1)]
+        if any(page is None for page in pages):
+            return False
+        return collapse(citation.text) in collapse(" ".join(page or "" for page in pages))
+
+    def printed_page_correct(self, citation: Citation) -> bool | None:
+        """Whether the citation's label is the one printed at the top or foot of its first page; None
+        where the page prints none (a bare number at the edge counts only when the citation names it)."""
+        text = self._page_text(citation.doc, citation.pdf_page)
+        if text is None:
+            return False if citation.printed_page else None
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        edges = lines[:2] + lines[-2:]
+        worded = [f"Page {int(m.group(1))}" for line in edges if (m := PAGE_LINE.match(line))]
+        bare = [line for line in edges if BARE_NUMBER.match(line)]
+        if citation.printed_page is None:
+            return False if worded else None
+        return citation.printed_page in worded + bare
+
+
+def _share(values: Sequence[bool]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def score(results: Sequence[Result], pages: PdfPages) -> Metrics:
+    """All metrics over `results` (one set, one type, or all sets together)."""
+    answerable = [r for r in results if r.question.answerable]
+    unanswerable = [r for r in results if not r.question.answerable]
+    ranks = [first_match_rank(r.question, r.answer.citations) for r in answerable]
+    citations = [c for r in results for c in r.answer.citations]
+    labelled = [ok for c in citations if (ok := pages.printed_page_correct(c)) is not None]
+    metrics: Metrics = {"questions": float(len(results))}
+    for k in RECALL_KS:
+        metrics[f"page_recall@{k}"] = _share([rank is not None and rank <= k for rank in ranks])
+    metrics["mrr@10"] = sum(1 / rank for rank in ranks if rank and rank <= 10) / len(ranks) if ranks else None
+    metrics["answer_in_excerpts@5"] = _share(
+        [any(carries_answer(r.question, c.text) for c in r.answer.citations[:5]) for r in answerable]
+    )
+    metrics["answer_in_answer"] = _share([carries_answer(r.question, r.answer.answer) for r in answerable])
+    metrics["abstain_recall"] = _share([r.answer.abstained for r in unanswerable])
+    metrics["false_abstain"] = _share([r.answer.abstained for r in answerable])
+    metrics["citation_valid"] = _share([pages.citation_valid(c) for c in citations])
+    metrics["printed_page_correct"] = _share(labelled)
+    latencies = [r.latency_ms for r in results]
+    metrics["latency_ms_p50"] = _percentile(latencies, 50)
+    metrics["latency_ms_p95"] = _percentile(latencies, 95)
+    return metrics

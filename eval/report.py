@@ -1,0 +1,123 @@
+"""The eval report: metrics tables, a page_recall@k chart, misses, and the index stamp."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from councilqa.eval.metrics import RECALL_KS, Metrics, Result, first_match_rank
+from councilqa.eval.run import ALL, SystemScores
+
+COLUMNS = (
+    ("questions", "n"),
+    ("page_recall@1", "recall@1"),
+    ("page_recall@5", "recall@5"),
+    ("page_recall@10", "recall@10"),
+    ("mrr@10", "MRR@10"),
+    ("answer_in_excerpts@5", "ans∈excerpts@5"),
+    ("answer_in_answer", "ans∈answer"),
+    ("abstain_recall", "abstain_recall"),
+    ("false_abstain", "false_abstain"),
+    ("citation_valid", "citation_valid"),
+    ("printed_page_correct", "printed_page_ok"),
+    ("latency_ms_p50", "p50 ms"),
+    ("latency_ms_p95", "p95 ms"),
+)
+
+
+def _cell(metric: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if metric == "questions" or metric.startswith("latency"):
+        return f"{value:.0f}"
+    return f"{value:.3f}"
+
+
+def metrics_table(rows: dict[str, Metrics], first: str) -> str:
+    """A Markdown table, one row per key of `rows`."""
+    lines = [
+        "| " + " | ".join([first, *(label for _, label in COLUMNS)]) + " |",
+        "|" + "---|" * (len(COLUMNS) + 1),
+    ]
+    for name, metrics in rows.items():
+        lines.append("| " + " | ".join([name, *(_cell(m, metrics.get(m)) for m, _ in COLUMNS)]) + " |")
+    return "\n".join(lines)
+
+
+def recall_chart(scores: dict[str, SystemScores], path: Path) -> None:
+    """page_recall@k for k = 1..10 over all sets, one line per system, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(7, 4.2), dpi=110)
+    for name, system in scores.items():
+        values = [system.by_set[ALL][f"page_recall@{k}"] or 0.0 for k in RECALL_KS]
+        axes.plot(RECALL_KS, values, marker="o", label=name)
+    axes.set(xlabel="k (citations looked at)", ylabel="page_recall@k", ylim=(0, 1.02), xticks=RECALL_KS)
+    axes.set_title("A right document and page among the top k citations (all sets)")
+    axes.grid(alpha=0.3)
+    axes.legend(loc="lower right")
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def misses(results: Sequence[Result], k: int = 5) -> list[str]:
+    """Answerable questions with no right page in the top `k`, and unanswerable ones answered."""
+    lines = []
+    for result in results:
+        question, answer = result.question, result.answer
+        got = "; ".join(f"[{c.rank}] {c.doc} p.{c.pdf_page}" for c in answer.citations[:3]) or "nothing"
+        if question.answerable:
+            rank = first_match_rank(question, answer.citations)
+            if rank is None or rank > k:
+                expected = "; ".join(f"{s.doc} p.{','.join(map(str, s.pdf_pages))}" for s in question.sources[:3])
+                found = f"first right page at rank {rank}" if rank else "no right page in the top 10"
+                lines.append(
+                    f"- **{question.id}** ({question.type}) {question.question}  \n"
+                    f"  expected: {expected}  \n  got: {got} ({found})"
+                )
+        elif not answer.abstained:
+            lines.append(f"- **{question.id}** (unanswerable, not abstained) {question.question}  \n  got: {got}")
+    return lines
+
+
+def write_report(
+    path: Path,
+    scores: dict[str, SystemScores],
+    results: Sequence[Result],
+    question_files: Sequence[Path],
+    stamp: str,
+    failures: Sequence[str] | None,
+) -> Path:
+    """Write the Markdown report at `path` and its chart beside it; return the chart's path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    chart = path.with_name(f"{path.stem}_recall.png")
+    recall_chart(scores, chart)
+    ours = scores["councilqa"]
+    sections = [
+        "# councilqa eval report",
+        f"Index stamp: `{stamp}`",
+        "Question sets: " + ", ".join(f"`{p}`" for p in question_files),
+        "## councilqa, per question set\n\n" + metrics_table(ours.by_set, "set"),
+        "## Side by side\n\n"
+        + "\n\n".join(
+            f"### {group}\n\n" + metrics_table({name: s.by_set[group] for name, s in scores.items()}, "system")
+            for group in ours.by_set
+        ),
+        "## councilqa, per question type (all sets)\n\n" + metrics_table(ours.by_type, "type"),
+        f"## page_recall@k\n\n![page_recall@k]({chart.name})",
+        "## Misses (councilqa: no right page in the top 5, or an unanswerable question answered)\n\n"
+        + ("\n".join(misses(results)) or "None."),
+        "## Notes\n\n"
+        "- Latency is the wall time of one warm question (model loaded), asked for 10 citations.\n"
+        "- `printed_page_ok` counts citations whose first page prints a label at its top or foot: a "
+        "'Page N' line, or a bare number the citation names; the label must match.\n"
+        "- The baselines write no answer and never abstain; see `eval/baselines.py`.",
+    ]
+    if failures is not None:
+        sections.append("## Thresholds\n\n" + ("\n".join(f"- FAILED {f}" for f in failures) or "All thresholds met."))
+    path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+    return chart

@@ -1,0 +1,75 @@
+"""Run question sets through one or more systems, score them, and check them against thresholds."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from councilqa.eval.baselines import System
+from councilqa.eval.metrics import LOWER_IS_BETTER, Metrics, PdfPages, Result, score
+from councilqa.eval.questions import Question
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class SystemScores:
+    """One system's metrics: per question set and over all sets (key "all"), and per question type."""
+
+    by_set: dict[str, Metrics]
+    by_type: dict[str, Metrics]
+
+
+def run_questions(system: System, questions: Sequence[Question], k: int = 10) -> list[Result]:
+    """Ask every question, timing each; one untimed question first, so that timings are warm."""
+    system.ask(questions[0].question, k)
+    results = []
+    for question in questions:
+        started = time.perf_counter()
+        answer = system.ask(question.question, k)
+        results.append(Result(question, answer, (time.perf_counter() - started) * 1000))
+    return results
+
+
+def summarize(results: Sequence[Result], pages: PdfPages) -> SystemScores:
+    by_set: dict[str, list[Result]] = defaultdict(list)
+    by_type: dict[str, list[Result]] = defaultdict(list)
+    for result in results:
+        by_set[result.question.set_name].append(result)
+        by_type[result.question.type].append(result)
+    return SystemScores(
+        by_set={ALL: score(results, pages)} | {name: score(group, pages) for name, group in by_set.items()},
+        by_type={name: score(group, pages) for name, group in sorted(by_type.items())},
+    )
+
+
+def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
+    """`[set]` tables of `"metric" = value`; "all" is the table over all sets."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: not valid TOML ({error})") from error
+    return {group: {metric: float(value) for metric, value in table.items()} for group, table in raw.items()}
+
+
+def check_thresholds(by_set: dict[str, Metrics], thresholds: dict[str, dict[str, float]]) -> list[str]:
+    """Messages for every metric on the wrong side of its threshold (a floor, or a ceiling for the
+    metrics where lower is better). A set or metric named in the thresholds must have been measured."""
+    failures = []
+    for group, table in thresholds.items():
+        if group not in by_set:
+            failures.append(f"{group}: named in the thresholds but not run")
+            continue
+        for metric, limit in table.items():
+            value = by_set[group].get(metric)
+            if value is None:
+                failures.append(f"{group} {metric}: not measured")
+            elif metric in LOWER_IS_BETTER and value > limit:
+                failures.append(f"{group} {metric} = {value:.3f}, above the ceiling {limit}")
+            elif metric not in LOWER_IS_BETTER and value < limit:
+                failures.append(f"{group} {metric} = {value:.3f}, below the floor {limit}")
+    return failures

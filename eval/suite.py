@@ -1,0 +1,83 @@
+"""`councilqa eval`: run question sets against the current index (and, optionally, the baselines),
+write results and a report, and check thresholds. It ingests nothing itself."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from councilqa.app.answer import Assistant
+from councilqa.eval.baselines import LlamaIndexStarter, PageBM25, System, page_records
+from councilqa.eval.metrics import PdfPages
+from councilqa.eval.questions import Question, load_questions
+from councilqa.eval.report import metrics_table, write_report
+from councilqa.eval.run import SystemScores, check_thresholds, load_thresholds, run_questions, summarize
+from councilqa.index.embed import default_model_path
+from councilqa.index.store import Index
+
+log = logging.getLogger(__name__)
+K = 10  # citations asked for per question: enough for page_recall@10 and MRR@10
+
+
+@dataclass(frozen=True)
+class EvalOutcome:
+    scores: dict[str, SystemScores]
+    failures: list[str] | None  # None when no thresholds were given
+    chart: Path | None
+
+    def summary(self) -> str:
+        rows = {f"{name} · {group}": s.by_set[group] for name, s in self.scores.items() for group in s.by_set}
+        text = metrics_table(rows, "system · set")
+        if self.failures:
+            text += "\n\nThresholds not met:\n" + "\n".join(f"- {f}" for f in self.failures)
+        elif self.failures is not None:
+            text += "\n\nAll thresholds met."
+        return text
+
+
+def evaluate(
+    index: Index,
+    assistant: Assistant,
+    question_files: list[Path],
+    out: Path | None = None,
+    report: Path | None = None,
+    baselines: bool = False,
+    thresholds: Path | None = None,
+) -> EvalOutcome:
+    """Score councilqa (and the baselines) on the question sets.
+
+    Example::
+
+        outcome = evaluate(index, Assistant(settings, index), [Path("eval/riverford_sample.jsonl")])
+        print(outcome.summary())
+    """
+    if index.catalog.counts()["documents"] == 0:
+        raise ValueError(f"{index.settings.data_dir}: nothing is indexed; run `councilqa ingest` first")
+    limits = load_thresholds(thresholds) if thresholds else None
+    questions: list[Question] = [q for path in question_files for q in load_questions(path)]
+    systems: dict[str, System] = {"councilqa": assistant}
+    if baselines:
+        pages = page_records(index.catalog)
+        systems["bm25-pages"] = PageBM25(pages)
+        model_path = index.settings.index.model_path or default_model_path()
+        systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data_dir / "baselines")
+    locations = {d.path: Path(d.root) / d.path for d in index.catalog.documents()}
+    pdf_pages = PdfPages(locations.get)
+    results = {}
+    for name, system in systems.items():
+        log.info("running %d questions through %s", len(questions), name)
+        results[name] = run_questions(system, questions, K)
+    scores = {name: summarize(found, pdf_pages) for name, found in results.items()}
+    failures = check_thresholds(scores["councilqa"].by_set, limits) if limits is not None else None
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as handle:
+            for result in results["councilqa"]:
+                record = {"id": result.question.id, **result.answer.to_json()}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    chart = None
+    if report:
+        chart = write_report(report, scores, results["councilqa"], question_files, str(index.stamp), failures)
+    return EvalOutcome(scores, failures, chart)

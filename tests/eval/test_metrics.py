@@ -1,0 +1,85 @@
+"""The metrics of ../shared/eval/README.md on hand-made answers, with PDFs re-read for real."""
+
+from pathlib import Path
+
+import pytest
+
+from councilqa.eval.metrics import PdfPages, Result, score
+from councilqa.eval.questions import Question, QuestionSetError, Source, load_questions
+from councilqa.records import Answer, Citation
+
+
+def question(qid: str, kind: str = "numeric", doc: str = "a.pdf", pages=(2,), accept=("£8.7 million",)) -> Question:
+    if kind == "unanswerable":
+        return Question(qid, "set", "q?", None, (), (), None, kind)
+    return Question(qid, "set", "q?", "x", accept, (Source(doc, pages, ()),), "e", kind)
+
+
+def cite(rank: int, doc: str, page: int, text: str, label: str | None = None, end: int | None = None) -> Citation:
+    return Citation(rank, doc, page, end or page, label, text, 1.0 - rank / 10, doc, None, None, None)
+
+
+@pytest.fixture
+def pdf_pages(make_pdf) -> PdfPages:
+    path = make_pdf("a.pdf", ["Front sheet", "Page 1\nThe cost is £8.7 million.", "Report text\n2\nPage 2"])
+    return PdfPages({"a.pdf": path}.get)
+
+
+def test_recall_mrr_and_answer_metrics(pdf_pages: PdfPages):
+    results = [
+        Result(
+            question("Q1"),
+            Answer("q", "It costs £8.7 million [1]", False, (cite(1, "a.pdf", 2, "The cost is £8.7 million."),)),
+            10.0,
+        ),
+        Result(
+            question("Q2"),
+            Answer("q", "no idea", False, (cite(1, "a.pdf", 1, "Front sheet"), cite(2, "a.pdf", 2, "The cost is"))),
+            20.0,
+        ),
+        Result(question("Q3"), Answer("q", "", True, (cite(1, "a.pdf", 1, "Front sheet"),)), 30.0),
+        Result(question("Q4", "unanswerable"), Answer("q", "", True, ()), 40.0),
+        Result(question("Q5", "unanswerable"), Answer("q", "x", False, ()), 50.0),
+    ]
+    m = score(results, pdf_pages)
+    assert m["questions"] == 5
+    assert m["page_recall@1"] == pytest.approx(1 / 3) and m["page_recall@2"] == pytest.approx(2 / 3)
+    assert m["mrr@10"] == pytest.approx((1 + 0.5 + 0) / 3)
+    assert m["answer_in_excerpts@5"] == pytest.approx(1 / 3)
+    assert m["answer_in_answer"] == pytest.approx(1 / 3)
+    assert m["abstain_recall"] == 0.5 and m["false_abstain"] == pytest.approx(1 / 3)
+    assert m["citation_valid"] == 1.0
+    assert m["latency_ms_p50"] == 30.0
+
+
+def test_citation_valid_rereads_the_pdf(pdf_pages: PdfPages):
+    assert pdf_pages.citation_valid(cite(1, "a.pdf", 2, "The  cost\nis £8.7 million."))
+    assert not pdf_pages.citation_valid(cite(1, "a.pdf", 2, "The cost is £9 million."))
+    assert not pdf_pages.citation_valid(cite(1, "a.pdf", 1, "The cost is"))  # wrong page
+    assert pdf_pages.citation_valid(cite(1, "a.pdf", 2, "£8.7 million. Report text", end=3))  # across pages
+    assert not pdf_pages.citation_valid(cite(1, "a.pdf", 9, "x"))  # no such page
+    assert not pdf_pages.citation_valid(cite(1, "missing.pdf", 1, "x"))
+
+
+def test_printed_page_correct(pdf_pages: PdfPages):
+    assert pdf_pages.printed_page_correct(cite(1, "a.pdf", 2, "t", "Page 1")) is True
+    assert pdf_pages.printed_page_correct(cite(1, "a.pdf", 2, "t", "Page 2")) is False
+    assert pdf_pages.printed_page_correct(cite(1, "a.pdf", 2, "t", None)) is False  # the page prints one
+    assert pdf_pages.printed_page_correct(cite(1, "a.pdf", 1, "t", None)) is None  # prints none: not counted
+    assert pdf_pages.printed_page_correct(cite(1, "a.pdf", 1, "t", "Page 1")) is False
+    assert pdf_pages.printed_page_correct(cite(1, "a.pdf", 3, "t", "2")) is True  # bare number at the foot
+
+
+def test_metrics_are_none_where_undefined(pdf_pages: PdfPages):
+    m = score([Result(question("Q4", "unanswerable"), Answer("q", "", True, ()), 5.0)], pdf_pages)
+    assert m["page_recall@5"] is None and m["citation_valid"] is None and m["abstain_recall"] == 1.0
+
+
+def test_question_set_errors_name_file_and_line(tmp_path: Path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "A", "question": "q", "type": "numeric", "accept": ["1"], "sources": []}\n')
+    with pytest.raises(QuestionSetError, match=r"bad\.jsonl:1: an answerable question needs accept and sources"):
+        load_questions(path)
+    path.write_text("{not json\n")
+    with pytest.raises(QuestionSetError, match=r"bad\.jsonl:1: not a question"):
+        load_questions(path)

@@ -1,0 +1,82 @@
+"""`councilqa eval` end to end on the sample index: results, report, chart, baselines, thresholds."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from councilqa.app.cli import main
+from councilqa.eval.run import check_thresholds
+from tests.conftest import REPO
+
+SAMPLE_SET = REPO / "eval" / "riverford_sample.jsonl"
+SCHEMA = json.loads((REPO / "app" / "answer.schema.json").read_text())
+
+
+def test_eval_writes_results_report_and_chart(sample_settings, sample_index, tmp_path: Path, capsys):
+    out, report = tmp_path / "results.jsonl", tmp_path / "report.md"
+    code = main(
+        [
+            "eval",
+            "--questions",
+            str(SAMPLE_SET),
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+            "--baselines",
+            "--data-dir",
+            str(sample_settings.data_dir),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    for system in ("councilqa", "bm25-pages", "llamaindex-starter"):
+        assert f"| {system} · riverford_sample | 18 |" in printed
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == [json.loads(line)["id"] for line in SAMPLE_SET.read_text().splitlines()]
+    for record in records:
+        jsonschema.validate(record, SCHEMA)
+        assert len(record["citations"]) == 10
+    text = report.read_text()
+    assert sample_index.stamp.id in text
+    for heading in ("## councilqa, per question set", "## Side by side", "per question type", "## Misses"):
+        assert heading in text
+    chart = tmp_path / "report_recall.png"
+    assert chart.read_bytes().startswith(b"\x89PNG") and "](report_recall.png)" in text
+
+
+def test_eval_fails_when_a_threshold_is_not_met(sample_settings, sample_index, tmp_path: Path, capsys):
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text('[riverford_sample]\n"page_recall@5" = 0.5\n\n[all]\n"citation_valid" = 1.01\n')
+    code = main(
+        [
+            "eval",
+            "--questions",
+            str(SAMPLE_SET),
+            "--thresholds",
+            str(thresholds),
+            "--data-dir",
+            str(sample_settings.data_dir),
+        ]
+    )
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert "all citation_valid = 1.000, below the floor 1.01" in printed
+    assert "riverford_sample page_recall@5" not in printed
+
+
+def test_thresholds_treat_false_abstain_as_a_ceiling_and_need_every_set():
+    measured = {"all": {"false_abstain": 0.2, "page_recall@5": 0.9}}
+    assert check_thresholds(measured, {"all": {"false_abstain": 0.1}}) == [
+        "all false_abstain = 0.200, above the ceiling 0.1"
+    ]
+    assert check_thresholds(measured, {"all": {"page_recall@5": 0.9}}) == []
+    assert check_thresholds(measured, {"kent_dev": {"page_recall@5": 0.1}}) == [
+        "kent_dev: named in the thresholds but not run"
+    ]
+
+
+def test_eval_on_an_empty_index_says_to_ingest(tmp_path: Path, capsys):
+    assert main(["eval", "--questions", str(SAMPLE_SET), "--data-dir", str(tmp_path)]) == 2
+    assert "nothing is indexed; run `councilqa ingest` first" in capsys.readouterr().err
