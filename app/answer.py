@@ -95,7 +95,7 @@ def _citation(rank: int, hit: Hit) -> Citation:
         text=chunk.text,
         score=hit.score,
         title=document.title,
-        committee=None,
-        meeting_date=None,
+        committee=document.committee,
+        meeting_date=document.meeting_date,
         section=chunk.section,
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from councilqa.app.answer import Assistant
 from councilqa.index.build import ingest, open_index
 from councilqa.index.store import IndexStampMismatch
-from councilqa.records import Answer
+from councilqa.records import Answer, where
 from councilqa.settings import Settings
 
 EXPECTED = (IndexStampMismatch, FileNotFoundError, ValueError)
@@ -71,9 +71,8 @@ def format_answer(answer: Answer) -> str:
     """The answer and its excerpts as plain text for a terminal."""
     lines = [answer.answer, ""]
     for c in answer.citations:
-        printed = f"{c.printed_page} · " if c.printed_page else ""
-        pages = f"PDF p.{c.pdf_page}" + (f"-{c.pdf_page_end}" if c.pdf_page_end != c.pdf_page else "")
-        lines.append(f"[{c.rank}] {c.doc} · {printed}{pages} · score {c.score:.2f}")
+        meeting = "".join(f" · {part}" for part in (c.committee, c.meeting_date) if part)
+        lines.append(f"[{c.rank}] {c.doc}{meeting} · {where(c)} · score {c.score:.2f}")
         lines.append(f"    {c.text}")
     return "\n".join(lines)
 

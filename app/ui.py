@@ -10,7 +10,7 @@ import html
 import gradio as gr
 
 from councilqa.app.answer import Assistant
-from councilqa.records import Answer
+from councilqa.records import Answer, where
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -20,9 +20,10 @@ def answer_markdown(answer: Answer) -> str:
     if answer.citations:
         parts.append("**Closest matches**" if answer.abstained else "**Sources**")
     for c in answer.citations:
-        pages = f"PDF p.{c.pdf_page}" + (f"–{c.pdf_page_end}" if c.pdf_page_end != c.pdf_page else "")
-        where = f"{html.escape(c.printed_page)} · {pages}" if c.printed_page else pages
-        parts.append(f"**[{c.rank}] {html.escape(c.title)}** · {where}  \n`{c.doc}`")
+        meeting = ", ".join(html.escape(part) for part in (c.committee, c.meeting_date) if part)
+        parts.append(
+            f"**[{c.rank}] {html.escape(c.title)}**{f' · {meeting}' if meeting else ''} · {where(c)}  \n`{c.doc}`"
+        )
         parts.append("> " + html.escape(c.text))
     return "\n\n".join(parts)
 

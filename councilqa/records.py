@@ -23,6 +23,16 @@ class Document:
     sha256: str
     title: str
     n_pages: int
+    council: str | None = None
+    committee: str | None = None
+    meeting_date: str | None = None  # ISO date of the meeting the paper belongs to (or records)
+    doc_type: str = "report"
+
+    @property
+    def context(self) -> str:
+        """Title, committee and date, as a header for the passages of this document."""
+        meeting = ", ".join(part for part in (self.committee, self.meeting_date) if part)
+        return f"{self.title} ({meeting})" if meeting else self.title
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,14 @@ class Citation:
     committee: str | None
     meeting_date: str | None
     section: str | None
+
+
+def where(citation: Citation) -> str:
+    """Printed page and PDF pages, as users read them: "Page 30 · PDF p.32", "PDF p.4–5"."""
+    pages = f"PDF p.{citation.pdf_page}"
+    if citation.pdf_page_end != citation.pdf_page:
+        pages += f"–{citation.pdf_page_end}"
+    return f"{citation.printed_page} · {pages}" if citation.printed_page else pages
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
@@ -18,8 +18,9 @@ from councilqa.index.store import Index
 from councilqa.ingest.chunk import chunk_pages
 from councilqa.ingest.discover import SourceFile, discover, sha256_file
 from councilqa.ingest.errors import IngestError
+from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
 from councilqa.ingest.pdf import PdfParser, PypdfParser
-from councilqa.records import Document
+from councilqa.records import Document, Page
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,31 +76,47 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     sources = discover(paths)
+    hints = meeting_hints([source.rel for source in sources])
     for done, source in enumerate(sources, 1):
-        _ingest_one(source, index, parser, report)
+        _ingest_one(source, index, parser, report, hints.get(meeting_folder(source.rel)))
         if on_file:
             on_file(done, len(sources), source.rel)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _ingest_one(source: SourceFile, index: Index, parser: PdfParser, report: IngestReport) -> None:
+def _document(source: SourceFile, sha256: str, pages: list[Page], hint: MeetingHint | None) -> Document:
+    info = describe(source.rel, pages, hint)
+    return Document(
+        path=source.rel,
+        root=str(source.root),
+        sha256=sha256,
+        title=info.title,
+        n_pages=len(pages),
+        council=info.council,
+        committee=info.committee,
+        meeting_date=info.meeting_date,
+        doc_type=info.doc_type,
+    )
+
+
+def _ingest_one(
+    source: SourceFile, index: Index, parser: PdfParser, report: IngestReport, hint: MeetingHint | None
+) -> None:
     sha256 = sha256_file(source.path)
     root = str(source.root)
     known = index.catalog.document(source.rel)
     if known and known.sha256 == sha256:
         if known.root != root:
-            index.add_copy(Document(source.rel, root, sha256, known.title, known.n_pages))
+            index.add_copy(replace(known, root=root))
         report.unchanged.append(source.rel)
         return
     earlier_skip = next((s for s in index.catalog.skipped(source.rel) if s.sha256 == sha256), None)
     if earlier_skip:
         report.skipped.append((source.rel, f"{source.rel}: {earlier_skip.detail}"))
         return
-    title = source.path.stem
     if index.catalog.has_content(sha256):
-        n_pages = len(index.catalog.pages(sha256))
-        index.add_copy(Document(source.rel, root, sha256, title, n_pages))
+        index.add_copy(_document(source, sha256, index.catalog.pages(sha256), hint))
         report.copies.append(source.rel)
         return
     try:
@@ -109,8 +126,9 @@ def _ingest_one(source: SourceFile, index: Index, parser: PdfParser, report: Ing
         index.record_skip(source.rel, root, sha256, error.reason, error.detail)
         report.skipped.append((source.rel, str(error)))
         return
-    chunks = chunk_pages(sha256, title, pages, index.settings.ingest, index.embedder.count_tokens)
-    index.add_content(Document(source.rel, root, sha256, title, len(pages)), pages, chunks)
+    document = _document(source, sha256, pages, hint)
+    chunks = chunk_pages(sha256, document.context, pages, index.settings.ingest, index.embedder.count_tokens)
+    index.add_content(document, pages, chunks)
     (report.updated if known else report.added).append(source.rel)
     report.pages += len(pages)
     report.chunks += len(chunks)

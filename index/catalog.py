@@ -16,13 +16,15 @@ from pathlib import Path
 
 from councilqa.records import Document, Page
 
+SCHEMA_VERSION = 2  # part of the index stamp: a catalog of another version is refused
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contents (
     sha256 TEXT PRIMARY KEY, n_pages INTEGER NOT NULL, n_chunks INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     path TEXT PRIMARY KEY, root TEXT NOT NULL, sha256 TEXT NOT NULL REFERENCES contents(sha256),
-    title TEXT NOT NULL, ingested_at TEXT NOT NULL DEFAULT (datetime('now')));
+    title TEXT NOT NULL, council TEXT, committee TEXT, meeting_date TEXT, doc_type TEXT NOT NULL,
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now')));
 CREATE INDEX IF NOT EXISTS documents_sha256 ON documents(sha256);
 CREATE TABLE IF NOT EXISTS pages (
     sha256 TEXT NOT NULL, pdf_page INTEGER NOT NULL, label TEXT, text TEXT NOT NULL,
@@ -80,7 +82,10 @@ class Catalog:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    _DOC = "SELECT d.path, d.root, d.sha256, d.title, c.n_pages FROM documents d JOIN contents c ON c.sha256 = d.sha256"
+    _DOC = (
+        "SELECT d.path, d.root, d.sha256, d.title, c.n_pages, d.council, d.committee, d.meeting_date, d.doc_type "
+        "FROM documents d JOIN contents c ON c.sha256 = d.sha256"
+    )
 
     def document(self, path: str) -> Document | None:
         rows = self._rows(f"{self._DOC} WHERE d.path = ?", [path])

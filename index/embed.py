@@ -94,4 +94,5 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])
+        # verbose=False: counting a long text is the point here, not an error worth a warning
+        return len(self.model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])

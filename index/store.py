@@ -19,7 +19,7 @@ from typing import Any
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
-from councilqa.index.catalog import Catalog
+from councilqa.index.catalog import SCHEMA_VERSION, Catalog
 from councilqa.index.embed import Embedder
 from councilqa.records import Chunk, Document, Hit, Page
 from councilqa.settings import Settings
@@ -40,16 +40,20 @@ class Stamp:
     model: str
     parser: str
     chunking: str
+    catalog: int = SCHEMA_VERSION
 
     @property
     def id(self) -> str:
         return hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
 
     def to_json(self) -> str:
-        return json.dumps({"model": self.model, "parser": self.parser, "chunking": self.chunking}, sort_keys=True)
+        fields = {"model": self.model, "parser": self.parser, "chunking": self.chunking, "catalog": self.catalog}
+        return json.dumps(fields, sort_keys=True)
 
     def __str__(self) -> str:
-        return f"{self.id} (model {self.model}; parser {self.parser}; chunking {self.chunking})"
+        return (
+            f"{self.id} (model {self.model}; parser {self.parser}; chunking {self.chunking}; catalog v{self.catalog})"
+        )
 
 
 class Index:
@@ -140,8 +144,18 @@ class Index:
     def _put_document(db: sqlite3.Connection, document: Document) -> None:
         db.execute("DELETE FROM skipped WHERE path = ?", (document.path,))
         db.execute(
-            "INSERT OR REPLACE INTO documents (path, root, sha256, title) VALUES (?, ?, ?, ?)",
-            (document.path, document.root, document.sha256, document.title),
+            "INSERT OR REPLACE INTO documents (path, root, sha256, title, council, committee, meeting_date, doc_type) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document.path,
+                document.root,
+                document.sha256,
+                document.title,
+                document.council,
+                document.committee,
+                document.meeting_date,
+                document.doc_type,
+            ),
         )
         _mark_orphans(db)
 

@@ -44,12 +44,13 @@ def count_words(text: str) -> int:
 
 def chunk_pages(
     doc_sha256: str,
-    title: str,
+    context: str,
     pages: Sequence[Page],
     settings: IngestSettings,
     count_tokens: TokenCounter = count_words,
 ) -> list[Chunk]:
-    """Chunks of one document, in reading order.
+    """Chunks of one document, in reading order. `context` (the document's title, committee and
+    date) heads each chunk's header, before its section.
 
     >>> pages = [Page(1, None, "1. Welcome\\nThe Chair opened the meeting. RESOLVED: That it be noted.")]
     >>> [c.text for c in chunk_pages("ab", "Minutes", pages, IngestSettings())]
@@ -58,17 +59,17 @@ def chunk_pages(
     units: list[_Unit] = []
     section: str | None = None
     for page in pages:
-        page_units, section = _page_units(page, title, section, settings.max_chunk_tokens, count_tokens)
+        page_units, section = _page_units(page, context, section, settings.max_chunk_tokens, count_tokens)
         units.extend(page_units)
-    return _pack(doc_sha256, title, units, settings, count_tokens)
+    return _pack(doc_sha256, context, units, settings, count_tokens)
 
 
-def _header(title: str, section: str | None) -> str:
-    return f"{title} > {section}" if section else title
+def _header(context: str, section: str | None) -> str:
+    return f"{context} > {section}" if section else context
 
 
 def _page_units(
-    page: Page, title: str, section: str | None, max_tokens: int, count_tokens: TokenCounter
+    page: Page, context: str, section: str | None, max_tokens: int, count_tokens: TokenCounter
 ) -> tuple[list[_Unit], str | None]:
     label = label_line(page.text, page.label)
     blocks: list[tuple[list[str], str | None, bool]] = []
@@ -87,7 +88,7 @@ def _page_units(
             blocks[-1][0].append(line)
     units: list[_Unit] = []
     for lines, block_section, is_label in blocks:
-        budget = max_tokens - SPECIAL_TOKENS - count_tokens(_header(title, block_section))
+        budget = max_tokens - SPECIAL_TOKENS - count_tokens(_header(context, block_section))
         for index, sentence in enumerate(split_sentences(" ".join(lines))):
             for piece in _fit(sentence, budget, count_tokens):
                 units.append(_Unit(piece, page, block_section, count_tokens(piece), index == 0, is_label))
@@ -126,31 +127,31 @@ def _fit(text: str, budget: int, count_tokens: TokenCounter) -> list[str]:
 
 
 def _pack(
-    doc_sha256: str, title: str, units: list[_Unit], settings: IngestSettings, count_tokens: TokenCounter
+    doc_sha256: str, context: str, units: list[_Unit], settings: IngestSettings, count_tokens: TokenCounter
 ) -> list[Chunk]:
     chunks: list[Chunk] = []
     current: list[_Unit] = []
 
     def budget() -> int:
-        header = _header(title, current[0].section)
+        header = _header(context, current[0].section)
         return settings.max_chunk_tokens - SPECIAL_TOKENS - count_tokens(header)
 
     for unit in units:
         used = sum(u.tokens for u in current)
         if current and unit.page != current[-1].page and unit.starts_block and used * 3 >= budget():
-            _emit(chunks, doc_sha256, title, current)  # a new paragraph on a new page: cite one page
+            _emit(chunks, doc_sha256, context, current)  # a new paragraph on a new page: cite one page
             current = []
         elif current and used + unit.tokens > budget():
-            _emit(chunks, doc_sha256, title, current)
+            _emit(chunks, doc_sha256, context, current)
             current = current[-settings.overlap_units :] if settings.overlap_units else []
             while current and sum(u.tokens for u in current) + unit.tokens > budget():
                 current = current[1:]
         current.append(unit)
-    _emit(chunks, doc_sha256, title, current)
+    _emit(chunks, doc_sha256, context, current)
     return chunks
 
 
-def _emit(chunks: list[Chunk], doc_sha256: str, title: str, units: list[_Unit]) -> None:
+def _emit(chunks: list[Chunk], doc_sha256: str, context: str, units: list[_Unit]) -> None:
     """Append a chunk of `units`, less the printed page labels at its ends (interior ones stay,
     so the text remains a verbatim run of the pages)."""
     start, end = 0, len(units)
@@ -171,6 +172,6 @@ def _emit(chunks: list[Chunk], doc_sha256: str, title: str, units: list[_Unit]) 
             pdf_page_end=last.page.pdf_page,
             printed_page=first.page.label,
             section=first.section,
-            header=_header(title, first.section),
+            header=_header(context, first.section),
         )
     )

@@ -93,9 +93,8 @@ def test_ask_prints_answer_and_excerpts_for_people(cli_data_dir: Path):
     result = councilqa("ask", "Who is buying the land at Tanners Yard?", data_dir=cli_data_dir)
     assert result.returncode == 0, result.stderr
     assert "Riverford Community Housing Trust" in result.stdout.split("\n\n")[0]
-    assert re.search(
-        r"^\[1\] riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf · \d · PDF p.\d", result.stdout, re.M
-    )
+    first = r"^\[1\] riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf · Cabinet · 2026-03-12 · \d · PDF p.\d"
+    assert re.search(first, result.stdout, re.M)
 
 
 def test_ask_on_an_empty_index_says_so(tmp_path: Path, capsys):

@@ -45,14 +45,14 @@ def test_chat_answers_with_cited_excerpts(served: str):
     reply = client.predict("Who is buying the land at Tanners Yard?", api_name="/respond")
     assert reply.startswith("**Answer**")
     assert "Riverford Community Housing Trust" in reply
-    assert "**[1] Printed minutes 12th-Mar-2026 18.30 Cabinet** · " in reply
+    assert "**[1] Printed minutes** · Cabinet, 2026-03-12 · " in reply
     assert "`riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf`" in reply
 
 
 def test_markdown_shows_printed_and_pdf_pages(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("Mill Lane car park tariff")
     text = answer_markdown(answer)
-    assert "**[1] Public reports pack 12th-Mar-2026 18.30 Cabinet** · Page 2 · PDF p.4" in text
+    assert "**[1] Public reports pack** · Cabinet, 2026-03-12 · Page 2 · PDF p.4" in text
 
 
 def test_abstention_is_shown_as_such(sample_settings, sample_index):

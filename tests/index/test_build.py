@@ -40,6 +40,12 @@ def test_sample_corpus_ingests(sample_ingest):
     counts = index.catalog.counts()
     assert counts["documents"] == 3 and counts["pages"] == 17
     assert counts["chunks"] == report.chunks == index._collection.count()
+    described = {(d.title, d.council, d.committee, d.meeting_date, d.doc_type) for d in index.catalog.documents()}
+    assert described == {
+        ("Climate Action Plan 2026-2030 - Report", "Riverford Borough Council", "Cabinet", "2026-04-09", "strategy"),
+        ("Printed minutes", "Riverford Borough Council", "Cabinet", "2026-03-12", "printed minutes"),
+        ("Public reports pack", "Riverford Borough Council", "Cabinet", "2026-03-12", "reports pack"),
+    }
 
 
 def test_second_ingest_changes_nothing_and_embeds_nothing(tmp_path: Path, embedder):

@@ -1,0 +1,192 @@
+"""What a document is: its title, council, committee, meeting date and type.
+
+Taken from the file's name (ModernGov names such as "Printed minutes 13th-Feb-2025 09.30 County
+Council.pdf"), its folder (a "2025-01-30" folder is a meeting date) and the text of its first pages
+("MINUTES of a meeting of the Cabinet held ... on 9 January 2025", "To: Cabinet – 30 January 2025",
+"Subject: ..."). Pure: no I/O. A field is None where nothing says it, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePosixPath
+from urllib.parse import unquote
+
+from councilqa.records import Page
+
+DOC_TYPES = (
+    "agenda frontsheet",
+    "reports pack",
+    "printed minutes",
+    "report",
+    "appendix",
+    "strategy",
+    "questions",
+    "amendment",
+)
+MONTH_NAMES = "january february march april may june july august september october november december".split()
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
+DATE = rf"{WEEKDAY}?(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH}),?\s+(\d{{4}})"
+MODERNGOV = re.compile(
+    rf"^(?P<kind>.*?)\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)-(?P<month>{MONTH})-(?P<year>\d{{4}})"
+    rf"\s+\d{{1,2}}\.\d{{2}}\s+(?P<committee>.+)$",
+    re.IGNORECASE,
+)
+MINUTES_OF = re.compile(
+    rf"minutes\s+of\s+(?:a|the)\s+(?:\w+\s+)?meeting\s+of\s+(?:the\s+)+(?P<committee>.+?)\s+held\b.*?\bon\s+{DATE}",
+    re.IGNORECASE | re.DOTALL,
+)
+REPORT_TO = re.compile(  # "To: Cabinet – 30 January 2025", "Report of the Director ... to Cabinet, 9 April 2026"
+    rf"(?:^To:[ \t]*|\breport\b[^.\n]{{0,80}}?\bto[ \t]+(?:the[ \t]+)?)"
+    rf"(?P<committee>[A-Z][A-Za-z &'-]{{2,60}}?)[ \t]*(?:[–—,-]|on)?[ \t]*{DATE}",
+    re.IGNORECASE | re.MULTILINE,
+)
+SUBJECT = re.compile(r"^Subject:\s*(?P<title>.+)$", re.IGNORECASE | re.MULTILINE)
+DATE_FOLDER = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+ANY_DATE = re.compile(DATE, re.IGNORECASE)
+LETTERHEAD = re.compile(
+    r"^[ \t]*((?:[A-Z][A-Za-z]+[ \t]+){1,4}COUNCIL|(?:[A-Z][a-z]+[ \t]+){1,4}Council)[ \t]*$", re.MULTILINE
+)
+NAMED_COUNCIL = re.compile(
+    r"\b([A-Z][a-z]+(?:[ \t]+(?:and[ \t]+)?[A-Z][a-z]+){0,2}[ \t]+(?:County|Borough|City|District)[ \t]+Council)\b"
+)
+NOT_A_COUNCIL = {"county", "borough", "city", "district", "town", "parish", "full", "the", "this", "budget", "dear"}
+COPY_SUFFIX = re.compile(r"_\d+$")
+KINDS = (  # file-name keywords, most specific first
+    (re.compile(r"minutes", re.I), "printed minutes"),
+    (re.compile(r"frontsheet|front sheet|^agenda\b|summons", re.I), "agenda frontsheet"),
+    (re.compile(r"reports? pack|public pack|supplement", re.I), "reports pack"),
+    (re.compile(r"amendment", re.I), "amendment"),
+    (re.compile(r"question", re.I), "questions"),
+    (re.compile(r"appendix|annex|\beqia\b|\bprod\b|\bdpia\b", re.I), "appendix"),
+    (re.compile(r"strategy|intentions|\bplan\b|policy", re.I), "strategy"),
+)
+
+
+@dataclass(frozen=True)
+class MeetingHint:
+    """Committee and date that a ModernGov-named file gives the other files of its meeting folder."""
+
+    committee: str
+    meeting_date: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    title: str
+    council: str | None
+    committee: str | None
+    meeting_date: str | None
+    doc_type: str
+
+
+def _iso(day: str, month: str, year: str) -> str | None:
+    number = next((n for n, name in enumerate(MONTH_NAMES, 1) if name.startswith(month.lower()[:3])), None)
+    try:
+        return date(int(year), number, int(day)).isoformat() if number else None
+    except ValueError:
+        return None
+
+
+def _committee(name: str) -> str:
+    name = " ".join(name.split()).strip(" ,-–")
+    name = re.sub(r"^(?:the\s+)+", "", name, flags=re.IGNORECASE)
+    return name.title() if name.isupper() else name
+
+
+def meeting_folder(rel_path: str) -> str:
+    """The folder a file's meeting is named by: the nearest YYYY-MM-DD folder, else its own folder."""
+    parts = PurePosixPath(rel_path).parts[:-1]
+    for end in range(len(parts), 0, -1):
+        if DATE_FOLDER.match(parts[end - 1]):
+            return "/".join(parts[:end])
+    return "/".join(parts)
+
+
+def meeting_hints(rel_paths: Sequence[str]) -> dict[str, MeetingHint]:
+    """Meeting folder → committee and date, from the ModernGov-named files in it. `describe` uses a
+    hint only for a folder named by a date, so that a folder of mixed papers lends nothing."""
+    hints: dict[str, MeetingHint] = {}
+    for rel_path in rel_paths:
+        parsed = MODERNGOV.match(_stem(rel_path))
+        if parsed:
+            when = _iso(parsed["day"], parsed["month"], parsed["year"])
+            if when:
+                hints.setdefault(meeting_folder(rel_path), MeetingHint(_committee(parsed["committee"]), when))
+    return hints
+
+
+def _stem(rel_path: str) -> str:
+    return COPY_SUFFIX.sub("", unquote(PurePosixPath(rel_path).stem)).strip()
+
+
+def describe(rel_path: str, pages: Sequence[Page], hint: MeetingHint | None = None) -> DocumentInfo:
+    """Metadata of one document from its path (relative to its ingest root) and first pages.
+
+    >>> info = describe("kent/2025-02-13/Printed minutes 13th-Feb-2025 09.30 County Council.pdf", [])
+    >>> info.title, info.committee, info.meeting_date, info.doc_type
+    ('Printed minutes', 'County Council', '2025-02-13', 'printed minutes')
+    """
+    stem = _stem(rel_path)
+    text = "\n".join(page.text for page in pages[:2])
+    committee, when = None, None
+    parsed = MODERNGOV.match(stem)
+    minutes = MINUTES_OF.search(pages[0].text[:1500]) if pages else None
+    report_to = REPORT_TO.search(pages[0].text) if pages else None
+    if parsed:
+        committee, when = _committee(parsed["committee"]), _iso(parsed["day"], parsed["month"], parsed["year"])
+    elif minutes:
+        committee, when = _committee(minutes["committee"]), _iso(*minutes.groups()[1:4])
+    elif report_to:
+        committee, when = _committee(report_to["committee"]), _iso(*report_to.groups()[1:4])
+    folder = meeting_folder(rel_path)
+    folder_date = folder.rsplit("/", 1)[-1] if DATE_FOLDER.match(folder.rsplit("/", 1)[-1]) else None
+    when = when or folder_date
+    if hint and folder_date and when == hint.meeting_date:  # a sibling in the meeting's folder names it
+        committee = committee or hint.committee
+    return DocumentInfo(
+        title=_title(stem, parsed, text),
+        council=_council(text),
+        committee=committee,
+        meeting_date=when,
+        doc_type=_doc_type(stem, text, parsed is not None),
+    )
+
+
+def _title(stem: str, parsed: re.Match[str] | None, text: str) -> str:
+    subject = SUBJECT.search(text)
+    if subject:
+        return " ".join(subject["title"].split()).rstrip(" ,")
+    if parsed and parsed["kind"].strip(" -"):
+        return parsed["kind"].strip(" -")
+    return stem
+
+
+def _council(text: str) -> str | None:
+    """A letterhead line ("KENT COUNTY COUNCIL") or a "X County/Borough/... Council" near the top."""
+    head = "\n".join(text.splitlines()[:12])  # a letterhead or a named council near the top, or nothing
+    candidates = [m.group(1) for m in LETTERHEAD.finditer(head)] + NAMED_COUNCIL.findall(head)
+    for candidate in candidates:
+        name = " ".join(word.capitalize() if word.isupper() else word for word in candidate.split())
+        if len(name.split()) >= 2 and name.split()[0].lower() not in NOT_A_COUNCIL:
+            return name
+    return None
+
+
+def _doc_type(stem: str, text: str, moderngov: bool) -> str:
+    for pattern, kind in KINDS:
+        if pattern.search(stem):
+            return kind
+    head = text[:1500]
+    if MINUTES_OF.search(head):
+        return "printed minutes"
+    if re.search(r"^\s*agenda\s*$", head, re.IGNORECASE | re.MULTILINE):
+        return "agenda frontsheet"
+    return "reports pack" if moderngov else "report"
