@@ -98,4 +98,5 @@ def _citation(rank: int, hit: Hit) -> Citation:
         committee=document.committee,
         meeting_date=document.meeting_date,
         section=chunk.section,
+        copies=tuple(other.path for other in hit.documents[1:]),
     )

@@ -27,7 +27,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def progress(done: int, total: int, path: str) -> None:
         print(f"[{done}/{total}] {path}", file=sys.stderr)
 
-    report = ingest(args.paths, open_index(_settings(args)), on_file=progress)
+    report = ingest(args.paths, open_index(_settings(args)), on_file=progress, prune=args.prune)
     print(report.summary())
     return 0 if report.ingested_any or not report.skipped else 1
 
@@ -73,6 +73,7 @@ def format_answer(answer: Answer) -> str:
     for c in answer.citations:
         meeting = "".join(f" · {part}" for part in (c.committee, c.meeting_date) if part)
         lines.append(f"[{c.rank}] {c.doc}{meeting} · {where(c)} · score {c.score:.2f}")
+        lines.extend(f"    also at {path}" for path in c.copies)
         lines.append(f"    {c.text}")
     return "\n".join(lines)
 
@@ -90,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
 
     sub = command("ingest", cmd_ingest, "Index the PDFs under PATHs; files already indexed cost nothing.")
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a folder (an ingest root) or a PDF")
+    sub.add_argument("--prune", action="store_true", help="drop indexed files that are gone from the folders")
     sub = command("ask", cmd_ask, "Answer a question with page-cited excerpts.")
     sub.add_argument("question")
     sub.add_argument("--k", type=int, default=None, help="excerpts to cite (default 5)")

@@ -21,9 +21,9 @@ def answer_markdown(answer: Answer) -> str:
         parts.append("**Closest matches**" if answer.abstained else "**Sources**")
     for c in answer.citations:
         meeting = ", ".join(html.escape(part) for part in (c.committee, c.meeting_date) if part)
-        parts.append(
-            f"**[{c.rank}] {html.escape(c.title)}**{f' · {meeting}' if meeting else ''} · {where(c)}  \n`{c.doc}`"
-        )
+        paths = " · ".join(f"`{path}`" for path in (c.doc, *c.copies))
+        heading = f"**[{c.rank}] {html.escape(c.title)}**" + (f" · {meeting}" if meeting else "")
+        parts.append(f"{heading} · {where(c)}  \n{paths}")
         parts.append("> " + html.escape(c.text))
     return "\n\n".join(parts)
 

@@ -95,6 +95,7 @@ class Citation:
     committee: str | None
     meeting_date: str | None
     section: str | None
+    copies: tuple[str, ...] = ()  # other paths holding the identical file
 
 
 def where(citation: Citation) -> str:
@@ -121,6 +122,6 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
-            "citations": [{**asdict(c), "score": round(c.score, 4)} for c in self.citations],
+            "citations": [{**asdict(c), "score": round(c.score, 4), "copies": list(c.copies)} for c in self.citations],
             "timings_ms": {name: round(ms, 1) for name, ms in self.timings_ms.items()},
         }

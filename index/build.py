@@ -35,6 +35,8 @@ class IngestReport:
     copies: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # ingested, but the parser repaired damage
+    pruned: list[str] = field(default_factory=list)
     pages: int = 0
     chunks: int = 0
     seconds: float = 0.0
@@ -46,10 +48,11 @@ class IngestReport:
     def summary(self) -> str:
         lines = [
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.copies)} copies of indexed files, "
-            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped; "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped, {len(self.pruned)} pruned; "
             f"{self.pages} pages and {self.chunks} chunks indexed in {self.seconds:.1f} s"
         ]
         lines += [f"skipped {message}" for _, message in self.skipped]
+        lines += [f"repaired {path}: {message}" for path, message in self.warnings]
         return "\n".join(lines)
 
 
@@ -64,10 +67,12 @@ def ingest(
     index: Index,
     parser: PdfParser | None = None,
     on_file: Callable[[int, int, str], None] | None = None,
+    prune: bool = False,
 ) -> IngestReport:
     """Bring the index up to date with the PDFs under `paths`.
 
-    `on_file(done, total, path)` is called after each file, for progress display. Example::
+    `on_file(done, total, path)` is called after each file, for progress display. With `prune`,
+    files recorded under the given folders that are no longer there are dropped. Example::
 
         report = ingest([Path("corpus")], open_index(Settings()))
         print(report.summary())
@@ -81,8 +86,21 @@ def ingest(
         _ingest_one(source, index, parser, report, hints.get(meeting_folder(source.rel)))
         if on_file:
             on_file(done, len(sources), source.rel)
+    if prune:
+        report.pruned = _prune(paths, sources, index)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _prune(paths: list[Path], sources: list[SourceFile], index: Index) -> list[str]:
+    roots = {str(path.resolve()) for path in paths if path.is_dir()}
+    present = {(str(source.root), source.rel) for source in sources}
+    recorded = [(d.root, d.path) for d in index.catalog.documents()]
+    recorded += [(s.root, s.path) for s in index.catalog.skipped()]
+    gone = sorted(path for root, path in recorded if root in roots and (root, path) not in present)
+    for path in gone:
+        index.remove(path)
+    return gone
 
 
 def _document(source: SourceFile, sha256: str, pages: list[Page], hint: MeetingHint | None) -> Document:
@@ -120,12 +138,14 @@ def _ingest_one(
         report.copies.append(source.rel)
         return
     try:
-        pages = parser.parse(source.path, source.rel)
+        parsed = parser.parse(source.path, source.rel)
     except IngestError as error:
         log.warning("skipped %s", error)
         index.record_skip(source.rel, root, sha256, error.reason, error.detail)
         report.skipped.append((source.rel, str(error)))
         return
+    pages = parsed.pages
+    report.warnings += [(source.rel, warning) for warning in parsed.warnings]
     document = _document(source, sha256, pages, hint)
     chunks = chunk_pages(sha256, document.context, pages, index.settings.ingest, index.embedder.count_tokens)
     index.add_content(document, pages, chunks)

@@ -140,6 +140,14 @@ class Index:
             _mark_orphans(db)
         self._finish_pending()
 
+    def remove(self, path: str) -> None:
+        """Forget a path (a file that is gone); its content goes too when no other path holds it."""
+        with self.catalog.transaction() as db:
+            db.execute("DELETE FROM documents WHERE path = ?", (path,))
+            db.execute("DELETE FROM skipped WHERE path = ?", (path,))
+            _mark_orphans(db)
+        self._finish_pending()
+
     @staticmethod
     def _put_document(db: sqlite3.Connection, document: Document) -> None:
         db.execute("DELETE FROM skipped WHERE path = ?", (document.path,))

@@ -137,3 +137,30 @@ def test_chunks_fit_the_model_window(sample_index: Index, embedder):
     stored = sample_index._collection.get(include=["documents", "metadatas"])
     for text, metadata in zip(stored["documents"], stored["metadatas"], strict=True):
         assert embedder.count_tokens(f"{metadata['header']}\n{text}") + 2 <= 256
+
+
+def test_prune_drops_files_that_are_gone(index: Index, make_pdf, tmp_path: Path):
+    make_pdf("root/keep.pdf", ["The library opens on Sundays."])
+    gone = make_pdf("root/gone.pdf", ["The pool will cost four million pounds."])
+    (tmp_path / "root" / "bad.pdf").write_text("not a pdf")
+    ingest([tmp_path / "root"], index)
+    gone.unlink()
+    (tmp_path / "root" / "bad.pdf").unlink()
+    without_prune = ingest([tmp_path / "root"], index)
+    assert without_prune.pruned == [] and index.catalog.document("gone.pdf") is not None
+    report = ingest([tmp_path / "root"], index, prune=True)
+    assert report.pruned == ["bad.pdf", "gone.pdf"]
+    assert [d.path for d in index.catalog.documents()] == ["keep.pdf"] and index.catalog.skipped() == []
+    assert all("pool" not in hit.chunk.text for hit in index.search("pool cost", k=5))
+    assert index._collection.count() == index.catalog.counts()["chunks"]
+
+
+def test_citations_name_every_copy(index: Index, make_pdf, tmp_path: Path):
+    from councilqa.app.answer import Assistant
+
+    make_pdf("root/a/minutes.pdf", ["12. Budget\nRESOLVED: That the budget be approved."])
+    (tmp_path / "root" / "b").mkdir()
+    (tmp_path / "root" / "b" / "minutes.pdf").write_bytes((tmp_path / "root/a/minutes.pdf").read_bytes())
+    ingest([tmp_path / "root"], index)
+    citation = Assistant(index.settings, index).ask("budget approved", k=1).citations[0]
+    assert (citation.doc, citation.copies) == ("a/minutes.pdf", ("b/minutes.pdf",))

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pypdf
@@ -11,14 +12,14 @@ from tests.conftest import CORPUS
 
 def test_pages_have_numbers_labels_and_text(make_pdf):
     path = make_pdf("pack.pdf", ["Agenda front sheet", "Page 1\nMinutes of the meeting", "Report text\nPage 2"])
-    pages = PypdfParser().parse(path, "pack.pdf")
+    pages = PypdfParser().parse(path, "pack.pdf").pages
     assert [(p.pdf_page, p.label) for p in pages] == [(1, None), (2, "Page 1"), (3, "Page 2")]
     assert "Minutes of the meeting" in pages[1].text
 
 
 def test_sample_agenda_pack_labels():
     path = CORPUS / "riverford" / "Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf"
-    labels = [p.label for p in PypdfParser().parse(path, path.name)]
+    labels = [p.label for p in PypdfParser().parse(path, path.name).pages]
     assert labels == [None, None] + [f"Page {n}" for n in range(1, 10)]
 
 
@@ -51,7 +52,7 @@ def test_pdf_encrypted_without_a_user_password_is_read(make_pdf, tmp_path: Path)
     writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
     path = tmp_path / "owner-only.pdf"
     writer.write(path)
-    assert "Open report" in PypdfParser().parse(path, "owner-only.pdf")[0].text
+    assert "Open report" in PypdfParser().parse(path, "owner-only.pdf").pages[0].text
 
 
 def test_zero_pages(tmp_path: Path):
@@ -69,3 +70,29 @@ def test_scanned_pdf_without_text_layer(tmp_path: Path):
     canvas.save()
     with pytest.raises(NoTextLayer, match=r"scan\.pdf: .*needs OCR"):
         PypdfParser().parse(path, "scan.pdf")
+
+
+def test_empty_file(tmp_path: Path):
+    path = tmp_path / "zero.pdf"
+    path.write_bytes(b"")
+    with pytest.raises(NotAPDF, match=r"zero\.pdf: the file is empty"):
+        PypdfParser().parse(path, "zero.pdf")
+
+
+def damaged_xref(source: Path, target: Path) -> Path:
+    """A copy of `source` whose cross-reference table points objects 1 and 2 at each other."""
+    data = bytearray(source.read_bytes())
+    table = re.search(rb"xref\s+0 \d+\s+", data)
+    assert table
+    first, second = table.end() + 20, table.end() + 40  # entries are 20 bytes; entry 0 is the free list
+    data[first:second], data[second : second + 20] = data[second : second + 20], data[first:second]
+    target.write_bytes(bytes(data))
+    return target
+
+
+def test_damaged_cross_references_are_repaired_and_reported(make_pdf, tmp_path: Path):
+    path = damaged_xref(make_pdf("ok.pdf", ["Page one text", "Page two text"]), tmp_path / "damaged.pdf")
+    parsed = PypdfParser().parse(path, "damaged.pdf")
+    assert [p.text.strip() for p in parsed.pages] == ["Page one text", "Page two text"]
+    assert parsed.warnings and any("repaired" in w or "wrong pointing" in w for w in parsed.warnings)
+    assert PypdfParser().parse(make_pdf("clean.pdf", ["x"]), "clean.pdf").warnings == ()
