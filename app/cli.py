@@ -8,9 +8,12 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from councilqa.app.answer import Assistant
+from councilqa.app.resolutions import ResolutionFilter, find_resolutions
 from councilqa.index.build import ingest, open_index
 from councilqa.index.store import IndexStampMismatch
 from councilqa.records import Answer, where
@@ -59,12 +62,42 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 1 if outcome.failures else 0
 
 
+def cmd_resolutions(args: argparse.Namespace) -> int:
+    where = ResolutionFilter(args.committee, args.date_from, args.date_to, args.search)
+    found = find_resolutions(open_index(_settings(args)).catalog, where)
+    if args.json:
+        records = [{**asdict(r), "doc": d.path, "title": d.title} for r, d in found]
+        for record in records:
+            del record["discussion"]  # search material, not a quote
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    for resolution, document in found:
+        meeting = (
+            " · ".join(part for part in (resolution.meeting_date, resolution.committee) if part) or "meeting unknown"
+        )
+        pages = f"PDF p.{resolution.pdf_page}" + (
+            f"–{resolution.pdf_page_end}" if resolution.pdf_page_end != resolution.pdf_page else ""
+        )
+        printed = f"{resolution.printed_page} · " if resolution.printed_page else ""
+        print(f"{meeting} · {resolution.item or 'item unknown'}\n  {document.path} · {printed}{pages}")
+        print(f"  {resolution.text}\n")
+    print(f"{len(found)} resolution(s)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from councilqa.app.ui import serve  # gradio takes seconds to import: only when serving
 
     settings = _settings(args)
     serve(Assistant(settings, open_index(settings)), host=args.host, port=args.port)
     return 0
+
+
+def iso_day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-02-13") from error
 
 
 def format_answer(answer: Answer) -> str:
@@ -102,6 +135,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--report", type=Path, help="write a Markdown report, with a chart beside it")
     sub.add_argument("--baselines", action="store_true", help="also score the LlamaIndex starter and page BM25")
     sub.add_argument("--thresholds", type=Path, help="TOML of metric floors; exit 1 when one is not met")
+    sub = command("resolutions", cmd_resolutions, "List RESOLVED decisions, newest meeting first.")
+    sub.add_argument("--committee", help="part of the committee's name, any case")
+    sub.add_argument("--from", dest="date_from", type=iso_day, help="first meeting date, YYYY-MM-DD")
+    sub.add_argument("--to", dest="date_to", type=iso_day, help="last meeting date, YYYY-MM-DD")
+    sub.add_argument("--search", help="words that must all occur in the decision or its item")
+    sub.add_argument("--json", action="store_true", help="print JSON records")
     sub = command("serve", cmd_serve, "Serve the Gradio chat.")
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     sub.add_argument("--port", type=int, default=7860)

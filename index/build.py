@@ -20,6 +20,7 @@ from councilqa.ingest.discover import SourceFile, discover, sha256_file
 from councilqa.ingest.errors import IngestError
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
 from councilqa.ingest.pdf import PdfParser, PypdfParser
+from councilqa.ingest.resolutions import extract_resolutions
 from councilqa.records import Document, Page
 from councilqa.settings import Settings
 
@@ -148,7 +149,7 @@ def _ingest_one(
     report.warnings += [(source.rel, warning) for warning in parsed.warnings]
     document = _document(source, sha256, pages, hint)
     chunks = chunk_pages(sha256, document.context, pages, index.settings.ingest, index.embedder.count_tokens)
-    index.add_content(document, pages, chunks)
+    index.add_content(document, pages, chunks, extract_resolutions(pages))
     (report.updated if known else report.added).append(source.rel)
     report.pages += len(pages)
     report.chunks += len(chunks)

@@ -11,9 +11,10 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from councilqa.ingest.resolutions import Resolution
 from councilqa.records import Document, Page
 
 SCHEMA_VERSION = 2  # part of the index stamp: a catalog of another version is refused
@@ -33,6 +34,11 @@ CREATE TABLE IF NOT EXISTS skipped (
     path TEXT PRIMARY KEY, root TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
     detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pending (sha256 TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS resolutions (
+    sha256 TEXT NOT NULL, ordinal INTEGER NOT NULL, item TEXT, text TEXT NOT NULL, discussion TEXT NOT NULL,
+    pdf_page INTEGER NOT NULL,
+    pdf_page_end INTEGER NOT NULL, printed_page TEXT, committee TEXT, meeting_date TEXT,
+    PRIMARY KEY (sha256, ordinal));
 """
 
 
@@ -111,6 +117,28 @@ class Catalog:
     def pages(self, sha256: str) -> list[Page]:
         rows = self._rows("SELECT pdf_page, label, text FROM pages WHERE sha256 = ? ORDER BY pdf_page", [sha256])
         return [Page(*row) for row in rows]
+
+    def resolutions(self) -> list[tuple[Resolution, Document]]:
+        """Every RESOLVED decision with the first document holding it. A decision whose text names no
+        meeting takes its document's committee and date only when the document is printed minutes
+        (a reports pack carries minutes of earlier meetings: its own date would be wrong)."""
+        holders: dict[str, Document] = {}
+        for document in self.documents():
+            holders.setdefault(document.sha256, document)
+        found: list[tuple[Resolution, Document]] = []
+        for sha256, *fields in self._rows(
+            "SELECT sha256, ordinal, item, text, discussion, pdf_page, pdf_page_end, printed_page, committee, "
+            "meeting_date "
+            "FROM resolutions ORDER BY sha256, ordinal"
+        ):
+            holder = holders.get(sha256)
+            if holder is None:
+                continue
+            resolution = Resolution(*fields)
+            if resolution.committee is None and holder.doc_type == "printed minutes":
+                resolution = replace(resolution, committee=holder.committee, meeting_date=holder.meeting_date)
+            found.append((resolution, holder))
+        return found
 
     def pending(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT sha256 FROM pending")]

@@ -21,6 +21,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from councilqa.index.catalog import SCHEMA_VERSION, Catalog
 from councilqa.index.embed import Embedder
+from councilqa.ingest.resolutions import Resolution
 from councilqa.records import Chunk, Document, Hit, Page
 from councilqa.settings import Settings
 
@@ -101,7 +102,13 @@ class Index:
             with self.catalog.transaction() as db:
                 db.execute("DELETE FROM pending WHERE sha256 = ?", (sha256,))
 
-    def add_content(self, document: Document, pages: Sequence[Page], chunks: Sequence[Chunk]) -> None:
+    def add_content(
+        self,
+        document: Document,
+        pages: Sequence[Page],
+        chunks: Sequence[Chunk],
+        resolutions: Sequence[Resolution] = (),
+    ) -> None:
         """Embed and store a new file's chunks, then record it; an interruption leaves no trace."""
         with self.catalog.transaction() as db:
             db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (document.sha256,))
@@ -121,6 +128,24 @@ class Index:
             db.executemany(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
                 [(document.sha256, page.pdf_page, page.label, page.text) for page in pages],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO resolutions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        document.sha256,
+                        r.ordinal,
+                        r.item,
+                        r.text,
+                        r.discussion,
+                        r.pdf_page,
+                        r.pdf_page_end,
+                        r.printed_page,
+                        r.committee,
+                        r.meeting_date,
+                    )
+                    for r in resolutions
+                ],
             )
             self._put_document(db, document)
             db.execute("DELETE FROM pending WHERE sha256 = ?", (document.sha256,))
@@ -201,6 +226,7 @@ def _mark_orphans(db: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO pending SELECT sha256 FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)"
     )
     db.execute("DELETE FROM pages WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+    db.execute("DELETE FROM resolutions WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
     db.execute("DELETE FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
 
 

@@ -1,10 +1,15 @@
-"""Split a document's pages into chunks that fit the embedding model and keep their pages.
+"""Split a document's pages into chunks that follow the papers' structure and keep their pages.
 
-Pure: no I/O. Lines are grouped into blocks at numbered items and paragraphs (``38.``, ``11.7``,
-``(a)``), bullets and RESOLVED; blocks are split into sentences; sentences are packed into chunks of
-at most `max_chunk_tokens` word pieces, counting the contextual header. A chunk moves on to a new
-page with the paragraph it is in, but starts afresh at a new paragraph on a new page once it holds a
-third of its budget, so that most citations name one page. Every chunk's text is a
+Pure: no I/O. Lines are grouped into blocks: an item heading ("38. Riverside Leisure Centre", "17
+DECLARATIONS OF INTEREST"), a RESOLVED decision with its lettered parts and bullets, a numbered
+paragraph ("11.7", "(3)"), a bullet, or a table row (a line that is mostly figures). Blocks are packed
+whole into chunks of at most `max_chunk_tokens` word pieces, counting the contextual header; only a
+block too long for a chunk on its own is split, by sentence, with one sentence of overlap.
+
+A chunk starts afresh at a new item once it holds a sixth of its budget, and at a new block on a
+new page once it holds a third, so that items don't run together and most citations name one page.
+Each chunk records its section path ("38. Riverside Leisure Centre > RESOLVED") and, when it opens
+inside a table, the table's header lines, both in the header that is embedded with it. The text itself is always a
 verbatim run of its pages' text with whitespace collapsed, so it can be quoted and checked.
 """
 
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from councilqa.ingest.labels import label_line
 from councilqa.records import Chunk, Page
@@ -20,26 +25,66 @@ from councilqa.settings import IngestSettings
 
 TokenCounter = Callable[[str], int]
 
-BLOCK_START = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s|\(?[a-z]{1,3}\)\s|[•●▪◦*–-]\s|RESOLVED\b|Resolved\b)")
 HEADING = re.compile(r"^(?:(?:Item|Minute)\s+)?\d{1,3}\.?\s+[A-Z][^.;!?]{2,90}$")
+RESOLVED = re.compile(r"^(?:RESOLVED|Resolved|AGREED)\b")
+NUMBERED = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s")
+SUB_ITEM = re.compile(r"^(?:\(?[a-z]{1,4}\)\s|[•●▪◦*–-]\s)")
 NUMBERING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?$")
+FIGURE = re.compile(r"^[(£$€-]*\d[\d,.]*%?[)km]*$|^[-–—]$")
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9£\"'(])")
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 
 
+@dataclass
+class _Block:
+    kind: str  # "label", "heading", "resolved", "row" or "text"
+    section: str | None
+    table_header: str | None = None
+    lines: list[tuple[str, Page]] = field(default_factory=list)  # a block may run on over a page break
+
+    @property
+    def page(self) -> Page:
+        return self.lines[0][1]
+
+    @property
+    def text(self) -> str:
+        return " ".join(line for line, _ in self.lines)
+
+    def pages_of(self, start: int, end: int) -> tuple[Page, Page]:
+        """The first and last page of the characters `start`..`end` of `text`."""
+        first = last = self.lines[0][1]
+        offset = 0
+        for line, page in self.lines:
+            if offset <= start:
+                first = page
+            if offset < end:
+                last = page
+            offset += len(line) + 1
+        return first, last
+
+
 @dataclass(frozen=True)
 class _Unit:
+    """A piece of a block that is packed whole: the block itself, or one of its sentences."""
+
     text: str
-    page: Page
-    section: str | None
+    block: _Block
     tokens: int
-    starts_block: bool
-    is_label: bool
+    opens_block: bool
+    first: Page
+    last: Page
 
 
 def count_words(text: str) -> int:
     """A rough token counter for tests; ingest uses the embedding model's tokenizer."""
     return len(text.split())
+
+
+def is_table_row(line: str) -> bool:
+    """A line that is mostly figures: "Transport 164.9 158.2 110.5", "Total £m 334.7 290.0"."""
+    words = line.split()
+    figures = sum(1 for word in words if FIGURE.match(word))
+    return figures >= 2 and figures * 5 >= len(words) * 2
 
 
 def chunk_pages(
@@ -53,46 +98,100 @@ def chunk_pages(
     date) heads each chunk's header, before its section.
 
     >>> pages = [Page(1, None, "1. Welcome\\nThe Chair opened the meeting. RESOLVED: That it be noted.")]
-    >>> [c.text for c in chunk_pages("ab", "Minutes", pages, IngestSettings())]
-    ['1. Welcome The Chair opened the meeting. RESOLVED: That it be noted.']
+    >>> [(c.text, c.section) for c in chunk_pages("ab", "Minutes", pages, IngestSettings())]
+    [('1. Welcome The Chair opened the meeting. RESOLVED: That it be noted.', '1. Welcome')]
     """
-    units: list[_Unit] = []
-    section: str | None = None
-    for page in pages:
-        page_units, section = _page_units(page, context, section, settings.max_chunk_tokens, count_tokens)
-        units.extend(page_units)
+    units = [unit for block in blocks(pages) for unit in _units(block, context, settings, count_tokens)]
     return _pack(doc_sha256, context, units, settings, count_tokens)
 
 
-def _header(context: str, section: str | None) -> str:
-    return f"{context} > {section}" if section else context
+def blocks(pages: Sequence[Page]) -> list[_Block]:
+    """The document's lines grouped into structural blocks, in reading order."""
+    builder = _Blocks()
+    for page in pages:
+        label = label_line(page.text, page.label)
+        for raw in page.text.splitlines():
+            line = " ".join(raw.split())
+            if line:
+                builder.add(line, page, is_label=line == label)
+    return builder.found
 
 
-def _page_units(
-    page: Page, context: str, section: str | None, max_tokens: int, count_tokens: TokenCounter
-) -> tuple[list[_Unit], str | None]:
-    label = label_line(page.text, page.label)
-    blocks: list[tuple[list[str], str | None, bool]] = []
-    for raw in page.text.splitlines():
-        line = " ".join(raw.split())
-        if not line:
-            continue
-        if line == label:
-            blocks.append(([line], section, True))
-            continue
-        if HEADING.match(line) and len(line.split()) <= 14:
-            section = line
-        if not blocks or blocks[-1][2] or BLOCK_START.match(line):
-            blocks.append(([line], section, False))
+class _Blocks:
+    """Reads lines in order, tracking the current item and any table being read."""
+
+    def __init__(self) -> None:
+        self.found: list[_Block] = []
+        self.item: str | None = None
+        self.table_header: str | None = None
+        self.prose: list[str] = []  # the last two lines that were not table rows
+
+    def add(self, line: str, page: Page, is_label: bool) -> None:
+        if is_label:
+            self.found.append(_Block("label", self.item, lines=[(line, page)]))
+        elif is_table_row(line):
+            self.table_header = self.table_header or _table_header(self.prose, line)
+            self.found.append(_Block("row", self.item, self.table_header, [(line, page)]))
         else:
-            blocks[-1][0].append(line)
+            if len(line.split()) > 12:
+                self.table_header = None  # prose: any table has ended
+            self.prose = [*self.prose[-1:], line]
+            self._add_text(line, page)
+
+    def _add_text(self, line: str, page: Page) -> None:
+        last = self.found[-1] if self.found else None
+        if HEADING.match(line) and len(line.split()) <= 14:
+            self.item = line
+            self.found.append(_Block("heading", self.item, lines=[(line, page)]))
+        elif RESOLVED.match(line):
+            section = f"{self.item} > RESOLVED" if self.item else "RESOLVED"
+            self.found.append(_Block("resolved", section, lines=[(line, page)]))
+        elif last and last.kind == "resolved" and _continues_decision(last, line):
+            last.lines.append((line, page))  # a RESOLVED decision keeps its (a), (b) parts and bullets
+        elif NUMBERED.match(line) or SUB_ITEM.match(line) or not last or last.kind in ("label", "row", "resolved"):
+            self.found.append(_Block("text", self.item, lines=[(line, page)]))
+        else:
+            last.lines.append((line, page))
+
+
+def _continues_decision(block: _Block, line: str) -> bool:
+    """A line goes on with a RESOLVED decision unless it is a new numbered paragraph, or a new
+    sentence after the decision's last sentence ended ("The meeting closed at 8.40 pm.")."""
+    if NUMBERED.match(line):
+        return False
+    if SUB_ITEM.match(line):
+        return True
+    return not (block.lines[-1][0].endswith(".") and line[:1].isupper())
+
+
+def _table_header(prose: list[str], first_row: str) -> str | None:
+    """The lines above a table that are not sentences, and its first row if that holds no decimals
+    (column headings such as "Sector 2019 2024 2030")."""
+    lines = [line for line in prose if not line.endswith(".")]
+    if not re.search(r"\d[.,]\d", first_row):
+        lines.append(first_row)
+    return " ".join(lines) or None
+
+
+def _header(context: str, block: _Block) -> str:
+    header = f"{context} > {block.section}" if block.section else context
+    return f"{header} | {block.table_header}" if block.kind == "row" and block.table_header else header
+
+
+def _units(block: _Block, context: str, settings: IngestSettings, count_tokens: TokenCounter) -> list[_Unit]:
+    text = block.text
+    budget = settings.max_chunk_tokens - SPECIAL_TOKENS - count_tokens(_header(context, block))
+    tokens = count_tokens(text)
+    if tokens <= budget or block.kind == "label":
+        return [_Unit(text, block, tokens, True, *block.pages_of(0, len(text)))]
     units: list[_Unit] = []
-    for lines, block_section, is_label in blocks:
-        budget = max_tokens - SPECIAL_TOKENS - count_tokens(_header(context, block_section))
-        for index, sentence in enumerate(split_sentences(" ".join(lines))):
-            for piece in _fit(sentence, budget, count_tokens):
-                units.append(_Unit(piece, page, block_section, count_tokens(piece), index == 0, is_label))
-    return units, section
+    start = 0
+    for piece in (piece for sentence in split_sentences(text) for piece in _fit(sentence, budget, count_tokens)):
+        start = text.index(piece, start)
+        first, last = block.pages_of(start, start + len(piece))
+        units.append(_Unit(piece, block, count_tokens(piece), not units, first, last))
+        start += len(piece)
+    return units
 
 
 def split_sentences(text: str) -> list[str]:
@@ -133,20 +232,23 @@ def _pack(
     current: list[_Unit] = []
 
     def budget() -> int:
-        header = _header(context, current[0].section)
-        return settings.max_chunk_tokens - SPECIAL_TOKENS - count_tokens(header)
+        opening = next((u for u in current if u.block.kind != "label"), current[0])
+        return settings.max_chunk_tokens - SPECIAL_TOKENS - count_tokens(_header(context, opening.block))
 
     for unit in units:
         used = sum(u.tokens for u in current)
-        if current and unit.page != current[-1].page and unit.starts_block and used * 3 >= budget():
-            _emit(chunks, doc_sha256, context, current)  # a new paragraph on a new page: cite one page
+        new_item = current and unit.opens_block and unit.block.kind == "heading" and used * 6 >= budget()
+        new_page = current and unit.opens_block and unit.first.pdf_page != current[-1].last.pdf_page
+        if new_item or (new_page and used * 3 >= budget()):
+            _emit(chunks, doc_sha256, context, current)
             current = []
         elif current and used + unit.tokens > budget():
             _emit(chunks, doc_sha256, context, current)
-            current = current[-settings.overlap_units :] if settings.overlap_units else []
-            while current and sum(u.tokens for u in current) + unit.tokens > budget():
-                current = current[1:]
+            carried = current[-settings.overlap_units :] if settings.overlap_units and not unit.opens_block else []
+            current = [u for u in carried if u.block is unit.block]  # overlap only inside a split block
         current.append(unit)
+        while len(current) > 1 and sum(u.tokens for u in current) > budget():
+            current = current[1:]  # a header longer than the first unit's may leave no room for overlap
     _emit(chunks, doc_sha256, context, current)
     return chunks
 
@@ -155,9 +257,9 @@ def _emit(chunks: list[Chunk], doc_sha256: str, context: str, units: list[_Unit]
     """Append a chunk of `units`, less the printed page labels at its ends (interior ones stay,
     so the text remains a verbatim run of the pages)."""
     start, end = 0, len(units)
-    while start < end and units[start].is_label:
+    while start < end and units[start].block.kind == "label":
         start += 1
-    while end > start and units[end - 1].is_label:
+    while end > start and units[end - 1].block.kind == "label":
         end -= 1
     body = units[start:end]
     if not body:
@@ -168,10 +270,10 @@ def _emit(chunks: list[Chunk], doc_sha256: str, context: str, units: list[_Unit]
             doc_sha256=doc_sha256,
             ordinal=len(chunks),
             text=" ".join(u.text for u in body),
-            pdf_page=first.page.pdf_page,
-            pdf_page_end=last.page.pdf_page,
-            printed_page=first.page.label,
-            section=first.section,
-            header=_header(context, first.section),
+            pdf_page=first.first.pdf_page,
+            pdf_page_end=last.last.pdf_page,
+            printed_page=first.first.label,
+            section=first.block.section,
+            header=_header(context, first.block),
         )
     )

@@ -33,14 +33,15 @@ MONTH = (
     r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
 WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
-DATE = rf"{WEEKDAY}?(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH}),?\s+(\d{{4}})"
+DATE = rf"{WEEKDAY}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH}),?\s+(?P<year>\d{{4}})"
 MODERNGOV = re.compile(
     rf"^(?P<kind>.*?)\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)-(?P<month>{MONTH})-(?P<year>\d{{4}})"
     rf"\s+\d{{1,2}}\.\d{{2}}\s+(?P<committee>.+)$",
     re.IGNORECASE,
 )
-MINUTES_OF = re.compile(
-    rf"minutes\s+of\s+(?:a|the)\s+(?:\w+\s+)?meeting\s+of\s+(?:the\s+)+(?P<committee>.+?)\s+held\b.*?\bon\s+{DATE}",
+MINUTES_OF = re.compile(  # "MINUTES of a meeting of the Cabinet held ... on", "Minutes of the Cabinet meeting held on"
+    rf"minutes\s+of\s+(?:a|an|the)\s+(?:(?P<named>[A-Z][\w'&,-]*(?:\s+[\w'&,-]+){{0,8}}?)\s+)?meeting\s+"
+    rf"(?:of\s+(?:the\s+)+(?P<committee>.+?)\s+)?held\b.{{0,300}}?\bon\s+{DATE}",
     re.IGNORECASE | re.DOTALL,
 )
 REPORT_TO = re.compile(  # "To: Cabinet – 30 January 2025", "Report of the Director ... to Cabinet, 9 April 2026"
@@ -87,7 +88,7 @@ class DocumentInfo:
     doc_type: str
 
 
-def _iso(day: str, month: str, year: str) -> str | None:
+def iso_date(day: str, month: str, year: str) -> str | None:
     number = next((n for n, name in enumerate(MONTH_NAMES, 1) if name.startswith(month.lower()[:3])), None)
     try:
         return date(int(year), number, int(day)).isoformat() if number else None
@@ -95,7 +96,19 @@ def _iso(day: str, month: str, year: str) -> str | None:
         return None
 
 
-def _committee(name: str) -> str:
+def match_date(match: re.Match[str]) -> str | None:
+    return iso_date(match["day"], match["month"], match["year"])
+
+
+def minutes_meeting(match: re.Match[str]) -> tuple[str | None, str | None]:
+    """Committee and date from a MINUTES_OF match ("of the Cabinet", or "the Cabinet meeting")."""
+    name = match["committee"] or match["named"]
+    if match["committee"] is None and name and name.lower() in ("extraordinary", "special", "annual"):
+        name = None
+    return (committee_name(name) if name else None), match_date(match)
+
+
+def committee_name(name: str) -> str:
     name = " ".join(name.split()).strip(" ,-–")
     name = re.sub(r"^(?:the\s+)+", "", name, flags=re.IGNORECASE)
     return name.title() if name.isupper() else name
@@ -117,9 +130,9 @@ def meeting_hints(rel_paths: Sequence[str]) -> dict[str, MeetingHint]:
     for rel_path in rel_paths:
         parsed = MODERNGOV.match(_stem(rel_path))
         if parsed:
-            when = _iso(parsed["day"], parsed["month"], parsed["year"])
+            when = iso_date(parsed["day"], parsed["month"], parsed["year"])
             if when:
-                hints.setdefault(meeting_folder(rel_path), MeetingHint(_committee(parsed["committee"]), when))
+                hints.setdefault(meeting_folder(rel_path), MeetingHint(committee_name(parsed["committee"]), when))
     return hints
 
 
@@ -141,11 +154,11 @@ def describe(rel_path: str, pages: Sequence[Page], hint: MeetingHint | None = No
     minutes = MINUTES_OF.search(pages[0].text[:1500]) if pages else None
     report_to = REPORT_TO.search(pages[0].text) if pages else None
     if parsed:
-        committee, when = _committee(parsed["committee"]), _iso(parsed["day"], parsed["month"], parsed["year"])
+        committee, when = committee_name(parsed["committee"]), iso_date(parsed["day"], parsed["month"], parsed["year"])
     elif minutes:
-        committee, when = _committee(minutes["committee"]), _iso(*minutes.groups()[1:4])
+        committee, when = minutes_meeting(minutes)
     elif report_to:
-        committee, when = _committee(report_to["committee"]), _iso(*report_to.groups()[1:4])
+        committee, when = committee_name(report_to["committee"]), match_date(report_to)
     folder = meeting_folder(rel_path)
     folder_date = folder.rsplit("/", 1)[-1] if DATE_FOLDER.match(folder.rsplit("/", 1)[-1]) else None
     when = when or folder_date

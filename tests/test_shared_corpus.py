@@ -47,3 +47,17 @@ def test_citations_are_verbatim_and_labels_right_on_dev_questions(cheshire):
                 assert citation.printed_page in edges[:2] + edges[-2:], (question["id"], citation)
             checked += 1
     assert checked == 5 * len(questions)
+
+
+def test_resolutions_search_deficit(cheshire, capsys):
+    from councilqa.app.cli import main
+
+    settings, _, _ = cheshire
+    assert main(["resolutions", "--search", "deficit", "--data-dir", str(settings.data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "2009-11-18 · Health and Adult Social Care Scrutiny Committee · 7 CENTRAL AND EASTERN CHESHIRE PRIMARY CARE TRUST"
+        "\n  Public reports pack 13th-Jan-2010 10.00 Health and Adult Social Care Scrutiny Committee.pdf · Page 4 · PDF p.6"
+        "\n  RESOLVED: That the update be noted and the impact on any future Substantial Developments or Variations in "
+        "Service be discussed at the mid point meeting." in out
+    )

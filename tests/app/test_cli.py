@@ -112,3 +112,18 @@ def test_ingest_fails_only_when_nothing_could_be_ingested(tmp_path: Path, capsys
     (tmp_path / "bad.pdf").write_text("not a pdf")
     assert main(["ingest", str(tmp_path / "bad.pdf"), "--data-dir", str(tmp_path / "d")]) == 1
     assert "skipped bad.pdf: not a PDF" in capsys.readouterr().out
+
+
+def test_resolutions_filters(sample_settings, sample_index, capsys):
+    data = ["--data-dir", str(sample_settings.data_dir)]
+    assert main(["resolutions", "--committee", "CABINET", "--from", "2026-03-01", "--json", *data]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert {r["meeting_date"] for r in found} == {"2026-03-12"} and len(found) == 5
+    assert all(r["doc"].startswith("riverford/Printed minutes") for r in found)
+    assert main(["resolutions", "--search", "parking footfall", "--to", "2026-02-28", *data]) == 0
+    out = capsys.readouterr().out
+    assert "2026-02-12 · Cabinet · 32. Riverford Town Centre Car Parking Charges" in out
+    assert out.rstrip().endswith("1 resolution(s)")
+    with pytest.raises(SystemExit):
+        main(["resolutions", "--from", "12/02/2026", *data])
+    assert "is not a date like 2025-02-13" in capsys.readouterr().err
