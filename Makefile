@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test eval lint lock sample clean
+.PHONY: demo test eval bench-ingest lint lock sample clean
 
 # torch goes first, pinned, in its own command: the CPU build is on disk, and anything else pulls
 # gigabytes of CUDA packages.
@@ -33,6 +33,10 @@ eval: $(READY)
 	$(BIN)/councilqa eval --data-dir $(EVAL_DIR) --baselines \
 		--questions $(SHARED)/eval/cheshire_dev.jsonl $(SHARED)/eval/kent_dev.jsonl eval/riverford_sample.jsonl \
 		--out eval/out/results.jsonl --report eval/out/report.md --thresholds eval/thresholds.toml
+
+# Ingest speed against the floor of pure embedding, over ../shared/corpus (see eval/bench_ingest.py).
+bench-ingest: $(READY)
+	$(BIN)/python -m councilqa.eval.bench_ingest $(SHARED)/corpus
 
 lint: $(READY)
 	$(BIN)/ruff check .

@@ -7,10 +7,12 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import Any, TextIO
 
 from councilqa.app.answer import Assistant
 from councilqa.app.resolutions import ResolutionFilter, find_resolutions
@@ -27,12 +29,38 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    def progress(done: int, total: int, path: str) -> None:
-        print(f"[{done}/{total}] {path}", file=sys.stderr)
-
-    report = ingest(args.paths, open_index(_settings(args)), on_file=progress, prune=args.prune)
+    with Progress(sys.stderr) as progress:
+        report = ingest(args.paths, open_index(_settings(args)), on_file=progress.update, prune=args.prune)
     print(report.summary())
     return 0 if report.ingested_any or not report.skipped else 1
+
+
+class Progress:
+    """A progress bar (files, pages/s) on a terminal; a line per file otherwise, as in CI logs."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar: Any = None
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def update(self, done: int, total: int, path: str, pages: int) -> None:
+        if not self.stream.isatty():
+            print(f"[{done}/{total}] {path}", file=self.stream)
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", file=self.stream, dynamic_ncols=True)
+        rate = pages / max(time.perf_counter() - self.started, 1e-6)
+        self.bar.set_postfix_str(f"{rate:.1f} pages/s {path[-40:]}", refresh=False)
+        self.bar.update(done - self.bar.n)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,11 +19,11 @@ from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
 from councilqa.index.store import Index
 from councilqa.ingest.chunk import chunk_pages
 from councilqa.ingest.discover import SourceFile, discover, sha256_file
-from councilqa.ingest.errors import IngestError
+from councilqa.ingest.errors import CorruptPDF, IngestError
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
 from councilqa.ingest.pdf import PdfParser, PypdfParser
-from councilqa.ingest.resolutions import extract_resolutions
-from councilqa.records import Document, Page
+from councilqa.ingest.resolutions import Resolution, extract_resolutions
+from councilqa.records import Chunk, Document, Page
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ class IngestReport:
     pages: int = 0
     chunks: int = 0
     seconds: float = 0.0
+    parse_seconds: float = 0.0  # hashing, parsing and chunking, in the reader thread
+    embed_seconds: float = 0.0  # the model's share, in this thread
 
     @property
     def ingested_any(self) -> bool:
@@ -67,12 +71,16 @@ def ingest(
     paths: list[Path],
     index: Index,
     parser: PdfParser | None = None,
-    on_file: Callable[[int, int, str], None] | None = None,
+    on_file: Callable[[int, int, str, int], None] | None = None,
     prune: bool = False,
 ) -> IngestReport:
     """Bring the index up to date with the PDFs under `paths`.
 
-    `on_file(done, total, path)` is called after each file, for progress display. With `prune`,
+    A reader thread hashes, parses and chunks the next files while this thread embeds and stores,
+    and chunks of several files are embedded together, in batches of `index.batch_chunks`. Each file
+    is committed on its own, so an interruption loses at most the files in flight.
+    `on_file(done, total, path, pages)` is called as each file is done, with the pages indexed so
+    far, for progress display. With `prune`,
     files recorded under the given folders that are no longer there are dropped. Example::
 
         report = ingest([Path("corpus")], open_index(Settings()))
@@ -83,14 +91,148 @@ def ingest(
     report = IngestReport()
     sources = discover(paths)
     hints = meeting_hints([source.rel for source in sources])
-    for done, source in enumerate(sources, 1):
-        _ingest_one(source, index, parser, report, hints.get(meeting_folder(source.rel)))
+    done = 0
+
+    def finished(item: _Prepared) -> None:
+        nonlocal done
+        done += 1
         if on_file:
-            on_file(done, len(sources), source.rel)
+            on_file(done, len(sources), item.source.rel, report.pages)
+
+    def prepare(source: SourceFile) -> _Prepared:
+        return _prepare(source, index, parser, hints.get(meeting_folder(source.rel)))
+
+    batch: list[_Prepared] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="councilqa-reader") as reader:
+        for item in _read_ahead(reader, sources, prepare, depth=READ_AHEAD):
+            report.parse_seconds += item.seconds
+            if item.outcome == "new":
+                batch.append(item)
+                if sum(len(b.chunks) for b in batch) >= index.settings.index.batch_size * BATCHES_PER_EMBED:
+                    _store(batch, index, report, finished)
+                    batch = []
+            else:
+                _record(item, index, report)
+                finished(item)
+        _store(batch, index, report, finished)
     if prune:
         report.pruned = _prune(paths, sources, index)
     report.seconds = time.perf_counter() - started
     return report
+
+
+READ_AHEAD = 4  # files parsed ahead of the embedder
+BATCHES_PER_EMBED = 8  # model batches embedded per call, across files, so that small files fill batches
+
+
+@dataclass
+class _Prepared:
+    """A file as the reader thread left it: what to do with it, and its parsed content if new."""
+
+    source: SourceFile
+    sha256: str
+    outcome: str  # "unchanged", "moved", "skipped before", "copy", "error" or "new"
+    known: Document | None = None
+    document: Document | None = None
+    pages: list[Page] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    resolutions: list[Resolution] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
+    error: IngestError | None = None
+    seconds: float = 0.0
+
+
+def _read_ahead(
+    pool: ThreadPoolExecutor, items: list[SourceFile], work: Callable[[SourceFile], _Prepared], depth: int
+) -> Iterator[_Prepared]:
+    """`work(item)` for each item in order, running up to `depth` items ahead on `pool`."""
+    queue: deque[Future[_Prepared]] = deque(pool.submit(work, item) for item in items[:depth])
+    for upcoming in [*items[depth:], None]:
+        result = queue.popleft().result()
+        if upcoming is not None:
+            queue.append(pool.submit(work, upcoming))
+        yield result
+    while queue:
+        yield queue.popleft().result()
+
+
+def _prepare(source: SourceFile, index: Index, parser: PdfParser, hint: MeetingHint | None) -> _Prepared:
+    """Hash, classify, and for a new file parse, describe and chunk it. Reads the catalog, writes nothing."""
+    started = time.perf_counter()
+    sha256 = sha256_file(source.path)
+    known = index.catalog.document(source.rel)
+    item = _Prepared(source, sha256, "new", known=known)
+    if known and known.sha256 == sha256:
+        item.outcome = "unchanged" if known.root == str(source.root) else "moved"
+    elif any(s.sha256 == sha256 for s in index.catalog.skipped(source.rel)):
+        item.outcome = "skipped before"
+    elif index.catalog.has_content(sha256):
+        item.outcome = "copy"
+        item.document = _document(source, sha256, index.catalog.pages(sha256), hint)
+    else:
+        try:
+            parsed = parser.parse(source.path, source.rel)
+        except IngestError as error:
+            item.outcome, item.error = "error", error
+        except Exception as error:  # a parser bug or a kind of damage not seen before: skip, don't stop
+            log.exception("unexpected error reading %s", source.rel)
+            item.outcome, item.error = "error", CorruptPDF(source.rel, f"could not be read ({error!r})")
+        else:
+            item.pages, item.warnings = parsed.pages, parsed.warnings
+            item.document = _document(source, sha256, parsed.pages, hint)
+            settings, count = index.settings.ingest, index.embedder.count_tokens
+            item.chunks = chunk_pages(sha256, item.document.context, parsed.pages, settings, count)
+            item.resolutions = extract_resolutions(parsed.pages)
+    item.seconds = time.perf_counter() - started
+    return item
+
+
+def _record(item: _Prepared, index: Index, report: IngestReport) -> None:
+    """Everything but new content: unchanged, moved, copies and files that can't be read."""
+    rel = item.source.rel
+    if item.outcome == "unchanged":
+        report.unchanged.append(rel)
+    elif item.outcome == "moved" and item.known:
+        index.add_copy(replace(item.known, root=str(item.source.root)))
+        report.unchanged.append(rel)
+    elif item.outcome == "skipped before":
+        earlier = next(s for s in index.catalog.skipped(rel) if s.sha256 == item.sha256)
+        report.skipped.append((rel, f"{rel}: {earlier.detail}"))
+    elif item.outcome == "copy" and item.document:
+        index.add_copy(item.document)
+        report.copies.append(rel)
+    elif item.error:
+        log.warning("skipped %s", item.error)
+        index.record_skip(rel, str(item.source.root), item.sha256, item.error.reason, item.error.detail)
+        report.skipped.append((rel, str(item.error)))
+
+
+def _store(batch: list[_Prepared], index: Index, report: IngestReport, finished: Callable[[_Prepared], None]) -> None:
+    """Embed the chunks of a batch of new files in one call, then store and commit file by file."""
+    fresh: list[_Prepared] = []
+    for item in batch:
+        if index.catalog.has_content(item.sha256) or any(item.sha256 == f.sha256 for f in fresh):
+            item.outcome = "copy"  # the same file twice in one run: the second is a copy
+        else:
+            fresh.append(item)
+    started = time.perf_counter()
+    vectors = index.embed([chunk for item in fresh for chunk in item.chunks])
+    report.embed_seconds += time.perf_counter() - started
+    offset = 0
+    for item in batch:
+        if item.outcome == "copy":
+            _record(item, index, report)
+            finished(item)
+            continue
+        assert item.document is not None
+        count = len(item.chunks)
+        index.add_content(item.document, item.pages, item.chunks, vectors[offset : offset + count], item.resolutions)
+        offset += count
+        (report.updated if item.known else report.added).append(item.source.rel)
+        report.warnings += [(item.source.rel, warning) for warning in item.warnings]
+        report.pages += len(item.pages)
+        report.chunks += count
+        finished(item)
 
 
 def _prune(paths: list[Path], sources: list[SourceFile], index: Index) -> list[str]:
@@ -117,39 +259,3 @@ def _document(source: SourceFile, sha256: str, pages: list[Page], hint: MeetingH
         meeting_date=info.meeting_date,
         doc_type=info.doc_type,
     )
-
-
-def _ingest_one(
-    source: SourceFile, index: Index, parser: PdfParser, report: IngestReport, hint: MeetingHint | None
-) -> None:
-    sha256 = sha256_file(source.path)
-    root = str(source.root)
-    known = index.catalog.document(source.rel)
-    if known and known.sha256 == sha256:
-        if known.root != root:
-            index.add_copy(replace(known, root=root))
-        report.unchanged.append(source.rel)
-        return
-    earlier_skip = next((s for s in index.catalog.skipped(source.rel) if s.sha256 == sha256), None)
-    if earlier_skip:
-        report.skipped.append((source.rel, f"{source.rel}: {earlier_skip.detail}"))
-        return
-    if index.catalog.has_content(sha256):
-        index.add_copy(_document(source, sha256, index.catalog.pages(sha256), hint))
-        report.copies.append(source.rel)
-        return
-    try:
-        parsed = parser.parse(source.path, source.rel)
-    except IngestError as error:
-        log.warning("skipped %s", error)
-        index.record_skip(source.rel, root, sha256, error.reason, error.detail)
-        report.skipped.append((source.rel, str(error)))
-        return
-    pages = parsed.pages
-    report.warnings += [(source.rel, warning) for warning in parsed.warnings]
-    document = _document(source, sha256, pages, hint)
-    chunks = chunk_pages(sha256, document.context, pages, index.settings.ingest, index.embedder.count_tokens)
-    index.add_content(document, pages, chunks, extract_resolutions(pages))
-    (report.updated if known else report.added).append(source.rel)
-    report.pages += len(pages)
-    report.chunks += len(chunks)

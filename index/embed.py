@@ -11,7 +11,7 @@ import hashlib
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -58,6 +58,7 @@ class SentenceTransformerEmbedder:
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
         self._model_id: str | None = None
+        self._counter: Any = None
 
     @property
     def model_id(self) -> str:
@@ -94,5 +95,12 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
+        with self._lock:
+            if self._counter is None:
+                from transformers import AutoTokenizer
+
+                # its own tokenizer, not the model's: ingest counts in a reader thread while the model
+                # encodes, and a fast tokenizer must not be used from two threads at once
+                self._counter = AutoTokenizer.from_pretrained(str(self.model_path), local_files_only=True)
         # verbose=False: counting a long text is the point here, not an error worth a warning
-        return len(self.model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
+        return len(self._counter(text, add_special_tokens=False, verbose=False)["input_ids"])

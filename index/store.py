@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from councilqa.index.catalog import SCHEMA_VERSION, Catalog
@@ -81,6 +82,7 @@ class Index:
         )
         if (self._collection.configuration.get("hnsw") or {}).get("ef_search") != ef:
             self._collection.modify(configuration={"hnsw": {"ef_search": ef}})
+        self._max_batch = client.get_max_batch_size()
         self._finish_pending()
 
     def _check_stamp(self) -> None:
@@ -102,24 +104,28 @@ class Index:
             with self.catalog.transaction() as db:
                 db.execute("DELETE FROM pending WHERE sha256 = ?", (sha256,))
 
+    def embed(self, chunks: Sequence[Chunk]) -> np.ndarray:
+        """Vectors of the chunks' contextual text (header and text), in order."""
+        return self.embedder.embed([chunk.embed_text for chunk in chunks])
+
     def add_content(
         self,
         document: Document,
         pages: Sequence[Page],
         chunks: Sequence[Chunk],
+        vectors: np.ndarray,
         resolutions: Sequence[Resolution] = (),
     ) -> None:
-        """Embed and store a new file's chunks, then record it; an interruption leaves no trace."""
+        """Store a new file's chunks and their vectors, then record it; an interruption leaves no trace."""
         with self.catalog.transaction() as db:
             db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (document.sha256,))
         self._collection.delete(where={"doc_sha256": document.sha256})
-        batch = self.settings.index.batch_size * 8
-        for start in range(0, len(chunks), batch):
-            part = chunks[start : start + batch]
-            vectors = self.embedder.embed([chunk.embed_text for chunk in part])
+        step = self._max_batch
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
             self._collection.upsert(
                 ids=[chunk.id for chunk in part],
-                embeddings=vectors,
+                embeddings=vectors[start : start + step],
                 documents=[chunk.text for chunk in part],
                 metadatas=[_metadata(chunk) for chunk in part],
             )
@@ -215,6 +221,11 @@ class Index:
             if chunk.doc_sha256 in holders:
                 hits.append(Hit(chunk, 1.0 - float(distance), tuple(holders[chunk.doc_sha256])))
         return hits[:k]
+
+    def stored_chunks(self) -> list[Chunk]:
+        """Every chunk in the collection, as stored (for benchmarks and checks)."""
+        stored = self._collection.get(include=["documents", "metadatas"])
+        return [_chunk(str(t), m) for t, m in zip(stored["documents"] or [], stored["metadatas"] or [], strict=True)]
 
     def close(self) -> None:
         self.catalog.close()

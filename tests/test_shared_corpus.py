@@ -55,9 +55,10 @@ def test_resolutions_search_deficit(cheshire, capsys):
     settings, _, _ = cheshire
     assert main(["resolutions", "--search", "deficit", "--data-dir", str(settings.data_dir)]) == 0
     out = capsys.readouterr().out
+    committee = "Health and Adult Social Care Scrutiny Committee"
     assert (
-        "2009-11-18 · Health and Adult Social Care Scrutiny Committee · 7 CENTRAL AND EASTERN CHESHIRE PRIMARY CARE TRUST"
-        "\n  Public reports pack 13th-Jan-2010 10.00 Health and Adult Social Care Scrutiny Committee.pdf · Page 4 · PDF p.6"
+        f"2009-11-18 · {committee} · 7 CENTRAL AND EASTERN CHESHIRE PRIMARY CARE TRUST"
+        f"\n  Public reports pack 13th-Jan-2010 10.00 {committee}.pdf · Page 4 · PDF p.6"
         "\n  RESOLVED: That the update be noted and the impact on any future Substantial Developments or Variations in "
         "Service be discussed at the mid point meeting." in out
     )

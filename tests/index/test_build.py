@@ -164,3 +164,21 @@ def test_citations_name_every_copy(index: Index, make_pdf, tmp_path: Path):
     ingest([tmp_path / "root"], index)
     citation = Assistant(index.settings, index).ask("budget approved", k=1).citations[0]
     assert (citation.doc, citation.copies) == ("a/minutes.pdf", ("b/minutes.pdf",))
+
+
+def test_an_unexpected_parser_error_skips_that_file_only(index: Index, make_pdf, tmp_path: Path):
+    """A stand-in parser that fails on one file the way a parser bug would (no real PDF triggers one
+    on demand); every other file goes through the real pypdf parser."""
+    from councilqa.ingest.pdf import PypdfParser
+
+    class Flaky(PypdfParser):
+        def parse(self, path, name):
+            if name == "odd.pdf":
+                raise RuntimeError("unexpected structure")
+            return super().parse(path, name)
+
+    make_pdf("root/odd.pdf", ["Odd file."])
+    make_pdf("root/fine.pdf", ["Cabinet approved the plan."])
+    report = ingest([tmp_path / "root"], index, parser=Flaky())
+    assert report.added == ["fine.pdf"]
+    assert report.skipped == [("odd.pdf", "odd.pdf: could not be read (RuntimeError('unexpected structure'))")]
