@@ -5,7 +5,9 @@ must name both correctly, so a label is kept only where the evidence is good:
 
 - a line "Page N" (or "Page N of M") at the top or bottom of the page is taken as printed;
 - a bare number at the top or bottom is taken only where it agrees with the other pages of the
-  document: most bare numbers must sit at one offset from the PDF page number, and at least two do.
+  document: most bare numbers must sit at one offset from the PDF page number, and at least two do;
+- a label the PDF declares in its /PageLabels ("iv", "A-3") is taken where the page also prints it
+  at its top or bottom; a declared label the page doesn't print is not a printed label.
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ def label_line(text: str, label: str | None) -> str | None:
     return None
 
 
-def printed_labels(texts: list[str]) -> list[str | None]:
-    """One label (or None) per page text, in PDF page order.
+def printed_labels(texts: list[str], declared: list[str] | None = None) -> list[str | None]:
+    """One label (or None) per page text, in PDF page order. `declared` are the PDF's /PageLabels.
 
     >>> printed_labels(["Agenda", "Page 1\\nMinutes", "Page 2\\nMore"])
     [None, 'Page 1', 'Page 2']
     >>> printed_labels(["Report\\n1", "Next\\n2", "Table\\n77"])
     ['1', '2', None]
+    >>> printed_labels(["Contents\\nii", "Foreword", "Page 1\\nText"], declared=["ii", "iii", "1"])
+    ['ii', None, 'Page 1']
     """
     labels: list[str | None] = [None] * len(texts)
     bare: dict[int, int] = {}
@@ -52,6 +56,11 @@ def printed_labels(texts: list[str]) -> list[str | None]:
         number = next((int(line) for line in edges if BARE_NUMBER.match(line)), None)
         if number is not None:
             bare[index] = number
+    for index, label in enumerate(declared or []):
+        if labels[index] is None and index < len(texts):
+            edges = _edges(texts[index])
+            printed = (label.lower(), f"page {label}".lower())
+            labels[index] = next((line for line in edges if line.lower() in printed), None)
     offsets = Counter(number - (index + 1) for index, number in bare.items())
     if offsets:
         offset, votes = offsets.most_common(1)[0]

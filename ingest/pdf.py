@@ -69,7 +69,7 @@ def _pypdf_warnings() -> Iterator[list[str]]:
 class PypdfParser:
     """pypdf's text extraction, one `Page` per PDF page, with printed labels detected."""
 
-    version = f"pypdf {pypdf.__version__}, labels v1"
+    version = f"pypdf {pypdf.__version__}, labels v2"
 
     def parse(self, path: Path, name: str) -> ParsedPdf:
         with _pypdf_warnings() as warnings:
@@ -97,7 +97,8 @@ class PypdfParser:
         texts = [self._page_text(reader, index, name) for index in range(n_pages)]
         if not any(text.strip() for text in texts):
             raise NoTextLayer(name, f"no text layer on any of its {n_pages} page(s); it looks scanned and needs OCR")
-        labels = printed_labels(texts)
+        declared = list(reader.page_labels) if "/PageLabels" in reader.root_object else None
+        labels = printed_labels(texts, declared)
         return [Page(i + 1, label, text) for i, (label, text) in enumerate(zip(labels, texts, strict=True))]
 
     @staticmethod

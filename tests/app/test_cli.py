@@ -127,3 +127,25 @@ def test_resolutions_filters(sample_settings, sample_index, capsys):
     with pytest.raises(SystemExit):
         main(["resolutions", "--from", "12/02/2026", *data])
     assert "is not a date like 2025-02-13" in capsys.readouterr().err
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_in_a_log():
+    import io
+
+    from councilqa.app.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    log = io.StringIO()
+    with Progress(log) as progress:
+        progress.update(1, 2, "a.pdf", 10)
+        progress.update(2, 2, "b.pdf", 30)
+    assert log.getvalue() == "[1/2] a.pdf\n[2/2] b.pdf\n"
+    terminal = Terminal()
+    with Progress(terminal) as progress:
+        progress.update(1, 2, "a.pdf", 10)
+        progress.update(2, 2, "b.pdf", 30)
+    shown = terminal.getvalue()
+    assert "2/2" in shown and "pages/s" in shown and "file" in shown

@@ -96,3 +96,13 @@ def test_damaged_cross_references_are_repaired_and_reported(make_pdf, tmp_path: 
     assert [p.text.strip() for p in parsed.pages] == ["Page one text", "Page two text"]
     assert parsed.warnings and any("repaired" in w or "wrong pointing" in w for w in parsed.warnings)
     assert PypdfParser().parse(make_pdf("clean.pdf", ["x"]), "clean.pdf").warnings == ()
+
+
+def test_declared_page_labels_count_where_the_page_prints_them(make_pdf, tmp_path: Path):
+    writer = pypdf.PdfWriter(clone_from=make_pdf("front.pdf", ["Contents\nii", "Foreword text", "Report\n1"]))
+    writer.set_page_label(0, 1, style="/r", start=2)  # ii, iii
+    writer.set_page_label(2, 2, style="/D", start=1)  # 1
+    path = tmp_path / "labelled.pdf"
+    writer.write(path)
+    labels = [p.label for p in PypdfParser().parse(path, "labelled.pdf").pages]
+    assert labels == ["ii", None, "1"]  # page 2 declares "iii" but prints none
