@@ -57,7 +57,7 @@ class Assistant:
         citations = tuple(_citation(rank, hit) for rank, hit in enumerate(hits, 1))
         if not hits:
             text, abstained = NO_INDEX, True
-        elif hits[0].score < self.settings.answer.min_score:
+        elif max(hit.score for hit in hits) < self.settings.answer.min_score:
             text, abstained = ABSTAIN, True
         else:
             text, abstained = compose(question, hits, self.settings.answer.answer_sentences), False

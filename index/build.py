@@ -117,6 +117,7 @@ def ingest(
         _store(batch, index, report, finished)
     if prune:
         report.pruned = _prune(paths, sources, index)
+    index.refresh_keywords()
     report.seconds = time.perf_counter() - started
     return report
 

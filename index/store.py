@@ -22,6 +22,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from councilqa.index.catalog import SCHEMA_VERSION, Catalog
 from councilqa.index.embed import Embedder
+from councilqa.index.keyword import KeywordIndex
 from councilqa.ingest.resolutions import Resolution
 from councilqa.records import Chunk, Document, Hit, Page
 from councilqa.settings import Settings
@@ -29,6 +30,8 @@ from councilqa.settings import Settings
 log = logging.getLogger(__name__)
 
 COLLECTION = "chunks"
+CANDIDATES = 50  # from each of the dense and keyword rankings, before fusion
+RRF_K = 60  # reciprocal rank fusion's damping constant, as in Cormack et al. (2009)
 
 
 class IndexStampMismatch(Exception):
@@ -84,6 +87,8 @@ class Index:
             self._collection.modify(configuration={"hnsw": {"ef_search": ef}})
         self._max_batch = client.get_max_batch_size()
         self._finish_pending()
+        self.keywords = KeywordIndex(data_dir / "bm25")
+        self.refresh_keywords()
 
     def _check_stamp(self) -> None:
         found = self.catalog.get_meta("stamp")
@@ -199,28 +204,59 @@ class Index:
         _mark_orphans(db)
 
     def search(self, query: str, k: int) -> list[Hit]:
-        """The `k` chunks nearest to `query`, best first, each with every document that holds it."""
+        """The `k` best chunks for `query`, each with every document that holds it.
+
+        Hybrid: the nearest chunks by embedding and the best by BM25 keywords are fused by reciprocal
+        rank (a chunk's score is the sum of 1/(60 + rank) over the two lists). A hit's `score` is its
+        cosine similarity to the question, whichever list found it.
+        """
         total = self._collection.count()
         if total == 0 or k < 1:
             return []
         vector = self.embedder.embed([query])[0]
-        result = self._collection.query(
-            query_embeddings=[vector],
-            n_results=min(total, k * 2 + 5),  # room for vectors of an interrupted ingest, skipped below
-            include=["documents", "metadatas", "distances"],
-        )
-        metadatas = result["metadatas"][0] if result["metadatas"] else []
-        texts = result["documents"][0] if result["documents"] else []
-        distances = result["distances"][0] if result["distances"] else []
+        wanted = min(total, max(CANDIDATES, k * 4))
+        dense = self._collection.query(query_embeddings=[vector], n_results=wanted, include=[])["ids"][0]
+        keyword = [chunk_id for chunk_id, _ in self.keywords.search(query, wanted)]
+        fused: dict[str, float] = defaultdict(float)
+        for ranking in (dense, keyword):
+            for rank, chunk_id in enumerate(ranking, 1):
+                fused[chunk_id] += 1.0 / (RRF_K + rank)
+        order = sorted(fused, key=lambda chunk_id: -fused[chunk_id])[: k * 2 + 5]  # room to skip orphans
+        found = self._collection.get(ids=order, include=["documents", "metadatas", "embeddings"])
+        rows = {
+            chunk_id: (str(text), metadata, float(np.dot(embedding, vector)))
+            for chunk_id, text, metadata, embedding in zip(
+                found["ids"],
+                found["documents"] or [],
+                found["metadatas"] or [],
+                _rows(found["embeddings"]),
+                strict=True,
+            )
+        }
         holders: dict[str, list[Document]] = defaultdict(list)
-        for document in self.catalog.documents(str(m["doc_sha256"]) for m in metadatas):
+        for document in self.catalog.documents(str(m["doc_sha256"]) for _, m, _ in rows.values()):
             holders[document.sha256].append(document)
         hits = []
-        for text, metadata, distance in zip(texts, metadatas, distances, strict=True):
-            chunk = _chunk(str(text), metadata)
-            if chunk.doc_sha256 in holders:
-                hits.append(Hit(chunk, 1.0 - float(distance), tuple(holders[chunk.doc_sha256])))
+        for chunk_id in order:
+            if chunk_id not in rows:
+                continue  # in the keyword index but no longer in the collection
+            text, metadata, cosine = rows[chunk_id]
+            chunk = _chunk(text, metadata)
+            if chunk.doc_sha256 in holders:  # else: vectors of an interrupted ingest
+                hits.append(Hit(chunk, cosine, tuple(holders[chunk.doc_sha256])))
         return hits[:k]
+
+    def refresh_keywords(self, force: bool = False) -> None:
+        """Rebuild the keyword index from the collection if they differ (or always, with `force`)."""
+        ids = sorted(self._collection.get(include=[])["ids"])
+        if not force and sorted(self.keywords.ids) == ids:
+            return
+        stored = self._collection.get(include=["documents", "metadatas"])
+        texts = {
+            i: _chunk(str(t), m).embed_text
+            for i, t, m in zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or [], strict=True)
+        }
+        self.keywords.rebuild(ids, [texts[i] for i in ids])
 
     def stored_chunks(self) -> list[Chunk]:
         """Every chunk in the collection, as stored (for benchmarks and checks)."""
@@ -229,6 +265,11 @@ class Index:
 
     def close(self) -> None:
         self.catalog.close()
+
+
+def _rows(embeddings: Any) -> list[np.ndarray]:
+    """Chroma's `embeddings` field as a list of vectors (it may be an array, a list or None)."""
+    return [] if embeddings is None else [np.asarray(row, dtype=np.float32) for row in embeddings]
 
 
 def _mark_orphans(db: sqlite3.Connection) -> None:

@@ -33,6 +33,10 @@ NUMBERING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?$")
 FIGURE = re.compile(r"^[(£$€-]*\d[\d,.]*%?[)km]*$|^[-–—]$")
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9£\"'(])")
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+NEW_ITEM_SHARE = 1 / 6  # a new item starts a new chunk once the current one holds this share of its budget
+NEW_PAGE_SHARE = 1 / 3  # likewise a new block on a new page
+SENTENCE_UNITS = False
+OVERLAP_ACROSS_BLOCKS = False
 
 
 @dataclass
@@ -182,7 +186,8 @@ def _units(block: _Block, context: str, settings: IngestSettings, count_tokens: 
     text = block.text
     budget = settings.max_chunk_tokens - SPECIAL_TOKENS - count_tokens(_header(context, block))
     tokens = count_tokens(text)
-    if tokens <= budget or block.kind == "label":
+    whole = block.kind in ("label", "row", "resolved", "heading") or not SENTENCE_UNITS
+    if block.kind == "label" or (tokens <= budget and whole):
         return [_Unit(text, block, tokens, True, *block.pages_of(0, len(text)))]
     units: list[_Unit] = []
     start = 0
@@ -237,15 +242,17 @@ def _pack(
 
     for unit in units:
         used = sum(u.tokens for u in current)
-        new_item = current and unit.opens_block and unit.block.kind == "heading" and used * 6 >= budget()
+        new_item = current and unit.opens_block and unit.block.kind == "heading" and used >= NEW_ITEM_SHARE * budget()
         new_page = current and unit.opens_block and unit.first.pdf_page != current[-1].last.pdf_page
-        if new_item or (new_page and used * 3 >= budget()):
+        if new_item or (new_page and used >= NEW_PAGE_SHARE * budget()):
             _emit(chunks, doc_sha256, context, current)
             current = []
         elif current and used + unit.tokens > budget():
             _emit(chunks, doc_sha256, context, current)
-            carried = current[-settings.overlap_units :] if settings.overlap_units and not unit.opens_block else []
-            current = [u for u in carried if u.block is unit.block]  # overlap only inside a split block
+            carried = current[-settings.overlap_units :] if settings.overlap_units else []
+            if not OVERLAP_ACROSS_BLOCKS:
+                carried = [u for u in carried if u.block is unit.block]  # overlap only inside a split block
+            current = carried
         current.append(unit)
         while len(current) > 1 and sum(u.tokens for u in current) > budget():
             current = current[1:]  # a header longer than the first unit's may leave no room for overlap

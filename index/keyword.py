@@ -1,0 +1,65 @@
+"""Keyword search over chunks: bm25s with English stemming and stopwords, kept beside Chroma.
+
+It indexes the same contextual text that is embedded (header and text). It is rebuilt whole after
+an ingest that changed content (a few thousand chunks take about a second) and written to a new
+folder that then replaces the old, so a crash leaves either the old index or none; the index is
+rebuilt from the collection when it is missing or does not match it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+IDS = "chunk_ids.json"
+
+
+class KeywordIndex:
+    def __init__(self, folder: Path) -> None:
+        import bm25s
+        import Stemmer
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
+        self._bm25s = bm25s
+        self._stemmer = Stemmer.Stemmer("english")
+        self.folder = folder
+        self.ids: list[str] = []
+        self._retriever: Any = None
+        if (folder / IDS).is_file():
+            self.ids = json.loads((folder / IDS).read_text())
+            if self.ids:
+                self._retriever = bm25s.BM25.load(str(folder), show_progress=False)
+
+    def _tokens(self, texts: list[str]) -> Any:
+        return self._bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, show_progress=False)
+
+    def rebuild(self, ids: list[str], texts: list[str]) -> None:
+        """Index `texts` under `ids`, replacing what was there."""
+        retriever = None
+        if ids:
+            retriever = self._bm25s.BM25()
+            retriever.index(self._tokens(texts), show_progress=False)
+        staging = self.folder.with_name(self.folder.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        if retriever is not None:
+            retriever.save(str(staging), show_progress=False)
+        (staging / IDS).write_text(json.dumps(ids))
+        shutil.rmtree(self.folder, ignore_errors=True)
+        staging.rename(self.folder)
+        self._retriever, self.ids = retriever, list(ids)
+        log.info("keyword index rebuilt over %d chunks", len(ids))
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Up to `k` (chunk id, BM25 score) pairs, best first; none when no query word is indexed."""
+        if self._retriever is None or not self.ids or k < 1:
+            return []
+        tokens = self._tokens([query])
+        if not tokens.vocab:
+            return []
+        found, scores = self._retriever.retrieve(tokens, k=min(k, len(self.ids)), show_progress=False, n_threads=1)
+        return [(self.ids[int(i)], float(s)) for i, s in zip(found[0], scores[0], strict=True) if float(s) > 0]
