@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 
 from councilqa.index.store import Index
 from councilqa.ingest.chunk import split_sentences
@@ -20,6 +21,11 @@ STOPWORD_TEXT = """a an and are as at be been by can did do does for from had ha
 or that the their there these they this to was were what when where which who why will with would about after any
 into our out over so than then them up we you your"""
 STOPWORDS = frozenset(STOPWORD_TEXT.split())
+ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
+AMOUNT = re.compile(
+    r"\b(how (much|many)|what (percentage|proportion|share|number)|cost|total|figure|budget|rate)\b", re.I
+)
+FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|billion|k\b)|\b\d{2,}")
 WORD = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
 
 
@@ -67,18 +73,36 @@ class Assistant:
 
 
 def compose(question: str, hits: list[Hit], n_sentences: int) -> str:
-    """The sentences of the top hits that share most words with the question, each followed by the
-    number of the citation it is quoted from, in the order they appear."""
+    """The sentences of the top hits that best match the question, each followed by the number of
+    the citation it is quoted from, in the order they appear.
+
+    A sentence scores for each question word it shares, the more for words few of the candidate
+    sentences share (local rarity), plus its hit's similarity; for a question that asks for an
+    amount, sentences holding figures score more.
+    """
     wanted = terms(question)
-    scored: list[tuple[float, int, int, str]] = []
-    for rank, hit in enumerate(hits[:3], 1):
-        for position, sentence in enumerate(split_sentences(hit.chunk.text)):
-            overlap = len(wanted & terms(sentence))
-            if overlap:
-                scored.append((overlap + hit.score - 0.1 * rank, rank, position, sentence))
+    candidates = [
+        (rank, position, sentence, terms(sentence) & wanted)
+        for rank, hit in enumerate(hits[:ANSWER_HITS], 1)
+        for position, sentence in enumerate(split_sentences(hit.chunk.text))
+    ]
+    spread = Counter(term for *_, shared in candidates for term in shared)
+    numeric = bool(AMOUNT.search(question))
+    scored = [
+        (
+            sum(1 / spread[term] ** 0.5 for term in shared)
+            + 0.5 * hits[rank - 1].score
+            - 0.05 * rank
+            + (0.5 if numeric and FIGURE.search(sentence) else 0.0),
+            rank,
+            position,
+            sentence,
+        )
+        for rank, position, sentence, shared in candidates
+        if shared
+    ]
     if not scored:
-        first = split_sentences(hits[0].chunk.text)[0]
-        return f"{first} [1]"
+        return f"{split_sentences(hits[0].chunk.text)[0]} [1]"
     best = sorted(scored, key=lambda s: -s[0])[:n_sentences]
     return " ".join(f"{sentence} [{rank}]" for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))
 
@@ -98,5 +122,6 @@ def _citation(rank: int, hit: Hit) -> Citation:
         committee=document.committee,
         meeting_date=document.meeting_date,
         section=chunk.section,
-        copies=tuple(other.path for other in hit.documents[1:]),
+        copies=tuple(other.path for other in hit.documents[1:])
+        + tuple(f"{document.path}#page={chunk.pdf_page}" for chunk, document in hit.also),
     )

@@ -73,11 +73,14 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A chunk found by search, with its score and every document that holds its text."""
+    """A chunk found by search, with its score and every document that holds it. `also` lists the
+    same passage found in other, not byte-identical papers (a report in two meetings' packs), with
+    the pages it has there."""
 
     chunk: Chunk
     score: float
     documents: tuple[Document, ...]
+    also: tuple[tuple[Chunk, Document], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import chromadb
@@ -221,7 +221,7 @@ class Index:
         for ranking in (dense, keyword):
             for rank, chunk_id in enumerate(ranking, 1):
                 fused[chunk_id] += 1.0 / (RRF_K + rank)
-        order = sorted(fused, key=lambda chunk_id: -fused[chunk_id])[: k * 2 + 5]  # room to skip orphans
+        order = sorted(fused, key=lambda chunk_id: -fused[chunk_id])[: k * 3 + 5]  # room for orphans and twins
         found = self._collection.get(ids=order, include=["documents", "metadatas", "embeddings"])
         rows = {
             chunk_id: (str(text), metadata, float(np.dot(embedding, vector)))
@@ -236,15 +236,21 @@ class Index:
         holders: dict[str, list[Document]] = defaultdict(list)
         for document in self.catalog.documents(str(m["doc_sha256"]) for _, m, _ in rows.values()):
             holders[document.sha256].append(document)
-        hits = []
+        hits: dict[str, Hit] = {}  # by text: the same passage in two papers is one hit naming both
         for chunk_id in order:
             if chunk_id not in rows:
                 continue  # in the keyword index but no longer in the collection
             text, metadata, cosine = rows[chunk_id]
             chunk = _chunk(text, metadata)
-            if chunk.doc_sha256 in holders:  # else: vectors of an interrupted ingest
-                hits.append(Hit(chunk, cosine, tuple(holders[chunk.doc_sha256])))
-        return hits[:k]
+            if chunk.doc_sha256 not in holders:
+                continue  # vectors of an interrupted ingest
+            documents = tuple(holders[chunk.doc_sha256])
+            if chunk.text in hits:
+                first = hits[chunk.text]
+                hits[chunk.text] = replace(first, also=(*first.also, *((chunk, d) for d in documents)))
+            else:
+                hits[chunk.text] = Hit(chunk, cosine, documents)
+        return list(hits.values())[:k]
 
     def refresh_keywords(self, force: bool = False) -> None:
         """Rebuild the keyword index from the collection if they differ (or always, with `force`)."""

@@ -2,14 +2,17 @@
 
 Pure: no I/O. Lines are grouped into blocks: an item heading ("38. Riverside Leisure Centre", "17
 DECLARATIONS OF INTEREST"), a RESOLVED decision with its lettered parts and bullets, a numbered
-paragraph ("11.7", "(3)"), a bullet, or a table row (a line that is mostly figures). Blocks are packed
-whole into chunks of at most `max_chunk_tokens` word pieces, counting the contextual header; only a
-block too long for a chunk on its own is split, by sentence, with one sentence of overlap.
+paragraph ("11.7", "(3)"), a bullet, or a table row (a line that is mostly figures). Item headings,
+RESOLVED decisions and table rows are packed whole (split by sentence only when one alone is too long
+for a chunk); other blocks are packed sentence by sentence. Chunks hold at most `max_chunk_tokens`
+word pieces, counting the contextual header, and repeat the last sentence (or row) of the chunk
+before.
 
-A chunk starts afresh at a new item once it holds a sixth of its budget, and at a new block on a
-new page once it holds a third, so that items don't run together and most citations name one page.
-Each chunk records its section path ("38. Riverside Leisure Centre > RESOLVED") and, when it opens
-inside a table, the table's header lines, both in the header that is embedded with it. The text itself is always a
+A chunk starts afresh at a new item, or at a new block on a new page, once it holds a third of its
+budget, so that items don't run together and most citations name one page. Each chunk records its
+section path ("38. Riverside Leisure Centre > RESOLVED") and, when it opens inside a table, the
+table's header lines; its embedded header has both, and names any further item the chunk reaches
+into ("35. Apologies for Absence + 36. Declarations of Interest"). The text itself is always a
 verbatim run of its pages' text with whitespace collapsed, so it can be quoted and checked.
 """
 
@@ -35,8 +38,6 @@ SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9£\"'(])")
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 NEW_ITEM_SHARE = 1 / 6  # a new item starts a new chunk once the current one holds this share of its budget
 NEW_PAGE_SHARE = 1 / 3  # likewise a new block on a new page
-SENTENCE_UNITS = False
-OVERLAP_ACROSS_BLOCKS = False
 
 
 @dataclass
@@ -186,8 +187,7 @@ def _units(block: _Block, context: str, settings: IngestSettings, count_tokens: 
     text = block.text
     budget = settings.max_chunk_tokens - SPECIAL_TOKENS - count_tokens(_header(context, block))
     tokens = count_tokens(text)
-    whole = block.kind in ("label", "row", "resolved", "heading") or not SENTENCE_UNITS
-    if block.kind == "label" or (tokens <= budget and whole):
+    if block.kind == "label" or (tokens <= budget and block.kind in ("row", "resolved", "heading")):
         return [_Unit(text, block, tokens, True, *block.pages_of(0, len(text)))]
     units: list[_Unit] = []
     start = 0
@@ -236,28 +236,40 @@ def _pack(
     chunks: list[Chunk] = []
     current: list[_Unit] = []
 
-    def budget() -> int:
-        opening = next((u for u in current if u.block.kind != "label"), current[0])
-        return settings.max_chunk_tokens - SPECIAL_TOKENS - count_tokens(_header(context, opening.block))
+    def room(units: list[_Unit]) -> int:
+        """Tokens left for text once the header these units would have is counted."""
+        body = [u for u in units if u.block.kind != "label"] or units
+        return settings.max_chunk_tokens - SPECIAL_TOKENS - count_tokens(_chunk_header(context, body))
 
     for unit in units:
         used = sum(u.tokens for u in current)
-        new_item = current and unit.opens_block and unit.block.kind == "heading" and used >= NEW_ITEM_SHARE * budget()
+        new_item = (
+            current and unit.opens_block and unit.block.kind == "heading" and used >= NEW_ITEM_SHARE * room(current)
+        )
         new_page = current and unit.opens_block and unit.first.pdf_page != current[-1].last.pdf_page
-        if new_item or (new_page and used >= NEW_PAGE_SHARE * budget()):
+        if new_item or (new_page and used >= NEW_PAGE_SHARE * room(current)):
             _emit(chunks, doc_sha256, context, current)
             current = []
-        elif current and used + unit.tokens > budget():
+        elif current and used + unit.tokens > room([*current, unit]):
             _emit(chunks, doc_sha256, context, current)
-            carried = current[-settings.overlap_units :] if settings.overlap_units else []
-            if not OVERLAP_ACROSS_BLOCKS:
-                carried = [u for u in carried if u.block is unit.block]  # overlap only inside a split block
-            current = carried
+            current = current[-settings.overlap_units :] if settings.overlap_units else []
         current.append(unit)
-        while len(current) > 1 and sum(u.tokens for u in current) > budget():
+        while len(current) > 1 and sum(u.tokens for u in current) > room(current):
             current = current[1:]  # a header longer than the first unit's may leave no room for overlap
     _emit(chunks, doc_sha256, context, current)
     return chunks
+
+
+def _chunk_header(context: str, units: list[_Unit]) -> str:
+    """The header of the first unit's block, naming any further items the chunk reaches into."""
+    header = _header(context, units[0].block)
+    sections = [units[0].block.section]
+    for unit in units[1:]:
+        section = unit.block.section
+        if unit.block.kind == "heading" and section not in sections:
+            sections.append(section)
+            header += f" + {section}"
+    return header
 
 
 def _emit(chunks: list[Chunk], doc_sha256: str, context: str, units: list[_Unit]) -> None:
@@ -281,6 +293,6 @@ def _emit(chunks: list[Chunk], doc_sha256: str, context: str, units: list[_Unit]
             pdf_page_end=last.last.pdf_page,
             printed_page=first.first.label,
             section=first.block.section,
-            header=_header(context, first.block),
+            header=_chunk_header(context, body),
         )
     )

@@ -107,7 +107,7 @@ def test_resolved_block_stays_whole_with_its_lettered_parts():
 
 
 def test_a_new_item_starts_a_new_chunk():
-    text = "1. Apologies\n" + "Apologies were received from members. " * 12 + "\n2. Minutes\nThe minutes were agreed."
+    text = "1. Apologies\n" + "Apologies were received from members. " * 16 + "\n2. Minutes\nThe minutes were agreed."
     chunks = chunk_pages("sha", "t", [Page(1, None, text)], IngestSettings(max_chunk_tokens=200))
     assert [c.section for c in chunks] == ["1. Apologies", "2. Minutes"]
 
