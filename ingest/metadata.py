@@ -51,7 +51,6 @@ REPORT_TO = re.compile(  # "To: Cabinet – 30 January 2025", "Report of the Dir
 )
 SUBJECT = re.compile(r"^Subject:\s*(?P<title>.+)$", re.IGNORECASE | re.MULTILINE)
 DATE_FOLDER = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-ANY_DATE = re.compile(DATE, re.IGNORECASE)
 LETTERHEAD = re.compile(
     r"^[ \t]*((?:[A-Z][A-Za-z]+[ \t]+){1,4}COUNCIL|(?:[A-Z][a-z]+[ \t]+){1,4}Council)[ \t]*$", re.MULTILINE
 )

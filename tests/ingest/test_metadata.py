@@ -2,7 +2,7 @@
 
 import pytest
 
-from councilqa.ingest.metadata import describe, meeting_folder, meeting_hints
+from councilqa.ingest.metadata import DOC_TYPES, describe, meeting_folder, meeting_hints
 from councilqa.records import Page
 
 
@@ -39,6 +39,7 @@ def info(path: str, first_page: str = "", paths: tuple[str, ...] = ()):
 def test_moderngov_file_names(path, expected):
     found = info(path)
     assert (found.title, found.committee, found.meeting_date, found.doc_type) == expected
+    assert found.doc_type in DOC_TYPES
 
 
 def test_papers_in_a_meeting_folder_take_the_meeting_from_a_moderngov_sibling():
