@@ -15,7 +15,15 @@ def test_concurrent_questions_are_all_answered(sample_settings, sample_index):
 
 
 def test_an_amount_question_prefers_the_sentence_with_the_figure():
-    chunk = Chunk("sha", 0, "The refurbishment was discussed at length by members. It will cost £8.7 million in total.",
-                  1, 1, None, None, "t")
+    chunk = Chunk(
+        "sha",
+        0,
+        "The refurbishment was discussed at length by members. It will cost £8.7 million in total.",
+        1,
+        1,
+        None,
+        None,
+        "t",
+    )
     answer = compose("How much will the refurbishment cost?", [Hit(chunk, 0.5, ())], 1)
     assert answer == "It will cost £8.7 million in total. [1]"
