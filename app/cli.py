@@ -91,8 +91,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_resolutions(args: argparse.Namespace) -> int:
-    where = ResolutionFilter(args.committee, args.date_from, args.date_to, args.search)
-    found = find_resolutions(open_index(_settings(args)).catalog, where)
+    wanted = ResolutionFilter(args.committee, args.date_from, args.date_to, args.search)
+    found = find_resolutions(open_index(_settings(args)).catalog, wanted)
     if args.json:
         records = [{**asdict(r), "doc": d.path, "title": d.title} for r, d in found]
         for record in records:
@@ -103,11 +103,7 @@ def cmd_resolutions(args: argparse.Namespace) -> int:
         meeting = (
             " · ".join(part for part in (resolution.meeting_date, resolution.committee) if part) or "meeting unknown"
         )
-        pages = f"PDF p.{resolution.pdf_page}" + (
-            f"–{resolution.pdf_page_end}" if resolution.pdf_page_end != resolution.pdf_page else ""
-        )
-        printed = f"{resolution.printed_page} · " if resolution.printed_page else ""
-        print(f"{meeting} · {resolution.item or 'item unknown'}\n  {document.path} · {printed}{pages}")
+        print(f"{meeting} · {resolution.item or 'item unknown'}\n  {document.path} · {where(resolution)}")
         print(f"  {resolution.text}\n")
     print(f"{len(found)} resolution(s)")
     return 0

@@ -7,7 +7,7 @@ that need it (`councilqa.index.store`, `Answer.to_json`).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -101,12 +101,23 @@ class Citation:
     copies: tuple[str, ...] = ()  # other paths holding the identical file
 
 
-def where(citation: Citation) -> str:
+class Cited(Protocol):
+    """Anything with pages to cite: a `Citation`, a resolution."""
+
+    @property
+    def pdf_page(self) -> int: ...
+    @property
+    def pdf_page_end(self) -> int: ...
+    @property
+    def printed_page(self) -> str | None: ...
+
+
+def where(cited: Cited) -> str:
     """Printed page and PDF pages, as users read them: "Page 30 · PDF p.32", "PDF p.4–5"."""
-    pages = f"PDF p.{citation.pdf_page}"
-    if citation.pdf_page_end != citation.pdf_page:
-        pages += f"–{citation.pdf_page_end}"
-    return f"{citation.printed_page} · {pages}" if citation.printed_page else pages
+    pages = f"PDF p.{cited.pdf_page}"
+    if cited.pdf_page_end != cited.pdf_page:
+        pages += f"–{cited.pdf_page_end}"
+    return f"{cited.printed_page} · {pages}" if cited.printed_page else pages
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from councilqa.index.catalog import Catalog
+from councilqa.index.keyword import KeywordIndex
 from councilqa.records import Answer, Citation
 
 log = logging.getLogger(__name__)
@@ -66,31 +67,18 @@ def _citations(found: list[tuple[PageRecord, str, float]]) -> tuple[Citation, ..
 
 
 class PageBM25:
-    """bm25s over whole pages, English stemming and stopwords."""
+    """bm25s over whole pages, English stemming and stopwords (councilqa's keyword index, in memory)."""
 
     def __init__(self, pages: list[PageRecord]) -> None:
-        import bm25s
-        import Stemmer
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
-        self._bm25s = bm25s
-        self._stemmer = Stemmer.Stemmer("english")
         self._pages = pages
-        self._retriever = bm25s.BM25()
-        tokens = bm25s.tokenize([p.text for p in pages], stopwords="en", stemmer=self._stemmer, show_progress=False)
-        self._retriever.index(tokens, show_progress=False)
+        self._index = KeywordIndex(None)
+        self._index.rebuild([str(i) for i in range(len(pages))], [p.text for p in pages])
 
     def ask(self, question: str, k: int | None = None) -> Answer:
-        k = min(k or 5, len(self._pages))
-        tokens = self._bm25s.tokenize([question], stopwords="en", stemmer=self._stemmer, show_progress=False)
-        if not tokens.vocab:
-            return Answer(question, "", False, ())
-        indices, scores = self._retriever.retrieve(tokens, k=k, show_progress=False, n_threads=1)
-        found = [
-            (self._pages[int(i)], " ".join(self._pages[int(i)].text.split()), float(s))
-            for i, s in zip(indices[0], scores[0], strict=True)
-            if float(s) > 0
-        ]
+        found = []
+        for page_id, score in self._index.search(question, k or 5):
+            page = self._pages[int(page_id)]
+            found.append((page, " ".join(page.text.split()), score))
         return Answer(question, "", False, _citations(found))
 
 

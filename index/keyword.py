@@ -19,7 +19,9 @@ IDS = "chunk_ids.json"
 
 
 class KeywordIndex:
-    def __init__(self, folder: Path) -> None:
+    """BM25 over texts named by ids. With no `folder` it lives in memory only (the page baseline)."""
+
+    def __init__(self, folder: Path | None) -> None:
         import bm25s
         import Stemmer
 
@@ -29,7 +31,7 @@ class KeywordIndex:
         self.folder = folder
         self.ids: list[str] = []
         self._retriever: Any = None
-        if (folder / IDS).is_file():
+        if folder is not None and (folder / IDS).is_file():
             self.ids = json.loads((folder / IDS).read_text())
             if self.ids:
                 self._retriever = bm25s.BM25.load(str(folder), show_progress=False)
@@ -43,6 +45,13 @@ class KeywordIndex:
         if ids:
             retriever = self._bm25s.BM25()
             retriever.index(self._tokens(texts), show_progress=False)
+        if self.folder is not None:
+            self._save(retriever, ids)
+        self._retriever, self.ids = retriever, list(ids)
+        log.info("keyword index rebuilt over %d texts", len(ids))
+
+    def _save(self, retriever: Any, ids: list[str]) -> None:
+        assert self.folder is not None
         staging = self.folder.with_name(self.folder.name + ".new")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
@@ -51,11 +60,9 @@ class KeywordIndex:
         (staging / IDS).write_text(json.dumps(ids))
         shutil.rmtree(self.folder, ignore_errors=True)
         staging.rename(self.folder)
-        self._retriever, self.ids = retriever, list(ids)
-        log.info("keyword index rebuilt over %d chunks", len(ids))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Up to `k` (chunk id, BM25 score) pairs, best first; none when no query word is indexed."""
+        """Up to `k` (id, BM25 score) pairs, best first; none when no query word is indexed."""
         if self._retriever is None or not self.ids or k < 1:
             return []
         tokens = self._tokens([query])
