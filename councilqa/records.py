@@ -121,14 +121,65 @@ def where(cited: Cited) -> str:
 
 
 @dataclass(frozen=True)
+class SearchFilter:
+    """Which papers a search may cite. Every field that is set must hold; None means any.
+
+    `committee` matches any part of the committee's name, in any case; dates are ISO days, inclusive,
+    compared with the meeting date (a paper with no meeting date fails a date filter); `doc` is a
+    document path as cited.
+    """
+
+    committee: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    doc_type: str | None = None
+    doc: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(value is not None for value in asdict(self).values())
+
+    def describe(self) -> str:
+        """The filter as users read it: "committee ~ cabinet, meetings 2025-02-01 to 2025-02-28"."""
+        parts = []
+        if self.committee is not None:
+            parts.append(f"committee ~ {self.committee}")
+        if self.date_from is not None or self.date_to is not None:
+            if self.date_from == self.date_to:
+                parts.append(f"meetings on {self.date_from}")
+            else:
+                parts.append(f"meetings {self.date_from or 'any date'} to {self.date_to or 'any date'}")
+        if self.doc_type is not None:
+            parts.append(f"document type {self.doc_type}")
+        if self.doc is not None:
+            parts.append(f"document {self.doc}")
+        return ", ".join(parts) or "all papers"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence of the answer, verbatim from the excerpt of citation number `citation`."""
+
+    citation: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What `ask` returns: the answer shown to the user and the citations behind it."""
+    """What `ask` returns: the answer shown to the user and the citations behind it.
+
+    `answer` is the text shown: the `quotes` each followed by its citation number, or the reason
+    there is no answer. `filters` is what the search was limited to, and `filter_note` says where it
+    came from ("from the question") or why a filter named in the question was not applied.
+    """
 
     question: str
     answer: str
     abstained: bool
     citations: tuple[Citation, ...]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    quotes: tuple[Quote, ...] = ()
+    filters: SearchFilter = field(default_factory=SearchFilter)
+    filter_note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` record of docs/design.md, key for key."""
@@ -138,4 +189,7 @@ class Answer:
             "abstained": self.abstained,
             "citations": [{**asdict(c), "score": round(c.score, 4), "copies": list(c.copies)} for c in self.citations],
             "timings_ms": {name: round(ms, 1) for name, ms in self.timings_ms.items()},
+            "quotes": [asdict(quote) for quote in self.quotes],
+            "filters": {name: value for name, value in asdict(self.filters).items() if value is not None},
+            "filter_note": self.filter_note,
         }
