@@ -6,14 +6,20 @@ a chunk's verbatim text. No language model is involved, so nothing can be invent
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections import Counter
+from dataclasses import replace
+from datetime import date
 
-from councilqa.index.store import Index
+from councilqa.app.question_filter import stated_filter
+from councilqa.index.store import Index, Mode
 from councilqa.ingest.chunk import split_sentences
-from councilqa.records import Answer, Citation, Hit
+from councilqa.records import Answer, Citation, Hit, Quote, SearchFilter
 from councilqa.settings import Settings
+
+log = logging.getLogger(__name__)
 
 ABSTAIN = "The papers don't appear to answer this. The closest passages are listed below."
 NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
@@ -22,6 +28,11 @@ or that the their there these they this to was were what when where which who wh
 into our out over so than then them up we you your"""
 STOPWORDS = frozenset(STOPWORD_TEXT.split())
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
+DECIDED = re.compile(r"\b(resolved?|decided?|decisions?|agreed?|vot(e|ed)|approved?|outcome)\b", re.I)
+COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words, in the evidence score
+QUESTION_WORDS = frozenset(
+    "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
+)  # as `KeywordIndex.words` gives them; bm25s' stopwords keep them
 AMOUNT = re.compile(
     r"\b(how (much|many)|what (percentage|proportion|share|number)|cost|total|figure|budget|rate)\b", re.I
 )
@@ -49,36 +60,108 @@ class Assistant:
         Assistant(settings, open_index(settings)).ask("What did cabinet resolve about parking?")
     """
 
-    def __init__(self, settings: Settings, index: Index) -> None:
+    def __init__(self, settings: Settings, index: Index, mode: Mode = "hybrid") -> None:
         self.settings = settings
         self.index = index
+        self.mode = mode
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
+        """Search (within `filters`, or else within a meeting the question names), check every
+        excerpt against its pages, then quote the sentences that answer or say there is no answer."""
         question = " ".join(question.split())
         if not question:
             raise ValueError("the question is empty")
         started = time.perf_counter()
-        hits = self.index.search(question, k or self.settings.answer.k)
+        k = k or self.settings.answer.k
+        filters, note, refusal = self._filters(question, filters or SearchFilter())
+        hits = self._verified(self.index.search(question, k, filters or None, self.mode))
         searched = time.perf_counter()
         citations = tuple(_citation(rank, hit) for rank, hit in enumerate(hits, 1))
+        quotes: tuple[Quote, ...] = ()
+        evidence = None
+        if hits:
+            composed = compose(question, hits, self.settings.answer.answer_sentences)
+            quotes = tuple(quote for quote in composed if quote.text in citations[quote.citation - 1].text)
+            evidence = self.evidence(question, hits, quotes)
         if not hits:
-            text, abstained = NO_INDEX, True
-        elif max(hit.score for hit in hits) < self.settings.answer.min_score:
-            text, abstained = ABSTAIN, True
+            text = NO_INDEX if not self.index.catalog.counts()["chunks"] else ABSTAIN
+        elif refusal is not None:
+            text, quotes = refusal, ()
+        elif quotes and evidence is not None and evidence >= self.settings.answer.min_evidence:
+            text = " ".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
         else:
-            text, abstained = compose(question, hits, self.settings.answer.answer_sentences), False
+            text, quotes = ABSTAIN, ()
         done = time.perf_counter()
         timings = {"search": (searched - started) * 1000, "total": (done - started) * 1000}
-        return Answer(question, text, abstained, citations, timings)
+        return Answer(question, text, not quotes, citations, timings, quotes, filters, note, evidence)
+
+    def _filters(self, question: str, explicit: SearchFilter) -> tuple[SearchFilter, str | None, str | None]:
+        """The filter to search with, a note on where it came from, and the reason to abstain when the
+        question names a meeting no indexed paper is from (the search then runs unfiltered, to show
+        the closest matches), or asks what a meeting decided and no minutes of it are indexed (its
+        agenda can't say)."""
+        if explicit:
+            return explicit, None, None
+        catalog = self.index.catalog
+        stated = stated_filter(question, catalog.facets()["committee"], date.today())
+        if stated is None:
+            return explicit, None, None
+        for candidate in (stated.filters, replace(stated.filters, committee=None)):
+            if catalog.matching(candidate):
+                note = f"Searched only {candidate.describe()}, as the question says ({stated.phrase})."
+                if DECIDED.search(question) and not catalog.has_minutes(
+                    stated.filters.date_from, stated.filters.date_to
+                ):
+                    refusal = (
+                        f"No minutes of a meeting on {stated.phrase} are indexed, so the papers don't record what "
+                        "was decided there. The closest passages from that meeting's papers are listed below."
+                    )
+                    return candidate, note, refusal
+                return candidate, note, None
+        refusal = (
+            f"No indexed papers are from {stated.filters.describe()} ({stated.phrase}), so they can't answer this."
+        )
+        return explicit, refusal, f"{refusal} The closest passages from all papers are listed below."
+
+    def _verified(self, hits: list[Hit]) -> list[Hit]:
+        """The hits whose text occurs verbatim on their cited pages; any other is logged and dropped."""
+        kept = []
+        for hit in hits:
+            chunk = hit.chunk
+            if self.index.catalog.holds(chunk.doc_sha256, chunk.pdf_page, chunk.pdf_page_end, chunk.text):
+                also = tuple(
+                    (c, d)
+                    for c, d in hit.also
+                    if self.index.catalog.holds(c.doc_sha256, c.pdf_page, c.pdf_page_end, c.text)
+                )
+                kept.append(replace(hit, also=also))
+            else:
+                log.warning(
+                    "excerpt %s not found on its pages %s-%s: not shown", chunk.id, chunk.pdf_page, chunk.pdf_page_end
+                )
+        return kept
+
+    def evidence(self, question: str, hits: list[Hit], quotes: tuple[Quote, ...]) -> float:
+        """How strongly the hits support the quoted answer: the best hit's cosine similarity to the
+        question, plus `COVERAGE_WEIGHT` times the share of the question's words, weighted by their
+        rarity in the index, that the quoted sentences hold. Question words ("how", "much") don't count.
+        """
+        keywords = self.index.keywords
+        wanted = [word for word in dict.fromkeys(keywords.words(question)) if word not in QUESTION_WORDS]
+        rarity = keywords.rarity(wanted)
+        quoted = {word for quote in quotes for word in keywords.words(quote.text)}
+        total = sum(rarity.values())
+        coverage = sum(weight for word, weight in rarity.items() if word in quoted) / total if total else 0.0
+        return max(hit.score for hit in hits) + COVERAGE_WEIGHT * coverage
 
 
-def compose(question: str, hits: list[Hit], n_sentences: int) -> str:
-    """The sentences of the top hits that best match the question, each followed by the number of
-    the citation it is quoted from, in the order they appear.
+def compose(question: str, hits: list[Hit], n_sentences: int) -> tuple[Quote, ...]:
+    """The sentences of the top hits that best match the question, with the number of the citation
+    each is quoted from, in the order they appear.
 
     A sentence scores for each question word it shares, the more for words few of the candidate
     sentences share (local rarity), plus its hit's similarity; for a question that asks for an
-    amount, sentences holding figures score more.
+    amount, sentences holding figures score more. A sentence found in two excerpts is quoted once.
     """
     wanted = terms(question)
     candidates = [
@@ -102,9 +185,12 @@ def compose(question: str, hits: list[Hit], n_sentences: int) -> str:
         if shared
     ]
     if not scored:
-        return f"{split_sentences(hits[0].chunk.text)[0]} [1]"
-    best = sorted(scored, key=lambda s: -s[0])[:n_sentences]
-    return " ".join(f"{sentence} [{rank}]" for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))
+        return (Quote(1, split_sentences(hits[0].chunk.text)[0]),)
+    unique: dict[str, tuple[float, int, int, str]] = {}
+    for candidate in sorted(scored, key=lambda s: -s[0]):
+        unique.setdefault(" ".join(candidate[3].lower().split()), candidate)
+    best = list(unique.values())[:n_sentences]
+    return tuple(Quote(rank, sentence) for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))
 
 
 def _citation(rank: int, hit: Hit) -> Citation:

@@ -17,8 +17,9 @@ from typing import Any, TextIO
 from councilqa.app.answer import Assistant
 from councilqa.app.resolutions import ResolutionFilter, find_resolutions
 from councilqa.index.build import ingest, open_index
-from councilqa.index.store import IndexStampMismatch
-from councilqa.records import Answer, where
+from councilqa.index.store import MODES, IndexStampMismatch
+from councilqa.ingest.metadata import DOC_TYPES
+from councilqa.records import Answer, SearchFilter, where
 from councilqa.settings import Settings
 
 EXPECTED = (IndexStampMismatch, FileNotFoundError, ValueError)
@@ -65,7 +66,8 @@ class Progress:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    answer = Assistant(settings, open_index(settings)).ask(args.question, k=args.k)
+    filters = SearchFilter(args.committee, args.date_from, args.date_to, args.doc_type, args.doc)
+    answer = Assistant(settings, open_index(settings)).ask(args.question, k=args.k, filters=filters)
     print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0
 
@@ -77,12 +79,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     index = open_index(settings)
     outcome = evaluate(
         index,
-        Assistant(settings, index),
+        Assistant(settings, index, args.mode[0]),
         args.questions,
         out=args.out,
         report=args.report,
         baselines=args.baselines,
         thresholds=args.thresholds,
+        modes=args.mode[1:],
     )
     print(outcome.summary())
     if args.report:
@@ -124,9 +127,19 @@ def iso_day(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-02-13") from error
 
 
+def add_meeting_filters(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--committee", help="part of the committee's name, any case")
+    sub.add_argument("--from", dest="date_from", type=iso_day, help="first meeting date, YYYY-MM-DD")
+    sub.add_argument("--to", dest="date_to", type=iso_day, help="last meeting date, YYYY-MM-DD")
+
+
 def format_answer(answer: Answer) -> str:
     """The answer and its excerpts as plain text for a terminal."""
     lines = [answer.answer, ""]
+    if answer.filter_note:
+        lines[1:1] = [f"({answer.filter_note})"]
+    elif answer.filters:
+        lines[1:1] = [f"(Searched only {answer.filters.describe()}.)"]
     for c in answer.citations:
         meeting = "".join(f" · {part}" for part in (c.committee, c.meeting_date) if part)
         lines.append(f"[{c.rank}] {c.doc}{meeting} · {where(c)} · score {c.score:.2f}")
@@ -153,16 +166,24 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("question")
     sub.add_argument("--k", type=int, default=None, help="excerpts to cite (default 5)")
     sub.add_argument("--json", action="store_true", help="print the JSON record of docs/design.md")
+    add_meeting_filters(sub)
+    sub.add_argument("--doc-type", choices=DOC_TYPES, help="document type")
+    sub.add_argument("--doc", help="one document's path, as cited")
     sub = command("eval", cmd_eval, "Score question sets with known answers against the current index.")
     sub.add_argument("--questions", nargs="+", type=Path, required=True, metavar="F.jsonl")
     sub.add_argument("--out", type=Path, help="write one ask --json record (plus id) per question")
     sub.add_argument("--report", type=Path, help="write a Markdown report, with a chart beside it")
     sub.add_argument("--baselines", action="store_true", help="also score the LlamaIndex starter and page BM25")
     sub.add_argument("--thresholds", type=Path, help="TOML of metric floors; exit 1 when one is not met")
+    sub.add_argument(
+        "--mode",
+        nargs="+",
+        choices=MODES,
+        default=["hybrid"],
+        help="retrieval: the first is scored against the thresholds, others are reported beside it",
+    )
     sub = command("resolutions", cmd_resolutions, "List RESOLVED decisions, newest meeting first.")
-    sub.add_argument("--committee", help="part of the committee's name, any case")
-    sub.add_argument("--from", dest="date_from", type=iso_day, help="first meeting date, YYYY-MM-DD")
-    sub.add_argument("--to", dest="date_to", type=iso_day, help="last meeting date, YYYY-MM-DD")
+    add_meeting_filters(sub)
     sub.add_argument("--search", help="words that must all occur in the decision or its item")
     sub.add_argument("--json", action="store_true", help="print JSON records")
     sub = command("serve", cmd_serve, "Serve the Gradio chat.")

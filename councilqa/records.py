@@ -125,8 +125,9 @@ class SearchFilter:
     """Which papers a search may cite. Every field that is set must hold; None means any.
 
     `committee` matches any part of the committee's name, in any case; dates are ISO days, inclusive,
-    compared with the meeting date (a paper with no meeting date fails a date filter); `doc` is a
-    document path as cited.
+    compared with the meeting date (a paper with no meeting date fails a date filter) — or, when
+    `mentions` is given, a paper of another date passes if one of its pages holds one of those
+    phrases (a pack carrying the minutes of the meeting asked about); `doc` is a document path.
     """
 
     committee: str | None = None
@@ -134,9 +135,10 @@ class SearchFilter:
     date_to: str | None = None
     doc_type: str | None = None
     doc: str | None = None
+    mentions: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return any(value is not None for value in asdict(self).values())
+        return any(value for value in asdict(self).values())
 
     def describe(self) -> str:
         """The filter as users read it: "committee ~ cabinet, meetings 2025-02-01 to 2025-02-28"."""
@@ -148,6 +150,8 @@ class SearchFilter:
                 parts.append(f"meetings on {self.date_from}")
             else:
                 parts.append(f"meetings {self.date_from or 'any date'} to {self.date_to or 'any date'}")
+            if self.mentions:
+                parts[-1] += " (or papers mentioning " + " or ".join(f'"{m}"' for m in self.mentions) + ")"
         if self.doc_type is not None:
             parts.append(f"document type {self.doc_type}")
         if self.doc is not None:
@@ -180,6 +184,7 @@ class Answer:
     quotes: tuple[Quote, ...] = ()
     filters: SearchFilter = field(default_factory=SearchFilter)
     filter_note: str | None = None
+    evidence: float | None = None  # the score abstention is decided on (see AnswerSettings.min_evidence)
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` record of docs/design.md, key for key."""
@@ -190,6 +195,7 @@ class Answer:
             "citations": [{**asdict(c), "score": round(c.score, 4), "copies": list(c.copies)} for c in self.citations],
             "timings_ms": {name: round(ms, 1) for name, ms in self.timings_ms.items()},
             "quotes": [asdict(quote) for quote in self.quotes],
-            "filters": {name: value for name, value in asdict(self.filters).items() if value is not None},
+            "filters": {name: value for name, value in asdict(self.filters).items() if value},
             "filter_note": self.filter_note,
+            "evidence": None if self.evidence is None else round(self.evidence, 4),
         }

@@ -84,6 +84,33 @@ def misses(results: Sequence[Result], k: int = 5) -> list[str]:
     return lines
 
 
+def abstention_tradeoff(results: Sequence[Result], current: float, steps: int = 9, step: float = 0.02) -> str:
+    """A Markdown table of abstain_recall and false_abstain per question set, had the evidence
+    threshold been each of `steps` values around `current` (answers abstained for another reason,
+    such as a meeting not indexed, stay abstained)."""
+    sets = sorted({r.question.set_name for r in results})
+    lines = ["| min_evidence | " + " | ".join(f"{name} abstain_recall / false_abstain" for name in sets) + " |"]
+    lines.append("|" + "---|" * (len(sets) + 1))
+    for i in range(steps):
+        threshold = round(current + (i - steps // 2) * step, 4)
+        cells = []
+        for name in sets:
+            group = [r for r in results if r.question.set_name == name]
+
+            def abstains(r: Result, threshold: float = threshold) -> bool:
+                e = r.answer.evidence
+                return e is None or e < threshold or (r.answer.abstained and e >= current)
+
+            unanswerable = [abstains(r) for r in group if not r.question.answerable]
+            answerable = [abstains(r) for r in group if r.question.answerable]
+            recall = f"{sum(unanswerable) / len(unanswerable):.2f}" if unanswerable else "–"
+            false = f"{sum(answerable) / len(answerable):.2f}" if answerable else "–"
+            cells.append(f"{recall} / {false}")
+        marker = " (current)" if abs(threshold - current) < 1e-9 else ""
+        lines.append(f"| {threshold:.2f}{marker} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def write_report(
     path: Path,
     *,
@@ -92,6 +119,7 @@ def write_report(
     question_files: Sequence[Path],
     stamp: str,
     failures: Sequence[str] | None,
+    min_evidence: float,
 ) -> Path:
     """Write the Markdown report at `path` and its chart beside it; return the chart's path."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +137,10 @@ def write_report(
             for group in ours.by_set
         ),
         "## councilqa, per question type (all sets)\n\n" + metrics_table(ours.by_type, "type"),
+        "## Abstention: answered against abstained\n\n"
+        "councilqa abstains when its evidence score (best cosine + 0.2 × the quoted sentences' share of the "
+        "question's rarity-weighted words) is below `answer.min_evidence`. Had the threshold been another "
+        "value, these questions would have been abstained on:\n\n" + abstention_tradeoff(results, min_evidence),
         f"## page_recall@k\n\n![page_recall@k]({chart.name})",
         "## Misses (councilqa: no right page in the top 5, or an unanswerable question answered)\n\n"
         + ("\n".join(misses(results)) or "None."),

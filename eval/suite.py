@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from councilqa.eval.questions import Question, load_questions
 from councilqa.eval.report import metrics_table, write_report
 from councilqa.eval.run import SystemScores, check_thresholds, load_thresholds, run_questions, summarize
 from councilqa.index.embed import default_model_path
-from councilqa.index.store import Index
+from councilqa.index.store import Index, Mode
 
 log = logging.getLogger(__name__)
 K = 10  # citations asked for per question: enough for page_recall@10 and MRR@10
@@ -46,8 +47,11 @@ def evaluate(
     report: Path | None = None,
     baselines: bool = False,
     thresholds: Path | None = None,
+    modes: Sequence[Mode] = (),
 ) -> EvalOutcome:
-    """Score councilqa (and the baselines) on the question sets.
+    """Score councilqa (and the baselines) on the question sets. `assistant` is the system the
+    thresholds hold for and whose results are written; each of `modes` adds councilqa with that
+    retrieval mode ("councilqa · bm25") beside it.
 
     Example::
 
@@ -59,6 +63,9 @@ def evaluate(
     limits = load_thresholds(thresholds) if thresholds else None
     questions: list[Question] = [q for path in question_files for q in load_questions(path)]
     systems: dict[str, System] = {"councilqa": assistant}
+    for mode in modes:
+        if mode != assistant.mode:
+            systems[f"councilqa · {mode}"] = Assistant(assistant.settings, index, mode)
     if baselines:
         pages = page_records(index.catalog)
         systems["bm25-pages"] = PageBM25(pages)
@@ -87,5 +94,6 @@ def evaluate(
             question_files=question_files,
             stamp=str(index.stamp),
             failures=failures,
+            min_evidence=assistant.settings.answer.min_evidence,
         )
     return EvalOutcome(scores, failures, chart)

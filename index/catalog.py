@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from councilqa.ingest.resolutions import Resolution
-from councilqa.records import Document, Page
+from councilqa.records import Document, Page, SearchFilter
 
 SCHEMA_VERSION = 2  # part of the index stamp: a catalog of another version is refused
 SCHEMA = """
@@ -105,6 +105,65 @@ class Catalog:
         return [
             Document(*row) for row in self._rows(f"{self._DOC} WHERE d.sha256 IN ({marks}) ORDER BY d.path", wanted)
         ]
+
+    def matching(self, wanted: SearchFilter) -> list[Document]:
+        """Documents that pass the filter (see `SearchFilter` for what each field means)."""
+        clauses, args = [], []
+        if wanted.committee is not None:
+            clauses.append("instr(lower(coalesce(d.committee, '')), lower(?)) > 0")
+            args.append(wanted.committee.strip())
+        dated = ["d.meeting_date >= ?"] * (wanted.date_from is not None) + ["d.meeting_date <= ?"] * (
+            wanted.date_to is not None
+        )
+        if dated:
+            mentions = ["instr(lower(replace(p.text, char(10), ' ')), lower(?)) > 0"] * len(wanted.mentions)
+            clauses.append(
+                f"(({' AND '.join(dated)}) OR d.sha256 IN "
+                f"(SELECT p.sha256 FROM pages p WHERE {' OR '.join(mentions) or '0'}))"
+            )
+            args += [day for day in (wanted.date_from, wanted.date_to) if day is not None] + list(wanted.mentions)
+        if wanted.doc_type is not None:
+            clauses.append("lower(d.doc_type) = lower(?)")
+            args.append(wanted.doc_type)
+        if wanted.doc is not None:
+            clauses.append("d.path = ?")
+            args.append(wanted.doc)
+        condition = " AND ".join(clauses) or "1"
+        return [Document(*row) for row in self._rows(f"{self._DOC} WHERE {condition} ORDER BY d.path", args)]
+
+    def has_minutes(self, first: str | None, last: str | None) -> bool:
+        """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed: printed
+        minutes of that date, or decisions recorded for it (minutes inside a later pack)."""
+        span = [first or "0000-00-00", last or "9999-99-99"]
+        return bool(
+            self._rows(
+                "SELECT 1 FROM documents WHERE doc_type = 'printed minutes' AND meeting_date BETWEEN ? AND ? "
+                "UNION SELECT 1 FROM resolutions WHERE meeting_date BETWEEN ? AND ?",
+                span + span,
+            )
+        )
+
+    def facets(self) -> dict[str, list[str]]:
+        """Committees, document types and meeting dates present, sorted: the values filters can take."""
+        return {
+            column: [
+                row[0]
+                for row in self._rows(
+                    f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL ORDER BY {column}"
+                )
+            ]
+            for column in ("committee", "doc_type", "meeting_date")
+        }
+
+    def holds(self, sha256: str, first: int, last: int, text: str) -> bool:
+        """Whether `text` occurs in the stored text of PDF pages `first`..`last` (whitespace collapsed)."""
+        rows = self._rows(
+            "SELECT text FROM pages WHERE sha256 = ? AND pdf_page BETWEEN ? AND ? ORDER BY pdf_page",
+            [sha256, first, last],
+        )
+        if len(rows) != last - first + 1:
+            return False
+        return " ".join(text.split()) in " ".join(" ".join(row[0] for row in rows).split())
 
     def has_content(self, sha256: str) -> bool:
         return bool(self._rows("SELECT 1 FROM contents WHERE sha256 = ?", [sha256]))

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 log = logging.getLogger(__name__)
 IDS = "chunk_ids.json"
@@ -30,14 +34,34 @@ class KeywordIndex:
         self._stemmer = Stemmer.Stemmer("english")
         self.folder = folder
         self.ids: list[str] = []
+        self._groups = _groups(self.ids)
         self._retriever: Any = None
         if folder is not None and (folder / IDS).is_file():
             self.ids = json.loads((folder / IDS).read_text())
+            self._groups = _groups(self.ids)
             if self.ids:
                 self._retriever = bm25s.BM25.load(str(folder), show_progress=False)
 
     def _tokens(self, texts: list[str]) -> Any:
         return self._bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, show_progress=False)
+
+    def words(self, text: str) -> list[str]:
+        """The indexed form of `text`'s words: lower-cased, stemmed, stopwords dropped."""
+        return list(
+            self._bm25s.tokenize([text], stopwords="en", stemmer=self._stemmer, return_ids=False, show_progress=False)[
+                0
+            ]
+        )
+
+    def rarity(self, words: list[str]) -> dict[str, float]:
+        """BM25's inverse document frequency of each word (as from `words`); a word in no text gets
+        the highest."""
+        total = len(self.ids)
+        found: dict[str, int] = {}
+        if self._retriever is not None:
+            vocab, indptr = self._retriever.vocab_dict, self._retriever.scores["indptr"]
+            found = {w: int(indptr[vocab[w] + 1] - indptr[vocab[w]]) for w in words if w in vocab}
+        return {w: math.log(1 + (total - found.get(w, 0) + 0.5) / (found.get(w, 0) + 0.5)) for w in words}
 
     def rebuild(self, ids: list[str], texts: list[str]) -> None:
         """Index `texts` under `ids`, replacing what was there."""
@@ -47,7 +71,7 @@ class KeywordIndex:
             retriever.index(self._tokens(texts), show_progress=False)
         if self.folder is not None:
             self._save(retriever, ids)
-        self._retriever, self.ids = retriever, list(ids)
+        self._retriever, self.ids, self._groups = retriever, list(ids), _groups(ids)
         log.info("keyword index rebuilt over %d texts", len(ids))
 
     def _save(self, retriever: Any, ids: list[str]) -> None:
@@ -61,12 +85,23 @@ class KeywordIndex:
         shutil.rmtree(self.folder, ignore_errors=True)
         staging.rename(self.folder)
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Up to `k` (id, BM25 score) pairs, best first; none when no query word is indexed."""
+    def search(self, query: str, k: int, groups: Collection[str] | None = None) -> list[tuple[str, float]]:
+        """Up to `k` (id, BM25 score) pairs, best first; none when no query word is indexed.
+
+        With `groups`, only ids whose part before the first ":" is one of them can be found (chunk
+        ids are "content-sha256:ordinal", so this limits a search to some documents).
+        """
         if self._retriever is None or not self.ids or k < 1:
             return []
         tokens = self._tokens([query])
         if not tokens.vocab:
             return []
-        found, scores = self._retriever.retrieve(tokens, k=min(k, len(self.ids)), show_progress=False, n_threads=1)
+        mask = None if groups is None else np.isin(self._groups, list(groups)).astype(np.float32)
+        found, scores = self._retriever.retrieve(
+            tokens, k=min(k, len(self.ids)), show_progress=False, n_threads=1, weight_mask=mask
+        )
         return [(self.ids[int(i)], float(s)) for i, s in zip(found[0], scores[0], strict=True) if float(s) > 0]
+
+
+def _groups(ids: list[str]) -> np.ndarray:
+    return np.array([i.split(":", 1)[0] for i in ids], dtype=str)

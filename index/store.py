@@ -14,24 +14,31 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal, cast
 
 import chromadb
 import numpy as np
+from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
 from councilqa.index.catalog import SCHEMA_VERSION, Catalog
 from councilqa.index.embed import Embedder
 from councilqa.index.keyword import KeywordIndex
 from councilqa.ingest.resolutions import Resolution
-from councilqa.records import Chunk, Document, Hit, Page
+from councilqa.records import Chunk, Document, Hit, Page, SearchFilter
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "chunks"
 CANDIDATES = 50  # from each of the dense and keyword rankings, before fusion
-RRF_K = 60  # reciprocal rank fusion's damping constant, as in Cormack et al. (2009)
+# Weight of the embedding's score against BM25's in hybrid search. MiniLM alone finds far fewer right
+# pages in council papers than BM25 (see `make eval`'s mode comparison), so it breaks ties and
+# reorders near neighbours; a convex combination of normalised scores beat reciprocal rank fusion
+# here, as Bruch et al. (2023, "An analysis of fusion functions for hybrid retrieval") found in general.
+DENSE_WEIGHT = 0.25
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
 
 
 class IndexStampMismatch(Exception):
@@ -203,25 +210,46 @@ class Index:
         )
         _mark_orphans(db)
 
-    def search(self, query: str, k: int) -> list[Hit]:
-        """The `k` best chunks for `query`, each with every document that holds it.
+    def search(self, query: str, k: int, filters: SearchFilter | None = None, mode: Mode = "hybrid") -> list[Hit]:
+        """The `k` best chunks for `query`, each with every document that holds it (among those the
+        filter lets through).
 
-        Hybrid: the nearest chunks by embedding and the best by BM25 keywords are fused by reciprocal
-        rank (a chunk's score is the sum of 1/(60 + rank) over the two lists). A hit's `score` is its
-        cosine similarity to the question, whichever list found it.
+        Hybrid: the best 50 chunks by BM25 keywords and the nearest 50 by embedding are fused by a
+        convex combination of their scores: BM25 divided by the best BM25 score, plus `DENSE_WEIGHT`
+        times the cosine similarity scaled to 0..1 over the 50. `mode` "dense" or "bm25" uses one
+        list alone. A hit's `score` is its cosine similarity to the question, whichever list found it.
         """
         total = self._collection.count()
-        if total == 0 or k < 1:
+        allowed = None if not filters else self.catalog.matching(filters)
+        if total == 0 or k < 1 or allowed == []:
             return []
         vector = self.embedder.embed([query])[0]
         wanted = min(total, max(CANDIDATES, k * 4))
-        dense = self._collection.query(query_embeddings=[vector], n_results=wanted, include=[])["ids"][0]
-        keyword = [chunk_id for chunk_id, _ in self.keywords.search(query, wanted)]
+        shas = None if allowed is None else sorted({document.sha256 for document in allowed})
+        scores: list[dict[str, float]] = []  # per list: chunk id -> score normalised to 0..1
+        if mode in ("hybrid", "dense"):
+            where = None if shas is None else cast(Where, {"doc_sha256": {"$in": shas}})
+            found = self._collection.query(
+                query_embeddings=[vector], n_results=wanted, where=where, include=["distances"]
+            )
+            cosines = dict(zip(found["ids"][0], (1.0 - d for d in (found["distances"] or [[]])[0]), strict=True))
+            low, high = min(cosines.values(), default=0.0), max(cosines.values(), default=0.0)
+            weight = DENSE_WEIGHT if mode == "hybrid" else 1.0
+            scores.append({c: weight * (v - low) / (high - low or 1.0) for c, v in cosines.items()})
+        if mode in ("hybrid", "bm25"):
+            keyword = dict(self.keywords.search(query, wanted, shas))
+            top = max(keyword.values(), default=1.0)
+            scores.append({c: v / top for c, v in keyword.items()})
         fused: dict[str, float] = defaultdict(float)
-        for ranking in (dense, keyword):
-            for rank, chunk_id in enumerate(ranking, 1):
-                fused[chunk_id] += 1.0 / (RRF_K + rank)
+        for listed in scores:
+            for chunk_id, score in listed.items():
+                fused[chunk_id] += score
         order = sorted(fused, key=lambda chunk_id: -fused[chunk_id])[: k * 3 + 5]  # room for orphans and twins
+        return self._hits(order, vector, allowed)[:k]
+
+    def _hits(self, order: list[str], vector: np.ndarray, allowed: list[Document] | None) -> list[Hit]:
+        """Hits for chunk ids in rank order: each with its cosine to `vector` and the documents (of
+        `allowed`, when given) that hold it; the same text in two papers is one hit naming both."""
         found = self._collection.get(ids=order, include=["documents", "metadatas", "embeddings"])
         rows = {
             chunk_id: (str(text), metadata, float(np.dot(embedding, vector)))
@@ -233,10 +261,12 @@ class Index:
                 strict=True,
             )
         }
+        if allowed is None:
+            allowed = self.catalog.documents(str(m["doc_sha256"]) for _, m, _ in rows.values())
         holders: dict[str, list[Document]] = defaultdict(list)
-        for document in self.catalog.documents(str(m["doc_sha256"]) for _, m, _ in rows.values()):
+        for document in allowed:
             holders[document.sha256].append(document)
-        hits: dict[str, Hit] = {}  # by text: the same passage in two papers is one hit naming both
+        hits: dict[str, Hit] = {}
         for chunk_id in order:
             if chunk_id not in rows:
                 continue  # in the keyword index but no longer in the collection
@@ -250,7 +280,7 @@ class Index:
                 hits[chunk.text] = replace(first, also=(*first.also, *((chunk, d) for d in documents)))
             else:
                 hits[chunk.text] = Hit(chunk, cosine, documents)
-        return list(hits.values())[:k]
+        return list(hits.values())
 
     def refresh_keywords(self, force: bool = False) -> None:
         """Rebuild the keyword index from the collection if they differ (or always, with `force`)."""

@@ -1,9 +1,10 @@
-"""Answers from the real sample index."""
+"""Answers from the real sample index: quoted, verified against their pages, filtered, or abstained."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from councilqa.app.answer import Assistant, compose
-from councilqa.records import Chunk, Hit
+from councilqa.records import Chunk, Hit, Quote, SearchFilter
 
 
 def test_concurrent_questions_are_all_answered(sample_settings, sample_index):
@@ -25,5 +26,54 @@ def test_an_amount_question_prefers_the_sentence_with_the_figure():
         None,
         "t",
     )
-    answer = compose("How much will the refurbishment cost?", [Hit(chunk, 0.5, ())], 1)
-    assert answer == "It will cost £8.7 million in total. [1]"
+    quotes = compose("How much will the refurbishment cost?", [Hit(chunk, 0.5, ())], 1)
+    assert quotes == (Quote(1, "It will cost £8.7 million in total."),)
+
+
+def test_every_quote_and_excerpt_is_verbatim_on_its_pages(sample_settings, sample_index):
+    answer = Assistant(sample_settings, sample_index).ask(
+        "How much will the Riverside Leisure Centre refurbishment cost?"
+    )
+    assert not answer.abstained and answer.quotes
+    for quote in answer.quotes:
+        assert quote.text in answer.citations[quote.citation - 1].text
+        assert f"{quote.text} [{quote.citation}]" in answer.answer
+    for citation in answer.citations:
+        sha256 = sample_index.catalog.document(citation.doc).sha256
+        pages = sample_index.catalog.pages(sha256)[citation.pdf_page - 1 : citation.pdf_page_end]
+        assert citation.text in " ".join(" ".join(page.text for page in pages).split())
+
+
+def test_an_excerpt_not_on_its_pages_is_never_shown(sample_settings, sample_index):
+    assistant = Assistant(sample_settings, sample_index)
+    hits = sample_index.search("Mill Lane car park tariff", 3)
+    forged = replace(hits[0], chunk=replace(hits[0].chunk, text=hits[0].chunk.text.replace("£", "$")))
+    assert forged.chunk.text != hits[0].chunk.text
+    assert assistant._verified([forged, *hits[1:]]) == hits[1:]
+
+
+def test_a_question_the_papers_do_not_answer_is_abstained_with_closest_matches(sample_settings, sample_index):
+    answer = Assistant(sample_settings, sample_index).ask("How many library branches will close in 2026?")
+    assert answer.abstained and answer.quotes == () and answer.citations
+    assert answer.evidence is not None and answer.evidence < sample_settings.answer.min_evidence
+
+
+def test_explicit_filters_limit_the_citations(sample_settings, sample_index):
+    wanted = SearchFilter(doc_type="strategy")
+    answer = Assistant(sample_settings, sample_index).ask("What will it cost?", filters=wanted)
+    assert answer.filters == wanted and answer.filter_note is None
+    assert {c.doc for c in answer.citations} == {"riverford/Climate Action Plan 2026-2030 - Report.pdf"}
+
+
+def test_a_meeting_named_in_the_question_filters_the_search(sample_settings, sample_index):
+    assistant = Assistant(sample_settings, sample_index)
+    answer = assistant.ask("What overspend was reported at the February 2026 cabinet meeting?")
+    assert answer.filters.date_from == "2026-02-01" and "February 2026" in (answer.filter_note or "")
+    assert not answer.abstained and "£2.4 million" in answer.answer
+
+
+def test_a_meeting_not_indexed_is_said_so_and_abstained(sample_settings, sample_index):
+    answer = Assistant(sample_settings, sample_index).ask("What did cabinet resolve at the 3 June 2019 meeting?")
+    assert answer.abstained and answer.answer.startswith("No indexed papers are from")
+    assert "3 June 2019" in answer.answer and answer.citations  # closest matches from all papers
+    assert not answer.filters

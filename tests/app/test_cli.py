@@ -46,9 +46,21 @@ def test_ask_json_follows_the_contract(cli_data_dir: Path):
     record = json.loads(result.stdout)
     jsonschema.validate(record, SCHEMA)
     assert [c["rank"] for c in record["citations"]] == [1, 2, 3, 4, 5]
-    scores = [c["score"] for c in record["citations"]]
-    assert scores == sorted(scores, reverse=True)
+    assert all(-1.0 <= c["score"] <= 1.0 for c in record["citations"])  # cosine similarity
     assert not record["abstained"] and record["answer"]
+    assert record["quotes"] and record["filters"] == {} and record["filter_note"] is None
+
+
+def test_ask_filters_follow_the_contract(sample_settings, sample_index, capsys):
+    data = ["--data-dir", str(sample_settings.data_dir)]
+    argv = ["ask", "What will it cost?", "--json", "--committee", "cabinet", "--from", "2026-04-01", *data]
+    assert main([*argv, "--doc-type", "strategy"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    jsonschema.validate(record, SCHEMA)
+    assert record["filters"] == {"committee": "cabinet", "date_from": "2026-04-01", "doc_type": "strategy"}
+    assert {c["doc"] for c in record["citations"]} == {"riverford/Climate Action Plan 2026-2030 - Report.pdf"}
+    with pytest.raises(SystemExit):
+        main([*argv, "--doc-type", "novel"])
 
 
 def cited_pages_text(citation: dict) -> str:

@@ -57,7 +57,7 @@ def test_markdown_shows_printed_and_pdf_pages(sample_settings, sample_index):
 
 def test_abstention_is_shown_as_such(sample_settings, sample_index):
     answer = Assistant(
-        sample_settings.model_copy(update={"answer": sample_settings.answer.model_copy(update={"min_score": 0.99})}),
+        sample_settings.model_copy(update={"answer": sample_settings.answer.model_copy(update={"min_evidence": 1.99})}),
         sample_index,
     ).ask("Mill Lane car park tariff")
     text = answer_markdown(answer)

@@ -25,13 +25,17 @@ def test_eval_writes_results_report_and_chart(sample_settings, sample_index, tmp
             "--report",
             str(report),
             "--baselines",
+            "--mode",
+            "hybrid",
+            "dense",
+            "bm25",
             "--data-dir",
             str(sample_settings.data_dir),
         ]
     )
     assert code == 0
     printed = capsys.readouterr().out
-    for system in ("councilqa", "bm25-pages", "llamaindex-starter"):
+    for system in ("councilqa", "councilqa · dense", "councilqa · bm25", "bm25-pages", "llamaindex-starter"):
         assert f"| {system} · riverford_sample | 18 |" in printed
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in records] == [json.loads(line)["id"] for line in SAMPLE_SET.read_text().splitlines()]
@@ -40,8 +44,15 @@ def test_eval_writes_results_report_and_chart(sample_settings, sample_index, tmp
         assert len(record["citations"]) == 10
     text = report.read_text()
     assert sample_index.stamp.id in text
-    for heading in ("## councilqa, per question set", "## Side by side", "per question type", "## Misses"):
+    for heading in (
+        "## councilqa, per question set",
+        "## Side by side",
+        "per question type",
+        "## Misses",
+        "## Abstention",
+    ):
         assert heading in text
+    assert "| 0.64 (current) |" in text  # the abstention trade-off around the threshold
     chart = tmp_path / "report_recall.png"
     assert chart.read_bytes().startswith(b"\x89PNG") and "](report_recall.png)" in text
 

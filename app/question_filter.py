@@ -1,0 +1,117 @@
+"""Filters a question states itself: "at the 13 January 2010 meeting", "cabinet last January",
+"the February 2025 council meeting".
+
+A date counts only where the question ties it to a meeting (a meeting word next to it, or a
+committee named just before it), so "the 2020 target" or "the May 2025 elections" filter nothing.
+A committee counts only together with such a date: named alone ("what did scrutiny resolve…") it
+is left to the search, where titles and headers carry committee names anyway.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from councilqa.records import SearchFilter
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): number for number, name in enumerate(calendar.month_abbr) if name
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+DATES = [
+    re.compile(rf"\b{_DAY} (?:of )?{_MONTH},? {_YEAR}\b", re.I),  # 13 January 2010
+    re.compile(rf"\b{_MONTH} {_DAY},? {_YEAR}\b", re.I),  # January 13, 2010
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),  # 2010-01-13
+    re.compile(r"\b(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b"),  # 13/01/2010
+    re.compile(rf"\b{_MONTH},? {_YEAR}\b", re.I),  # January 2010
+    re.compile(rf"\b(?P<relative>last|this) {_MONTH}\b", re.I),  # last January
+]
+MEETING_WORDS = r"meeting|minutes|agenda|session"
+# words naming a kind of meeting; "committee" is left out, as every committee's name has it
+COMMITTEE_WORDS = r"cabinet|council|scrutiny|board|panel|forum|executive"
+# a meeting word after the date ("the 13 January 2010 meeting", "February 2025 council meeting") …
+AFTER = re.compile(rf"^(?:\s+[\w&'-]+){{0,4}}?\s+(?:{MEETING_WORDS})\b", re.I)
+# … or a meeting or committee word a few words before it ("meeting on 13 January", "cabinet agree last January")
+BEFORE = re.compile(
+    rf"\b(?:(?:{MEETING_WORDS})s?|{COMMITTEE_WORDS})(?:'s)?(?:\s+[\w'-]+){{0,3}}?"
+    rf"(?:\s+(?:held|of|on|in|at|from|dated))?\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class StatedFilter:
+    """A filter read from the question, and the words it was read from."""
+
+    filters: SearchFilter
+    phrase: str
+
+
+def stated_filter(question: str, committees: Sequence[str], today: date) -> StatedFilter | None:
+    """The meeting a question names, as a filter on meeting dates (and committee, when one of the
+    indexed `committees` is named with the date); None when it names none.
+
+    >>> stated_filter("What did cabinet decide at its meeting on 30 January 2025?", ["Cabinet"], date(2026, 1, 1))
+    StatedFilter(filters=SearchFilter(committee='cabinet', date_from='2025-01-30', date_to='2025-01-30', \
+doc_type=None, doc=None, mentions=('30 January 2025', '30th January 2025')), phrase='30 January 2025')
+    >>> stated_filter("What is the 2020 target for repeat referrals?", ["Cabinet"], date(2026, 1, 1)) is None
+    True
+    """
+    for pattern in DATES:
+        for found in pattern.finditer(question):
+            if not (AFTER.match(question[found.end() :]) or BEFORE.search(question[: found.start()])):
+                continue
+            period = _period(found, today)
+            if period is None:
+                continue
+            first, last = period
+            stated = SearchFilter(_committee(question, committees), first, last, mentions=_mentions(first, last))
+            return StatedFilter(stated, found.group(0))
+    return None
+
+
+def _period(found: re.Match[str], today: date) -> tuple[str, str] | None:
+    """First and last day (ISO) of the date or month matched, or None when it is not a real date."""
+    parts = found.groupdict()
+    month_text = parts["month"].lower().rstrip(".")
+    month = MONTHS.get(month_text) or int(month_text)
+    if parts.get("relative"):
+        year = today.year if parts["relative"].lower() == "this" or month < today.month else today.year - 1
+    else:
+        year = int(parts["year"])
+    try:
+        if parts.get("day"):
+            day = date(year, month, int(parts["day"])).isoformat()
+            return day, day
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, 1).isoformat(), date(year, month, last).isoformat()
+    except ValueError:
+        return None
+
+
+def _mentions(first: str, last: str) -> tuple[str, ...]:
+    """How papers print the day or month from `first` to `last`: "13 January 2010", "13th January
+    2010"; "January 2010" (which a day of that month also holds)."""
+    start = date.fromisoformat(first)
+    month = f"{calendar.month_name[start.month]} {start.year}"
+    if first != last:
+        return (month,)
+    suffix = "th" if 11 <= start.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(start.day % 10, "th")
+    return (f"{start.day} {month}", f"{start.day}{suffix} {month}")
+
+
+def _committee(question: str, committees: Sequence[str]) -> str | None:
+    """The longest indexed committee name in the question, or else the one committee word the question
+    shares with indexed names ("cabinet"), lower-cased; None when there is none or it is ambiguous."""
+    lowered = question.lower()
+    named = [c for c in committees if c.lower() in lowered]
+    if named:
+        return max(named, key=len).lower()
+    words = {w.lower() for w in re.findall(rf"\b(?:{COMMITTEE_WORDS})\b", question, re.I)}
+    held = [w for w in words if any(re.search(rf"\b{w}\b", c, re.I) for c in committees)]
+    return held[0] if len(held) == 1 else None
