@@ -71,7 +71,7 @@ class PageBM25:
 
     def __init__(self, pages: list[PageRecord]) -> None:
         self._pages = pages
-        self._index = KeywordIndex(None)
+        self._index = KeywordIndex(None, k1=1.5, b=0.75)  # bm25s' defaults, as a plain setup has them
         self._index.rebuild([str(i) for i in range(len(pages))], [p.text for p in pages])
 
     def ask(self, question: str, k: int | None = None) -> Answer:

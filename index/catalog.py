@@ -116,7 +116,7 @@ class Catalog:
             wanted.date_to is not None
         )
         if dated:
-            mentions = ["instr(lower(replace(p.text, char(10), ' ')), lower(?)) > 0"] * len(wanted.mentions)
+            mentions = ["p.text LIKE '%' || ? || '%'"] * len(wanted.mentions)  # ASCII case-insensitive
             clauses.append(
                 f"(({' AND '.join(dated)}) OR d.sha256 IN "
                 f"(SELECT p.sha256 FROM pages p WHERE {' OR '.join(mentions) or '0'}))"

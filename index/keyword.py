@@ -20,12 +20,16 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 IDS = "chunk_ids.json"
+# BM25's term-saturation and length-normalisation parameters: Anserini's defaults (Lin et al.), which
+# beat bm25s' (1.5, 0.75) on every dev set here; chunks are packed to similar lengths already, so
+# normalising less for length loses little.
+K1, B = 0.9, 0.4
 
 
 class KeywordIndex:
     """BM25 over texts named by ids. With no `folder` it lives in memory only (the page baseline)."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, k1: float = K1, b: float = B) -> None:
         import bm25s
         import Stemmer
 
@@ -33,6 +37,7 @@ class KeywordIndex:
         self._bm25s = bm25s
         self._stemmer = Stemmer.Stemmer("english")
         self.folder = folder
+        self.k1, self.b = k1, b
         self.ids: list[str] = []
         self._groups = _groups(self.ids)
         self._retriever: Any = None
@@ -41,6 +46,11 @@ class KeywordIndex:
             self._groups = _groups(self.ids)
             if self.ids:
                 self._retriever = bm25s.BM25.load(str(folder), show_progress=False)
+
+    @property
+    def stale(self) -> bool:
+        """Whether the index was built with other BM25 parameters than these (it must be rebuilt)."""
+        return self._retriever is not None and (self._retriever.k1, self._retriever.b) != (self.k1, self.b)
 
     def _tokens(self, texts: list[str]) -> Any:
         return self._bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, show_progress=False)
@@ -67,7 +77,7 @@ class KeywordIndex:
         """Index `texts` under `ids`, replacing what was there."""
         retriever = None
         if ids:
-            retriever = self._bm25s.BM25()
+            retriever = self._bm25s.BM25(k1=self.k1, b=self.b)
             retriever.index(self._tokens(texts), show_progress=False)
         if self.folder is not None:
             self._save(retriever, ids)

@@ -219,12 +219,11 @@ class Index:
         times the cosine similarity scaled to 0..1 over the 50. `mode` "dense" or "bm25" uses one
         list alone. A hit's `score` is its cosine similarity to the question, whichever list found it.
         """
-        total = self._collection.count()
         allowed = None if not filters else self.catalog.matching(filters)
-        if total == 0 or k < 1 or allowed == []:
+        if not self.keywords.ids or k < 1 or allowed == []:  # the keyword index mirrors the collection
             return []
         vector = self.embedder.embed([query])[0]
-        wanted = min(total, max(CANDIDATES, k * 4))
+        wanted = max(CANDIDATES, k * 4)
         shas = None if allowed is None else sorted({document.sha256 for document in allowed})
         scores: list[dict[str, float]] = []  # per list: chunk id -> score normalised to 0..1
         if mode in ("hybrid", "dense"):
@@ -283,9 +282,10 @@ class Index:
         return list(hits.values())
 
     def refresh_keywords(self, force: bool = False) -> None:
-        """Rebuild the keyword index from the collection if they differ (or always, with `force`)."""
+        """Rebuild the keyword index from the collection if they differ or it was built with other
+        parameters (or always, with `force`)."""
         ids = sorted(self._collection.get(include=[])["ids"])
-        if not force and sorted(self.keywords.ids) == ids:
+        if not force and not self.keywords.stale and sorted(self.keywords.ids) == ids:
             return
         stored = self._collection.get(include=["documents", "metadatas"])
         texts = {

@@ -42,3 +42,18 @@ def test_keyword_index_follows_the_collection_after_an_interruption(tmp_path: Pa
     index.keywords.rebuild([], [])  # as if killed after new chunks were stored, before the rebuild
     reopened = open_index(settings, embedder)
     assert reopened.keywords.ids == sorted(reopened._collection.get(include=[])["ids"]) != []
+
+
+def test_a_keyword_index_built_with_other_parameters_is_rebuilt(tmp_path: Path, embedder, make_pdf):
+    import bm25s
+
+    settings = Settings(data_dir=tmp_path / "data")
+    index = open_index(settings, embedder)
+    make_pdf("root/report.pdf", ["The pool will cost four million pounds."])
+    ingest([tmp_path / "root"], index)
+    old = bm25s.BM25(k1=1.5, b=0.75)  # bm25s' defaults, as an older councilqa saved them
+    old.index(bm25s.tokenize(["pool cost"], show_progress=False), show_progress=False)
+    old.save(str(tmp_path / "data" / "bm25"), show_progress=False)
+    assert KeywordIndex(tmp_path / "data" / "bm25").stale
+    reopened = open_index(settings, embedder)
+    assert not reopened.keywords.stale and reopened.search("pool", 1)
