@@ -12,7 +12,7 @@ from collections import Counter
 
 from councilqa.index.store import Index
 from councilqa.ingest.chunk import split_sentences
-from councilqa.records import Answer, Citation, Hit
+from councilqa.records import Answer, Citation, Hit, SearchFilter
 from councilqa.settings import Settings
 
 ABSTAIN = "The papers don't appear to answer this. The closest passages are listed below."
@@ -53,7 +53,8 @@ class Assistant:
         self.settings = settings
         self.index = index
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
+        # `filters` is a placeholder until issue 5 lands filtered search: recorded, not yet applied.
         question = " ".join(question.split())
         if not question:
             raise ValueError("the question is empty")
@@ -69,7 +70,7 @@ class Assistant:
             text, abstained = compose(question, hits, self.settings.answer.answer_sentences), False
         done = time.perf_counter()
         timings = {"search": (searched - started) * 1000, "total": (done - started) * 1000}
-        return Answer(question, text, abstained, citations, timings)
+        return Answer(question, text, abstained, citations, timings, filters=filters or SearchFilter())
 
 
 def compose(question: str, hits: list[Hit], n_sentences: int) -> str:

@@ -1,51 +1,228 @@
-"""The Gradio chat: a question in, the quoted answer and its cited excerpts out.
+"""The Gradio app: chat with citation cards, a page viewer, filters, resolutions, documents and upload.
 
-The handler is thin: it calls `Assistant.ask` and formats the result as Markdown.
+Handlers are thin: each calls one function of `chat`, `library` or `uploads` and turns our
+exceptions into a message. The app makes no network calls of its own: analytics are off, fonts
+are the system's, there is no share link, and it serves files only from the ingest roots and the
+uploads folder (`Library.roots`), never the data directory's catalog or vectors.
 """
 
 from __future__ import annotations
 
-import html
+import functools
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
+from councilqa.app import chat
 from councilqa.app.answer import Assistant
-from councilqa.records import Answer, where
+from councilqa.app.library import Library, NotServed
+from councilqa.app.uploads import add_uploads
+from councilqa.app.viewer import PageRef
+
+EXAMPLES = [
+    "What did Cabinet resolve about Riverside Leisure Centre?",
+    "What is the two-hour tariff at Mill Lane car park?",
+    "What is the 2030 target for transport emissions?",
+]
+EXPECTED = (ValueError, LookupError, NotServed)
+THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+CSS = Path(__file__).with_name("ui.css")  # card and viewer styles, read at launch
+# Cards are rendered as HTML; one listener on the container (so it survives re-renders) sends the
+# card's key, never a path: the server maps keys to pages it listed itself.
+CARD_JS = """
+if (!element.dataset.cqBound) {
+  element.dataset.cqBound = '1';
+  const open = (event) => {
+    const card = event.target.closest('[data-ref]');
+    if (card) { event.preventDefault(); trigger('open_page', {ref: card.dataset.ref}); }
+  };
+  element.addEventListener('click', open);
+  element.addEventListener('keydown', (event) => { if (event.key === 'Enter') open(event); });
+}
+"""
 
 
-def answer_markdown(answer: Answer) -> str:
-    """An answer and its citations as Markdown, for the chat window."""
-    heading = "**No clear answer in the papers.**" if answer.abstained else "**Answer**"
-    parts = [heading, html.escape(answer.answer), ""]
-    if answer.citations:
-        parts.append("**Closest matches**" if answer.abstained else "**Sources**")
-    for c in answer.citations:
-        meeting = ", ".join(html.escape(part) for part in (c.committee, c.meeting_date) if part)
-        paths = " · ".join(f"`{path}`" for path in (c.doc, *c.copies))
-        heading = f"**[{c.rank}] {html.escape(c.title)}**" + (f" · {meeting}" if meeting else "")
-        parts.append(f"{heading} · {where(c)}  \n{paths}")
-        parts.append("> " + html.escape(c.text))
-    return "\n\n".join(parts)
+def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Our expected exceptions become a Gradio error message instead of a stack trace."""
+
+    @functools.wraps(fn)  # Gradio reads the signature to pass gr.EventData and gr.Progress
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except EXPECTED as error:
+            raise gr.Error(str(error)) from error
+
+    return wrapped
+
+
+class Handlers:
+    """The app's event handlers over one assistant. Each is a line or two around `chat`."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.library = Library(assistant.settings, assistant.index)
+        self.export_dir = Path(tempfile.mkdtemp(prefix="councilqa-export-"))
+
+    def ask(self, question: str, history: list[dict], committee: str | None, date_from: str, date_to: str, doc_type: str | None) -> tuple:
+        filters = chat.search_filter(committee, date_from, date_to, doc_type)
+        reply = chat.respond(self.assistant, question, filters, self.export_dir)
+        history = [*history, {"role": "user", "content": reply.answer.question}]
+        history.append({"role": "assistant", "content": reply.message})
+        download = gr.DownloadButton(value=str(reply.export_path), interactive=True)
+        return history, reply.cards, reply.refs, reply.export, download, ""
+
+    def open_page(self, refs: dict[str, PageRef], event: gr.EventData) -> tuple:
+        view = chat.open_page(self.library, refs, str(getattr(event, "ref", "")))
+        return view.image, view.caption
+
+    def resolutions(self, committee: str | None, date_from: str, date_to: str, words: str) -> tuple:
+        return chat.list_resolutions(self.library, committee, date_from, date_to, words)
+
+    def overview(self) -> tuple:
+        overview = self.library.overview()
+        committees, doc_types = self.library.choices()
+        return (
+            overview.markdown(),
+            overview.documents,
+            overview.skipped,
+            gr.Dropdown(choices=committees),
+            gr.Dropdown(choices=doc_types),
+            gr.Dropdown(choices=committees),
+        )
+
+    def upload(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        if not files:
+            raise ValueError("choose one or more PDF files first")
+
+        def on_file(done: int, total: int, path: str, pages: int) -> None:
+            progress((done, total), desc=f"{path} ({pages} pages so far)", unit="files")
+
+        max_bytes = int(self.assistant.settings.ui.max_upload_mb * 2**20)
+        with self.library.ingest_lock:
+            outcome = add_uploads([(Path(f), Path(f).name) for f in files], self.assistant.index, max_bytes, on_file)
+        return outcome.markdown()
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
-    def respond(message: str, history: list[dict]) -> str:
-        if not message.strip():
-            return "Type a question about the council papers."
-        return answer_markdown(assistant.ask(message))
+    """The whole app. Launch it with `launch(app, assistant, ...)` so its file access and login are set."""
+    handlers = Handlers(assistant)
+    committees, doc_types = handlers.library.choices()
+    with gr.Blocks(title="councilqa", analytics_enabled=False, fill_width=True) as app:
+        answer_refs, decision_refs = gr.State({}), gr.State({})
+        with gr.Sidebar(label="Filters", open=True, width=280):
+            gr.Markdown("### Filters\nApplied to the questions you ask.")
+            committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
+            date_from = gr.Textbox(label="Meetings from", placeholder="YYYY-MM-DD")
+            date_to = gr.Textbox(label="Meetings to", placeholder="YYYY-MM-DD")
+            doc_type = gr.Dropdown(doc_types, value=None, label="Document type")
+            clear = gr.Button("Clear filters", size="sm")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=480), gr.Tabs():
+                with gr.Tab("Ask", id="ask"):
+                    chatbot = gr.Chatbot(
+                        label="councilqa",
+                        height=340,
+                        buttons=["copy"],
+                        placeholder="Ask about the council papers. Answers quote the papers and cite the page.",
+                        elem_id="cq-chat",
+                    )
+                    with gr.Row():
+                        question = gr.Textbox(
+                            placeholder="e.g. What did Cabinet resolve about Riverside Leisure Centre?",
+                            show_label=False,
+                            scale=6,
+                            elem_id="cq-question",
+                        )
+                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
+                    gr.Examples(EXAMPLES, inputs=question, label="Try")
+                    cards = gr.HTML("", js_on_load=CARD_JS, elem_id="cq-answer-cards", padding=False)
+                    with gr.Accordion("Export this answer (Markdown)", open=False):
+                        export = gr.Textbox(label="Answer with citations", lines=8, buttons=["copy"], interactive=False)
+                        download = gr.DownloadButton("Download .md", interactive=False)
+                with gr.Tab("Resolutions", id="resolutions"):
+                    gr.Markdown("RESOLVED decisions from the minutes, newest meeting first. Click one to see its page.")
+                    with gr.Row():
+                        r_committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
+                        r_from = gr.Textbox(label="From", placeholder="YYYY-MM-DD")
+                        r_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD")
+                        r_words = gr.Textbox(label="Words", placeholder="e.g. leisure centre")
+                    r_search = gr.Button("Search decisions", variant="primary")
+                    decisions = gr.HTML("", js_on_load=CARD_JS, elem_id="cq-decisions", padding=False)
+                with gr.Tab("Documents", id="documents"):
+                    summary = gr.Markdown()
+                    documents = gr.Dataframe(
+                        headers=["path", "title", "committee", "meeting", "type", "pages"],
+                        label="Indexed documents",
+                        interactive=False,
+                        wrap=True,
+                    )
+                    skipped = gr.Dataframe(headers=["path", "reason", "detail"], label="Skipped files", interactive=False, wrap=True)
+                    limit = assistant.settings.ui.max_upload_mb
+                    files = gr.File(label=f"Add PDFs (at most {limit:g} MB each)", file_count="multiple", file_types=[".pdf"])
+                    add = gr.Button("Add to the index", variant="primary")
+                    added = gr.Markdown()
+            with gr.Column(scale=2, min_width=360):
+                gr.Markdown("### Page")
+                caption = gr.HTML("Click a source card to see its page here.", elem_id="cq-page-caption")
+                page = gr.Image(label="Cited page", type="pil", format="png", interactive=False, elem_id="cq-page", buttons=["download", "fullscreen"])
 
-    return gr.ChatInterface(
-        respond,
-        title="councilqa",
-        description="Ask about the council papers. Answers quote the papers and cite document and page.",
-        examples=[
-            "What did Cabinet resolve about Riverside Leisure Centre?",
-            "What is the 2030 target for transport emissions?",
-        ],
-        analytics_enabled=False,
+        asked = gr.on(
+            [question.submit, ask.click],
+            _guard(handlers.ask),
+            inputs=[question, chatbot, committee, date_from, date_to, doc_type],
+            outputs=[chatbot, cards, answer_refs, export, download, question],
+            api_name="ask",
+        )
+        del asked
+        cards.open_page(_guard(handlers.open_page), inputs=[answer_refs], outputs=[page, caption], api_visibility="private")
+        decisions.open_page(_guard(handlers.open_page), inputs=[decision_refs], outputs=[page, caption], api_visibility="private")
+        gr.on(
+            [r_search.click, r_words.submit],
+            _guard(handlers.resolutions),
+            inputs=[r_committee, r_from, r_to, r_words],
+            outputs=[decisions, decision_refs],
+            api_name="resolutions",
+        )
+        clear.click(lambda: (None, "", "", None), outputs=[committee, date_from, date_to, doc_type], api_visibility="private")
+        refreshed = [summary, documents, skipped, committee, doc_type, r_committee]
+        app.load(handlers.overview, outputs=refreshed, api_visibility="private")
+        add.click(_guard(handlers.upload), inputs=[files], outputs=[added], api_name="upload", concurrency_limit=1).then(
+            handlers.overview, outputs=refreshed, api_visibility="private"
+        )
+    app.queue(default_concurrency_limit=assistant.settings.ui.concurrency)
+    return app
+
+
+def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **kwargs: Any) -> Any:
+    """Start serving `app`. Files are served only from the ingest roots and the uploads folder; the
+    data directory's own files are blocked; login is asked for when `ui.username` and `ui.password`
+    are both set. Extra keyword arguments go to `Blocks.launch` (tests pass `prevent_thread_lock`)."""
+    library = Library(assistant.settings, assistant.index)
+    library.uploads_dir.mkdir(parents=True, exist_ok=True)
+    ui = assistant.settings.ui
+    return app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        auth=ui.auth,
+        allowed_paths=[str(root) for root in library.roots()],
+        blocked_paths=[str(path) for path in library.private_paths()],
+        max_file_size=int(ui.max_upload_mb * 2**20),
+        footer_links=["api", "settings"],
+        run_history=False,
+        enable_monitoring=False,
+        mcp_server=False,
+        ssr_mode=False,
+        pwa=False,
+        theme=THEME,
+        css=CSS.read_text(encoding="utf-8"),
+        **kwargs,
     )
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the chat until interrupted. Binds to this machine only unless `host` says otherwise."""
-    build_app(assistant).launch(server_name=host, server_port=port, share=False)
+    """Serve the app until interrupted. Binds to this machine only unless `host` says otherwise."""
+    launch(build_app(assistant), assistant, host=host, port=port)
