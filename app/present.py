@@ -11,10 +11,21 @@ from collections.abc import Sequence
 
 from councilqa.app.viewer import PageRef
 from councilqa.ingest.resolutions import Resolution
-from councilqa.records import Answer, Citation, Document, Quote, where
+from councilqa.records import Answer, Cited, Citation, Document, Quote, where
 
 NO_ANSWER = "The papers don't answer this."
 CITED_SENTENCE = re.compile(r"(.+?)\s\[(\d+)\](?:\s+|$)", re.S)
+
+
+def place(cited: Cited) -> str:
+    """Where a passage is, as users read it: `where()`, with a bare printed number shown as "Page N".
+
+    >>> from types import SimpleNamespace as S
+    >>> place(S(pdf_page=2, pdf_page_end=2, printed_page="2")), place(S(pdf_page=4, pdf_page_end=5, printed_page=None))
+    ('Page 2 · PDF p.2', 'PDF p.4–5')
+    """
+    text = where(cited)
+    return f"Page {text}" if cited.printed_page and cited.printed_page.isdigit() else text
 
 
 def quotes_of(answer: Answer) -> tuple[Quote, ...]:
@@ -78,7 +89,7 @@ def citation_ref(citation: Citation, quotes: Sequence[Quote]) -> PageRef:
     return PageRef(
         doc=citation.doc,
         pdf_page=citation.pdf_page,
-        where=where(citation),
+        where=place(citation),
         title=citation.title,
         excerpt=citation.text,
         quotes=tuple(q.text for q in quotes if q.citation == citation.rank),
@@ -118,7 +129,7 @@ def resolution_cards(found: Sequence[tuple[Resolution, Document]]) -> tuple[str,
     cards = []
     for number, (resolution, document) in enumerate(found, 1):
         key = f"r{number}"
-        refs[key] = PageRef(document.path, resolution.pdf_page, where(resolution), document.title, resolution.text)
+        refs[key] = PageRef(document.path, resolution.pdf_page, place(resolution), document.title, resolution.text)
         meta = (resolution.committee, resolution.meeting_date, resolution.item)
         cards.append(_card(key, f"{number}.", refs[key], meta, f'<div class="cq-doc">{html.escape(document.path)}</div>'))
     count = f"<p>{len(found)} decision{'s' if len(found) != 1 else ''}</p>"
@@ -139,7 +150,7 @@ def export_markdown(answer: Answer) -> str:
         lines[2:2] = [f"*{line}*", ""]
     for c in answer.citations:
         meeting = "".join(f", {part}" for part in (c.committee, c.meeting_date) if part)
-        lines += [f"[{c.rank}] **{c.title}**{meeting}, {where(c)}: `{c.doc}`", "", f"> {c.text}", ""]
+        lines += [f"[{c.rank}] **{c.title}**{meeting}, {place(c)}: `{c.doc}`", "", f"> {c.text}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

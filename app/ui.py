@@ -120,7 +120,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             doc_type = gr.Dropdown(doc_types, value=None, label="Document type")
             clear = gr.Button("Clear filters", size="sm")
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=480), gr.Tabs():
+            with gr.Column(scale=5, min_width=480), gr.Tabs():
                 with gr.Tab("Ask", id="ask"):
                     chatbot = gr.Chatbot(
                         label="councilqa",
@@ -164,7 +164,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     files = gr.File(label=f"Add PDFs (at most {limit:g} MB each)", file_count="multiple", file_types=[".pdf"])
                     add = gr.Button("Add to the index", variant="primary")
                     added = gr.Markdown()
-            with gr.Column(scale=2, min_width=360):
+            with gr.Column(scale=4, min_width=360):
                 gr.Markdown("### Page")
                 caption = gr.HTML("Click a source card to see its page here.", elem_id="cq-page-caption")
                 page = gr.Image(label="Cited page", type="pil", format="png", interactive=False, elem_id="cq-page", buttons=["download", "fullscreen"])
