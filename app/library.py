@@ -41,7 +41,8 @@ class Overview:
 def within(path: Path, roots: list[Path]) -> bool:
     """Whether `path`, with symbolic links and ".." resolved, lies under one of `roots`.
 
-    >>> within(Path("/srv/papers/a.pdf"), [Path("/srv/papers")]), within(Path("/srv/papers/../x"), [Path("/srv/papers")])
+    >>> roots = [Path("/srv/papers")]
+    >>> within(Path("/srv/papers/a.pdf"), roots), within(Path("/srv/papers/../x.pdf"), roots)
     (True, False)
     """
     resolved = path.resolve()
@@ -101,4 +102,3 @@ class Library:
         ]
         skipped = [[s.path, s.reason, s.detail] for s in self.index.catalog.skipped()]
         return Overview(self.index.catalog.counts(), len(meetings), rows, skipped)
-

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from councilqa.app.viewer import PageRef
 from councilqa.ingest.resolutions import Resolution
-from councilqa.records import Answer, Cited, Citation, Document, Quote, where
+from councilqa.records import Answer, Citation, Cited, Document, Quote, where
 
 NO_ANSWER = "The papers don't answer this."
 CITED_SENTENCE = re.compile(r"(.+?)\s\[(\d+)\](?:\s+|$)", re.S)
@@ -73,9 +73,7 @@ def highlight(text: str, sentences: Sequence[str]) -> str:
     >>> highlight("A b. C & d. E.", ["C & d."])
     'A b. <mark>C &amp; d.</mark> E.'
     """
-    spans = sorted(
-        (start, start + len(s)) for s in sentences if s and (start := text.find(s)) >= 0
-    )
+    spans = sorted((start, start + len(s)) for s in sentences if s and (start := text.find(s)) >= 0)
     out, at = [], 0
     for start, end in spans:
         if start < at:
@@ -102,7 +100,7 @@ def _card(key: str, number: str, ref: PageRef, meta: Sequence[str | None], extra
         f'<div class="cq-card" data-ref="{key}" role="button" tabindex="0" title="Open the page">'
         f'<div class="cq-card-head"><span class="cq-num">{number}</span> '
         f'<span class="cq-title">{html.escape(ref.title)}</span>'
-        f'{f" <span class=cq-meeting>{meeting}</span>" if meeting else ""}'
+        f"{f' <span class=cq-meeting>{meeting}</span>' if meeting else ''}"
         f'<span class="cq-where">{html.escape(ref.where)}</span></div>'
         f'<div class="cq-excerpt">{highlight(ref.excerpt, ref.quotes)}</div>{extra}</div>'
     )
@@ -131,7 +129,9 @@ def resolution_cards(found: Sequence[tuple[Resolution, Document]]) -> tuple[str,
         key = f"r{number}"
         refs[key] = PageRef(document.path, resolution.pdf_page, place(resolution), document.title, resolution.text)
         meta = (resolution.committee, resolution.meeting_date, resolution.item)
-        cards.append(_card(key, f"{number}.", refs[key], meta, f'<div class="cq-doc">{html.escape(document.path)}</div>'))
+        cards.append(
+            _card(key, f"{number}.", refs[key], meta, f'<div class="cq-doc">{html.escape(document.path)}</div>')
+        )
     count = f"<p>{len(found)} decision{'s' if len(found) != 1 else ''}</p>"
     return f'<div class="cq-cards">{count}{"".join(cards)}</div>', refs
 

@@ -12,6 +12,7 @@ import functools
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import gradio as gr
@@ -66,9 +67,9 @@ class Handlers:
         self.library = Library(assistant.settings, assistant.index)
         self.export_dir = Path(tempfile.mkdtemp(prefix="councilqa-export-"))
 
-    def ask(self, question: str, history: list[dict], committee: str | None, date_from: str, date_to: str, doc_type: str | None) -> tuple:
-        filters = chat.search_filter(committee, date_from, date_to, doc_type)
-        reply = chat.respond(self.assistant, question, filters, self.export_dir)
+    def ask(self, question: str, history: list[dict], *filters: str | None) -> tuple:
+        """`filters`: the sidebar's committee, from and to dates, and document type."""
+        reply = chat.respond(self.assistant, question, chat.search_filter(*filters), self.export_dir)
         history = [*history, {"role": "user", "content": reply.answer.question}]
         history.append({"role": "assistant", "content": reply.message})
         download = gr.DownloadButton(value=str(reply.export_path), interactive=True)
@@ -111,89 +112,115 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     handlers = Handlers(assistant)
     committees, doc_types = handlers.library.choices()
     with gr.Blocks(title="councilqa", analytics_enabled=False, fill_width=True) as app:
-        answer_refs, decision_refs = gr.State({}), gr.State({})
-        with gr.Sidebar(label="Filters", open=True, width=280):
-            gr.Markdown("### Filters\nApplied to the questions you ask.")
-            committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
-            date_from = gr.Textbox(label="Meetings from", placeholder="YYYY-MM-DD")
-            date_to = gr.Textbox(label="Meetings to", placeholder="YYYY-MM-DD")
-            doc_type = gr.Dropdown(doc_types, value=None, label="Document type")
-            clear = gr.Button("Clear filters", size="sm")
+        filters = _sidebar(committees, doc_types)
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=480), gr.Tabs():
-                with gr.Tab("Ask", id="ask"):
-                    chatbot = gr.Chatbot(
-                        label="councilqa",
-                        height=340,
-                        buttons=["copy"],
-                        placeholder="Ask about the council papers. Answers quote the papers and cite the page.",
-                        elem_id="cq-chat",
-                    )
-                    with gr.Row():
-                        question = gr.Textbox(
-                            placeholder="e.g. What did Cabinet resolve about Riverside Leisure Centre?",
-                            show_label=False,
-                            scale=6,
-                            elem_id="cq-question",
-                        )
-                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
-                    gr.Examples(EXAMPLES, inputs=question, label="Try")
-                    cards = gr.HTML("", js_on_load=CARD_JS, elem_id="cq-answer-cards", padding=False)
-                    with gr.Accordion("Export this answer (Markdown)", open=False):
-                        export = gr.Textbox(label="Answer with citations", lines=8, buttons=["copy"], interactive=False)
-                        download = gr.DownloadButton("Download .md", interactive=False)
-                with gr.Tab("Resolutions", id="resolutions"):
-                    gr.Markdown("RESOLVED decisions from the minutes, newest meeting first. Click one to see its page.")
-                    with gr.Row():
-                        r_committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
-                        r_from = gr.Textbox(label="From", placeholder="YYYY-MM-DD")
-                        r_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD")
-                        r_words = gr.Textbox(label="Words", placeholder="e.g. leisure centre")
-                    r_search = gr.Button("Search decisions", variant="primary")
-                    decisions = gr.HTML("", js_on_load=CARD_JS, elem_id="cq-decisions", padding=False)
-                with gr.Tab("Documents", id="documents"):
-                    summary = gr.Markdown()
-                    documents = gr.Dataframe(
-                        headers=["path", "title", "committee", "meeting", "type", "pages"],
-                        label="Indexed documents",
-                        interactive=False,
-                        wrap=True,
-                    )
-                    skipped = gr.Dataframe(headers=["path", "reason", "detail"], label="Skipped files", interactive=False, wrap=True)
-                    limit = assistant.settings.ui.max_upload_mb
-                    files = gr.File(label=f"Add PDFs (at most {limit:g} MB each)", file_count="multiple", file_types=[".pdf"])
-                    add = gr.Button("Add to the index", variant="primary")
-                    added = gr.Markdown()
+                ask = _ask_tab()
+                decisions = _resolutions_tab(committees)
+                documents = _documents_tab(assistant.settings.ui.max_upload_mb)
             with gr.Column(scale=4, min_width=360):
                 gr.Markdown("### Page")
                 caption = gr.HTML("Click a source card to see its page here.", elem_id="cq-page-caption")
-                page = gr.Image(label="Cited page", type="pil", format="png", interactive=False, elem_id="cq-page", buttons=["download", "fullscreen"])
-
-        asked = gr.on(
-            [question.submit, ask.click],
+                page = gr.Image(
+                    label="Cited page",
+                    type="pil",
+                    format="png",
+                    interactive=False,
+                    elem_id="cq-page",
+                    buttons=["download", "fullscreen"],
+                )
+        gr.on(
+            [ask.question.submit, ask.button.click],
             _guard(handlers.ask),
-            inputs=[question, chatbot, committee, date_from, date_to, doc_type],
-            outputs=[chatbot, cards, answer_refs, export, download, question],
+            inputs=[ask.question, ask.chatbot, *filters.fields],
+            outputs=[ask.chatbot, ask.cards, ask.refs, ask.export, ask.download, ask.question],
             api_name="ask",
         )
-        del asked
-        cards.open_page(_guard(handlers.open_page), inputs=[answer_refs], outputs=[page, caption], api_visibility="private")
-        decisions.open_page(_guard(handlers.open_page), inputs=[decision_refs], outputs=[page, caption], api_visibility="private")
+        for cards, refs in ((ask.cards, ask.refs), (decisions.cards, decisions.refs)):
+            cards.open_page(_guard(handlers.open_page), [refs], [page, caption], api_visibility="private")
         gr.on(
-            [r_search.click, r_words.submit],
+            [decisions.button.click, decisions.fields[-1].submit],
             _guard(handlers.resolutions),
-            inputs=[r_committee, r_from, r_to, r_words],
-            outputs=[decisions, decision_refs],
+            inputs=decisions.fields,
+            outputs=[decisions.cards, decisions.refs],
             api_name="resolutions",
         )
-        clear.click(lambda: (None, "", "", None), outputs=[committee, date_from, date_to, doc_type], api_visibility="private")
-        refreshed = [summary, documents, skipped, committee, doc_type, r_committee]
+        filters.clear.click(lambda: (None, "", "", None), outputs=filters.fields, api_visibility="private")
+        refreshed = [*documents.tables, filters.fields[0], filters.fields[3], decisions.fields[0]]
         app.load(handlers.overview, outputs=refreshed, api_visibility="private")
-        add.click(_guard(handlers.upload), inputs=[files], outputs=[added], api_name="upload", concurrency_limit=1).then(
-            handlers.overview, outputs=refreshed, api_visibility="private"
-        )
+        documents.button.click(
+            _guard(handlers.upload), [documents.files], [documents.added], api_name="upload", concurrency_limit=1
+        ).then(handlers.overview, outputs=refreshed, api_visibility="private")
     app.queue(default_concurrency_limit=assistant.settings.ui.concurrency)
     return app
+
+
+def _sidebar(committees: list[str], doc_types: list[str]) -> SimpleNamespace:
+    with gr.Sidebar(label="Filters", open=True, width=280):
+        gr.Markdown("### Filters\nApplied to the questions you ask.")
+        committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
+        date_from = gr.Textbox(label="Meetings from", placeholder="YYYY-MM-DD")
+        date_to = gr.Textbox(label="Meetings to", placeholder="YYYY-MM-DD")
+        doc_type = gr.Dropdown(doc_types, value=None, label="Document type")
+        clear = gr.Button("Clear filters", size="sm")
+    return SimpleNamespace(fields=[committee, date_from, date_to, doc_type], clear=clear)
+
+
+def _ask_tab() -> SimpleNamespace:
+    with gr.Tab("Ask", id="ask"):
+        chatbot = gr.Chatbot(
+            label="councilqa",
+            height=340,
+            buttons=["copy"],
+            placeholder="Ask about the council papers. Answers quote the papers and cite the page.",
+            elem_id="cq-chat",
+        )
+        with gr.Row():
+            question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=6, elem_id="cq-question")
+            button = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
+        gr.Examples(EXAMPLES, inputs=question, label="Try")
+        cards = gr.HTML("", label="Sources", js_on_load=CARD_JS, elem_id="cq-answer-cards", padding=False)
+        with gr.Accordion("Export this answer (Markdown)", open=False):
+            export = gr.Textbox(label="Answer with citations", lines=8, buttons=["copy"], interactive=False)
+            download = gr.DownloadButton("Download .md", interactive=False)
+    return SimpleNamespace(
+        chatbot=chatbot,
+        question=question,
+        button=button,
+        cards=cards,
+        refs=gr.State({}),
+        export=export,
+        download=download,
+    )
+
+
+def _resolutions_tab(committees: list[str]) -> SimpleNamespace:
+    with gr.Tab("Resolutions", id="resolutions"):
+        gr.Markdown("RESOLVED decisions from the minutes, newest meeting first. Click one to see its page.")
+        with gr.Row():
+            committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
+            date_from = gr.Textbox(label="From", placeholder="YYYY-MM-DD")
+            date_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD")
+            words = gr.Textbox(label="Words", placeholder="e.g. leisure centre")
+        button = gr.Button("Search decisions", variant="primary", elem_id="cq-search-decisions")
+        cards = gr.HTML("", label="Decisions", js_on_load=CARD_JS, elem_id="cq-decisions", padding=False)
+    return SimpleNamespace(fields=[committee, date_from, date_to, words], button=button, cards=cards, refs=gr.State({}))
+
+
+def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
+    with gr.Tab("Documents", id="documents"):
+        summary = gr.Markdown(elem_id="cq-summary")
+        headers = ["path", "title", "committee", "meeting", "type", "pages"]
+        documents = gr.Dataframe(headers=headers, label="Indexed documents", interactive=False, wrap=True)
+        skipped = gr.Dataframe(
+            headers=["path", "reason", "detail"], label="Skipped files", interactive=False, wrap=True
+        )
+        files = gr.File(
+            label=f"Add PDFs (at most {max_upload_mb:g} MB each)", file_count="multiple", file_types=[".pdf"]
+        )
+        button = gr.Button("Add to the index", variant="primary")
+        added = gr.Markdown()
+    return SimpleNamespace(tables=[summary, documents, skipped], files=files, button=button, added=added)
 
 
 def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **kwargs: Any) -> Any:

@@ -20,10 +20,11 @@ from PIL import Image, ImageDraw
 
 from councilqa.ingest.chunk import split_sentences
 
+Color = tuple[int, int, int, int]
 SCALE = 1.5  # 108 dpi: readable in the viewer, about 0.9 megapixels for an A4 page
-EXCERPT_FILL = (255, 214, 0, 70)  # the cited excerpt: light yellow
-QUOTE_FILL = (255, 140, 0, 110)  # the answering sentences: orange
-QUOTE_OUTLINE = (204, 85, 0, 255)
+EXCERPT_FILL: Color = (255, 214, 0, 70)  # the cited excerpt: light yellow
+QUOTE_FILL: Color = (255, 140, 0, 110)  # the answering sentences: orange
+QUOTE_OUTLINE: Color = (204, 85, 0, 255)
 IGNORED = frozenset("\x02\xad\ufffe")  # pdfium's soft hyphens and generated marks
 
 # pdfium is not thread-safe: one document is open and rendered at a time.
@@ -53,7 +54,9 @@ class RenderedPage:
     n_pages: int
 
 
-def render_page(pdf: Path, pdf_page: int, excerpt: str = "", quotes: Sequence[str] = (), scale: float = SCALE) -> RenderedPage:
+def render_page(
+    pdf: Path, pdf_page: int, excerpt: str = "", quotes: Sequence[str] = (), scale: float = SCALE
+) -> RenderedPage:
     """Page `pdf_page` (1-based) of `pdf` as an RGB image, with `excerpt` and `quotes` marked where
     they are found. Example::
 
@@ -72,6 +75,7 @@ def render_page(pdf: Path, pdf_page: int, excerpt: str = "", quotes: Sequence[st
             left, _, _, top = page.get_bbox()
             textpage = page.get_textpage()
             text = textpage.get_text_range(0, textpage.count_chars())
+            marks: list[tuple[tuple[int, int], Color, Color | None]]
             marks = [(span, EXCERPT_FILL, None) for span in (_spans(text, [excerpt]) if excerpt else [])]
             marks += [(span, QUOTE_FILL, QUOTE_OUTLINE) for span in _spans(text, quotes)]
             boxes = [(_rects(textpage, span), fill, outline) for span, fill, outline in marks]

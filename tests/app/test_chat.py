@@ -37,8 +37,13 @@ def test_reply_has_message_cards_and_a_markdown_file(sample_settings, sample_ind
 
 
 def test_open_page_renders_the_card_page(library: Library):
-    ref = PageRef("riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf", 2, "Page 2 · PDF p.2", "Printed minutes",
-                  "RESOLVED: That (a) Option A, the full refurbishment of Riverside Leisure Centre")
+    ref = PageRef(
+        "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf",
+        2,
+        "Page 2 · PDF p.2",
+        "Printed minutes",
+        "RESOLVED: That (a) Option A, the full refurbishment of Riverside Leisure Centre",
+    )
     view = open_page(library, {"a1": ref}, "a1")
     assert view.image.width > 800 and "the passage is marked" in view.caption
     assert "Printed%20minutes%2012th-Mar-2026%2018.30%20Cabinet.pdf#page=2" in view.caption

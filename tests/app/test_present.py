@@ -75,4 +75,6 @@ def test_resolution_cards(sample_index):
     html, refs = resolution_cards(found)
     assert len(refs) == len(found) >= 1 and "1 decision" in html
     ref = refs["r1"]
-    assert ref.doc.startswith("riverford/") and "Riverside Leisure Centre" in ref.excerpt and ref.where.startswith("Page ")
+    assert (
+        ref.doc.startswith("riverford/") and "Riverside Leisure Centre" in ref.excerpt and ref.where.startswith("Page ")
+    )

@@ -4,10 +4,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
-
-import urllib.error
 from urllib.parse import quote
 
 import pytest
@@ -38,7 +37,7 @@ def client(served: str) -> Client:
     return Client(served, analytics_enabled=False, verbose=False)
 
 
-def ask(client: Client, question: str, committee=None, date_from="", date_to="", doc_type=None) -> tuple:
+def ask(client: Client, question: str, *, committee=None, date_from="", date_to="", doc_type=None) -> tuple:
     return client.predict(question, [], committee, date_from, date_to, doc_type, api_name="/ask")
 
 
@@ -95,7 +94,7 @@ def test_login_and_upload(tmp_path: Path, embedder, make_pdf):
     try:
         url = f"http://127.0.0.1:{port}/"
         assert status(f"{url}config")[0] == 401
-        with pytest.raises(Exception):  # noqa: B017, PT011 - gradio_client raises its own kinds when refused
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own kinds when refused
             Client(url, analytics_enabled=False, verbose=False, auth=("clerk", "wrong"))
         logged_in = Client(url, analytics_enabled=False, verbose=False, auth=("clerk", "s3cret"))
         pdf = make_pdf("Decision notice.pdf", ["Riverford Borough Council", "The allotment rent rises to £40 a year."])

@@ -14,7 +14,16 @@ MB = 2**20
 
 @pytest.mark.parametrize(
     "name",
-    ["../../etc/cron.d/x.pdf", "..\\..\\boot.ini.pdf", "/etc/passwd.pdf", "papers/x.pdf", ".hidden.pdf", "..", "a\x00.pdf", " "],
+    [
+        "../../etc/cron.d/x.pdf",
+        "..\\..\\boot.ini.pdf",
+        "/etc/passwd.pdf",
+        "papers/x.pdf",
+        ".hidden.pdf",
+        "..",
+        "a\x00.pdf",
+        " ",
+    ],
 )
 def test_names_holding_a_path_are_refused(name: str):
     with pytest.raises(UploadRejected, match="not a plain file name"):
@@ -68,6 +77,9 @@ def test_good_uploads_are_ingested_and_bad_ones_reported(tmp_path: Path, embedde
     assert outcome.report is not None and len(outcome.report.added) == 1
     assert seen and seen[-1][:2] == (1, 1)
     (document,) = index.catalog.documents()
-    assert document.path.endswith("/Planning decision.pdf") and Path(document.root) == (tmp_path / "data" / "uploads").resolve()
+    assert (
+        document.path.endswith("/Planning decision.pdf")
+        and Path(document.root) == (tmp_path / "data" / "uploads").resolve()
+    )
     assert "40 homes" in index.search("housing scheme homes", 1)[0].chunk.text
     assert "1 added" in outcome.markdown() and "Rejected sneaky.pdf" in outcome.markdown()
