@@ -167,7 +167,7 @@ def _sidebar(committees: list[str], doc_types: list[str]) -> SimpleNamespace:
 
 
 def _ask_tab() -> SimpleNamespace:
-    with gr.Tab("Ask", id="ask"):
+    with gr.Tab("Ask"):
         chatbot = gr.Chatbot(
             label="councilqa",
             height=340,
@@ -183,19 +183,20 @@ def _ask_tab() -> SimpleNamespace:
         with gr.Accordion("Export this answer (Markdown)", open=False):
             export = gr.Textbox(label="Answer with citations", lines=8, buttons=["copy"], interactive=False)
             download = gr.DownloadButton("Download .md", interactive=False)
+        refs = gr.State({})  # inside the tab: a State left directly in gr.Tabs confuses its tab bar
     return SimpleNamespace(
         chatbot=chatbot,
         question=question,
         button=button,
         cards=cards,
-        refs=gr.State({}),
+        refs=refs,
         export=export,
         download=download,
     )
 
 
 def _resolutions_tab(committees: list[str]) -> SimpleNamespace:
-    with gr.Tab("Resolutions", id="resolutions"):
+    with gr.Tab("Resolutions"):
         gr.Markdown("RESOLVED decisions from the minutes, newest meeting first. Click one to see its page.")
         with gr.Row():
             committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
@@ -204,11 +205,12 @@ def _resolutions_tab(committees: list[str]) -> SimpleNamespace:
             words = gr.Textbox(label="Words", placeholder="e.g. leisure centre")
         button = gr.Button("Search decisions", variant="primary", elem_id="cq-search-decisions")
         cards = gr.HTML("", label="Decisions", js_on_load=CARD_JS, elem_id="cq-decisions", padding=False)
-    return SimpleNamespace(fields=[committee, date_from, date_to, words], button=button, cards=cards, refs=gr.State({}))
+        refs = gr.State({})
+    return SimpleNamespace(fields=[committee, date_from, date_to, words], button=button, cards=cards, refs=refs)
 
 
 def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
-    with gr.Tab("Documents", id="documents"):
+    with gr.Tab("Documents"):
         summary = gr.Markdown(elem_id="cq-summary")
         headers = ["path", "title", "committee", "meeting", "type", "pages"]
         documents = gr.Dataframe(headers=headers, label="Indexed documents", interactive=False, wrap=True)

@@ -79,3 +79,27 @@ def test_ask_click_a_card_and_see_the_page(browser, served: str):
     print(f"screenshot: {SCREENSHOT}")
     assert elsewhere == [], f"the page reached outside this machine: {elsewhere}"
     page.close()
+
+
+def test_resolutions_and_documents_tabs(browser, served: str):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(served)
+    page.get_by_role("tab", name="Resolutions").click()
+    page.get_by_label("Words").fill("leisure")
+    page.locator("#cq-search-decisions").click()
+    card = page.locator("#cq-decisions .cq-card").first
+    card.wait_for(timeout=30_000)
+    assert "38. Riverside Leisure Centre Refurbishment" in card.inner_text()
+    card.click()
+    page.locator("#cq-page-caption").get_by_text("the passage is marked").wait_for(timeout=30_000)
+    assert "Page 2 · PDF p.2" in page.locator("#cq-page-caption").inner_text()
+
+    page.get_by_role("tab", name="Documents").click()  # still there after switching tabs
+    summary = page.locator("#cq-summary")
+    summary.get_by_text("documents").wait_for(timeout=30_000)
+    assert "3 documents (0 identical copies), 17 pages" in summary.inner_text()
+    assert (
+        "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf"
+        in page.get_by_label("Indexed documents").inner_text()
+    )
+    page.close()
