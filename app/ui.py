@@ -9,6 +9,7 @@ uploads folder (`Library.roots`), never the data directory's catalog or vectors.
 from __future__ import annotations
 
 import functools
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse
 
 from councilqa.app import chat
 from councilqa.app.answer import Assistant
@@ -29,6 +32,7 @@ EXAMPLES = [
     "What is the 2030 target for transport emissions?",
 ]
 EXPECTED = (ValueError, LookupError, NotServed)
+REMOTE_FILE = re.compile(r"/file=\s*(https?:|//)", re.I)
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 CSS = Path(__file__).with_name("ui.css")  # card and viewer styles, read at launch
 # Cards are rendered as HTML; one listener on the container (so it survives re-renders) sends the
@@ -225,6 +229,20 @@ def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
     return SimpleNamespace(tables=[summary, documents, skipped], files=files, button=button, added=added)
 
 
+class LocalFilesOnly:
+    """ASGI middleware: Gradio's file route would also fetch an http(s) URL on a client's behalf. This
+    app serves local files only, so such requests are refused before Gradio sees them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and REMOTE_FILE.search(scope.get("path", "")):
+            await PlainTextResponse("councilqa serves local files only", status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **kwargs: Any) -> Any:
     """Start serving `app`. Files are served only from the ingest roots and the uploads folder; the
     data directory's own files are blocked; login is asked for when `ui.username` and `ui.password`
@@ -246,6 +264,7 @@ def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: 
         mcp_server=False,
         ssr_mode=False,
         pwa=False,
+        app_kwargs={"middleware": [Middleware(LocalFilesOnly)]},
         theme=THEME,
         css=CSS.read_text(encoding="utf-8"),
         **kwargs,

@@ -83,6 +83,8 @@ def test_files_are_served_only_from_the_ingest_roots(served: str, sample_setting
     outside.write_bytes(minutes.read_bytes())
     for path in (sample_settings.data_dir.resolve() / "catalog.sqlite", outside, Path("/etc/passwd")):
         assert status(f"{served}gradio_api/file={quote(str(path))}")[0] == 403, path
+    for url in ("https://example.com/a.pdf", "http%3A//10.0.0.1/x", "//example.com/a.pdf"):
+        assert status(f"{served}gradio_api/file={url}")[0] == 403, url  # no fetching on a client's behalf
 
 
 def test_login_and_upload(tmp_path: Path, embedder, make_pdf):
