@@ -137,3 +137,11 @@ def test_serve_command_binds_to_this_machine_by_default(sample_settings, sample_
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_login_comes_from_the_environment_and_needs_both_parts(monkeypatch):
+    monkeypatch.setenv("COUNCILQA_UI__USERNAME", "clerk")
+    assert Settings().ui.auth is None
+    monkeypatch.setenv("COUNCILQA_UI__PASSWORD", "s3cret")
+    settings = Settings()
+    assert settings.ui.auth == ("clerk", "s3cret") and "s3cret" not in repr(settings)
