@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test eval bench-ingest lint lock sample clean
+.PHONY: demo test eval bench-ingest bench-ui lint lock sample clean
 
 # torch goes first, pinned, in its own command: the CPU build is on disk, and anything else pulls
 # gigabytes of CUDA packages.
@@ -38,6 +38,10 @@ eval: $(READY)
 # Ingest speed against the floor of pure embedding, over ../shared/corpus (see eval/bench_ingest.py).
 bench-ingest: $(READY)
 	$(BIN)/python -m councilqa.eval.bench_ingest $(SHARED)/corpus
+
+# Twenty questions at once through the served app's API over the sample corpus: p50 and p95 latency.
+bench-ui: $(READY)
+	$(BIN)/python -m councilqa.eval.bench_ui corpus --questions eval/riverford_sample.jsonl -n 20
 
 lint: $(READY)
 	$(BIN)/ruff check .

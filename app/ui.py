@@ -1,51 +1,276 @@
-"""The Gradio chat: a question in, the quoted answer and its cited excerpts out.
+"""The Gradio app: chat with citation cards, a page viewer, filters, resolutions, documents and upload.
 
-The handler is thin: it calls `Assistant.ask` and formats the result as Markdown.
+Handlers are thin: each calls one function of `chat`, `library` or `uploads` and turns our
+exceptions into a message. The app makes no network calls of its own: analytics are off, fonts
+are the system's, there is no share link, and it serves files only from the ingest roots and the
+uploads folder (`Library.roots`), never the data directory's catalog or vectors.
 """
 
 from __future__ import annotations
 
-import html
+import functools
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse
 
+from councilqa.app import chat
 from councilqa.app.answer import Assistant
-from councilqa.records import Answer, where
+from councilqa.app.library import Library, NotServed
+from councilqa.app.uploads import add_uploads
+from councilqa.app.viewer import PageRef
+
+EXAMPLES = [
+    "What did Cabinet resolve about Riverside Leisure Centre?",
+    "What is the two-hour tariff at Mill Lane car park?",
+    "What is the 2030 target for transport emissions?",
+]
+EXPECTED = (ValueError, LookupError, NotServed)
+REMOTE_FILE = re.compile(r"/file=\s*(https?:|//)", re.I)
+THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+CSS = Path(__file__).with_name("ui.css")  # card and viewer styles, read at launch
+# Cards are rendered as HTML; one listener on the container (so it survives re-renders) sends the
+# card's key, never a path: the server maps keys to pages it listed itself.
+CARD_JS = """
+if (!element.dataset.cqBound) {
+  element.dataset.cqBound = '1';
+  const open = (event) => {
+    const card = event.target.closest('[data-ref]');
+    if (card) { event.preventDefault(); trigger('open_page', {ref: card.dataset.ref}); }
+  };
+  element.addEventListener('click', open);
+  element.addEventListener('keydown', (event) => { if (event.key === 'Enter') open(event); });
+}
+"""
 
 
-def answer_markdown(answer: Answer) -> str:
-    """An answer and its citations as Markdown, for the chat window."""
-    heading = "**No clear answer in the papers.**" if answer.abstained else "**Answer**"
-    parts = [heading, html.escape(answer.answer), ""]
-    if answer.citations:
-        parts.append("**Closest matches**" if answer.abstained else "**Sources**")
-    for c in answer.citations:
-        meeting = ", ".join(html.escape(part) for part in (c.committee, c.meeting_date) if part)
-        paths = " · ".join(f"`{path}`" for path in (c.doc, *c.copies))
-        heading = f"**[{c.rank}] {html.escape(c.title)}**" + (f" · {meeting}" if meeting else "")
-        parts.append(f"{heading} · {where(c)}  \n{paths}")
-        parts.append("> " + html.escape(c.text))
-    return "\n\n".join(parts)
+def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Our expected exceptions become a Gradio error message instead of a stack trace."""
+
+    @functools.wraps(fn)  # Gradio reads the signature to pass gr.EventData and gr.Progress
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except EXPECTED as error:
+            raise gr.Error(str(error)) from error
+
+    return wrapped
+
+
+class Handlers:
+    """The app's event handlers over one assistant. Each is a line or two around `chat`."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.library = Library(assistant.settings, assistant.index)
+        self.export_dir = Path(tempfile.mkdtemp(prefix="councilqa-export-"))
+
+    def ask(self, question: str, history: list[dict], *filters: str | None) -> tuple:
+        """`filters`: the sidebar's committee, from and to dates, and document type."""
+        reply = chat.respond(self.assistant, question, chat.search_filter(*filters), self.export_dir)
+        history = [*history, {"role": "user", "content": reply.answer.question}]
+        history.append({"role": "assistant", "content": reply.message})
+        download = gr.DownloadButton(value=str(reply.export_path), interactive=True)
+        return history, reply.cards, reply.refs, reply.export, download, ""
+
+    def open_page(self, refs: dict[str, PageRef], event: gr.EventData) -> tuple:
+        view = chat.open_page(self.library, refs, str(getattr(event, "ref", "")))
+        return view.image, view.caption
+
+    def resolutions(self, committee: str | None, date_from: str, date_to: str, words: str) -> tuple:
+        return chat.list_resolutions(self.library, committee, date_from, date_to, words)
+
+    def overview(self) -> tuple:
+        overview = self.library.overview()
+        committees, doc_types = self.library.choices()
+        return (
+            overview.markdown(),
+            overview.documents,
+            overview.skipped,
+            gr.Dropdown(choices=committees),
+            gr.Dropdown(choices=doc_types),
+            gr.Dropdown(choices=committees),
+        )
+
+    def upload(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+        if not files:
+            raise ValueError("choose one or more PDF files first")
+
+        def on_file(done: int, total: int, path: str, pages: int) -> None:
+            progress((done, total), desc=f"{path} ({pages} pages so far)", unit="files")
+
+        max_bytes = int(self.assistant.settings.ui.max_upload_mb * 2**20)
+        with self.library.ingest_lock:
+            outcome = add_uploads([(Path(f), Path(f).name) for f in files], self.assistant.index, max_bytes, on_file)
+        return outcome.markdown()
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
-    def respond(message: str, history: list[dict]) -> str:
-        if not message.strip():
-            return "Type a question about the council papers."
-        return answer_markdown(assistant.ask(message))
+    """The whole app. Launch it with `launch(app, assistant, ...)` so its file access and login are set."""
+    handlers = Handlers(assistant)
+    committees, doc_types = handlers.library.choices()
+    with gr.Blocks(title="councilqa", analytics_enabled=False, fill_width=True) as app:
+        filters = _sidebar(committees, doc_types)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=480), gr.Tabs():
+                ask = _ask_tab()
+                decisions = _resolutions_tab(committees)
+                documents = _documents_tab(assistant.settings.ui.max_upload_mb)
+            with gr.Column(scale=4, min_width=360):
+                gr.Markdown("### Page")
+                caption = gr.HTML("Click a source card to see its page here.", elem_id="cq-page-caption")
+                page = gr.Image(
+                    label="Cited page",
+                    type="pil",
+                    format="png",
+                    interactive=False,
+                    elem_id="cq-page",
+                    buttons=["download", "fullscreen"],
+                )
+        gr.on(
+            [ask.question.submit, ask.button.click],
+            _guard(handlers.ask),
+            inputs=[ask.question, ask.chatbot, *filters.fields],
+            outputs=[ask.chatbot, ask.cards, ask.refs, ask.export, ask.download, ask.question],
+            api_name="ask",
+        )
+        for cards, refs in ((ask.cards, ask.refs), (decisions.cards, decisions.refs)):
+            cards.open_page(_guard(handlers.open_page), [refs], [page, caption], api_visibility="private")
+        gr.on(
+            [decisions.button.click, decisions.fields[-1].submit],
+            _guard(handlers.resolutions),
+            inputs=decisions.fields,
+            outputs=[decisions.cards, decisions.refs],
+            api_name="resolutions",
+        )
+        filters.clear.click(lambda: (None, "", "", None), outputs=filters.fields, api_visibility="private")
+        refreshed = [*documents.tables, filters.fields[0], filters.fields[3], decisions.fields[0]]
+        app.load(handlers.overview, outputs=refreshed, api_visibility="private")
+        documents.button.click(
+            _guard(handlers.upload), [documents.files], [documents.added], api_name="upload", concurrency_limit=1
+        ).then(handlers.overview, outputs=refreshed, api_visibility="private")
+    app.queue(default_concurrency_limit=assistant.settings.ui.concurrency)
+    return app
 
-    return gr.ChatInterface(
-        respond,
-        title="councilqa",
-        description="Ask about the council papers. Answers quote the papers and cite document and page.",
-        examples=[
-            "What did Cabinet resolve about Riverside Leisure Centre?",
-            "What is the 2030 target for transport emissions?",
-        ],
-        analytics_enabled=False,
+
+def _sidebar(committees: list[str], doc_types: list[str]) -> SimpleNamespace:
+    with gr.Sidebar(label="Filters", open=True, width=280):
+        gr.Markdown("### Filters\nApplied to the questions you ask.")
+        committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
+        date_from = gr.Textbox(label="Meetings from", placeholder="YYYY-MM-DD")
+        date_to = gr.Textbox(label="Meetings to", placeholder="YYYY-MM-DD")
+        doc_type = gr.Dropdown(doc_types, value=None, label="Document type")
+        clear = gr.Button("Clear filters", size="sm")
+    return SimpleNamespace(fields=[committee, date_from, date_to, doc_type], clear=clear)
+
+
+def _ask_tab() -> SimpleNamespace:
+    with gr.Tab("Ask"):
+        chatbot = gr.Chatbot(
+            label="councilqa",
+            height=340,
+            buttons=["copy"],
+            placeholder="Ask about the council papers. Answers quote the papers and cite the page.",
+            elem_id="cq-chat",
+        )
+        with gr.Row():
+            question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=6, elem_id="cq-question")
+            button = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
+        gr.Examples(EXAMPLES, inputs=question, label="Try")
+        cards = gr.HTML("", label="Sources", js_on_load=CARD_JS, elem_id="cq-answer-cards", padding=False)
+        with gr.Accordion("Export this answer (Markdown)", open=False):
+            export = gr.Textbox(label="Answer with citations", lines=8, buttons=["copy"], interactive=False)
+            download = gr.DownloadButton("Download .md", interactive=False)
+        refs = gr.State({})  # inside the tab: a State left directly in gr.Tabs confuses its tab bar
+    return SimpleNamespace(
+        chatbot=chatbot,
+        question=question,
+        button=button,
+        cards=cards,
+        refs=refs,
+        export=export,
+        download=download,
+    )
+
+
+def _resolutions_tab(committees: list[str]) -> SimpleNamespace:
+    with gr.Tab("Resolutions"):
+        gr.Markdown("RESOLVED decisions from the minutes, newest meeting first. Click one to see its page.")
+        with gr.Row():
+            committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
+            date_from = gr.Textbox(label="From", placeholder="YYYY-MM-DD")
+            date_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD")
+            words = gr.Textbox(label="Words", placeholder="e.g. leisure centre")
+        button = gr.Button("Search decisions", variant="primary", elem_id="cq-search-decisions")
+        cards = gr.HTML("", label="Decisions", js_on_load=CARD_JS, elem_id="cq-decisions", padding=False)
+        refs = gr.State({})
+    return SimpleNamespace(fields=[committee, date_from, date_to, words], button=button, cards=cards, refs=refs)
+
+
+def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
+    with gr.Tab("Documents"):
+        summary = gr.Markdown(elem_id="cq-summary")
+        headers = ["path", "title", "committee", "meeting", "type", "pages"]
+        documents = gr.Dataframe(headers=headers, label="Indexed documents", interactive=False, wrap=True)
+        skipped = gr.Dataframe(
+            headers=["path", "reason", "detail"], label="Skipped files", interactive=False, wrap=True
+        )
+        files = gr.File(
+            label=f"Add PDFs (at most {max_upload_mb:g} MB each)", file_count="multiple", file_types=[".pdf"]
+        )
+        button = gr.Button("Add to the index", variant="primary")
+        added = gr.Markdown()
+    return SimpleNamespace(tables=[summary, documents, skipped], files=files, button=button, added=added)
+
+
+class LocalFilesOnly:
+    """ASGI middleware: Gradio's file route would also fetch an http(s) URL on a client's behalf. This
+    app serves local files only, so such requests are refused before Gradio sees them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and REMOTE_FILE.search(scope.get("path", "")):
+            await PlainTextResponse("councilqa serves local files only", status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **kwargs: Any) -> Any:
+    """Start serving `app`. Files are served only from the ingest roots and the uploads folder; the
+    data directory's own files are blocked; login is asked for when `ui.username` and `ui.password`
+    are both set. Extra keyword arguments go to `Blocks.launch` (tests pass `prevent_thread_lock`)."""
+    library = Library(assistant.settings, assistant.index)
+    library.uploads_dir.mkdir(parents=True, exist_ok=True)
+    ui = assistant.settings.ui
+    return app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        auth=ui.auth,
+        allowed_paths=[str(root) for root in library.roots()],
+        blocked_paths=[str(path) for path in library.private_paths()],
+        max_file_size=int(ui.max_upload_mb * 2**20),
+        footer_links=["api", "settings"],
+        run_history=False,
+        enable_monitoring=False,
+        mcp_server=False,
+        ssr_mode=False,
+        pwa=False,
+        app_kwargs={"middleware": [Middleware(LocalFilesOnly)]},
+        theme=THEME,
+        css=CSS.read_text(encoding="utf-8"),
+        **kwargs,
     )
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the chat until interrupted. Binds to this machine only unless `host` says otherwise."""
-    build_app(assistant).launch(server_name=host, server_port=port, share=False)
+    """Serve the app until interrupted. Binds to this machine only unless `host` says otherwise."""
+    launch(build_app(assistant), assistant, host=host, port=port)

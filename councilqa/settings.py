@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -67,6 +67,32 @@ class AnswerSettings(BaseModel):
     answer_sentences: int = Field(3, ge=1, le=5, description="Sentences quoted in the answer.")
 
 
+class UiSettings(BaseModel):
+    """The Gradio app: who may use it and what it accepts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    username: str | None = Field(
+        None, description="User name the app asks for. Login is required only when both it and the password are set."
+    )
+    password: SecretStr | None = Field(None, description="Password the app asks for (COUNCILQA_UI__PASSWORD).")
+    max_upload_mb: float = Field(50.0, gt=0, description="Largest PDF the app accepts for upload, in megabytes.")
+    concurrency: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Questions answered at once. The model encodes one query at a time, so a few more than the "
+        "cores keeps search and rendering busy without queueing behind the model.",
+    )
+
+    @property
+    def auth(self) -> tuple[str, str] | None:
+        """(username, password) when both are set, else None: no login."""
+        if self.username and self.password and self.password.get_secret_value():
+            return self.username, self.password.get_secret_value()
+        return None
+
+
 class Settings(BaseSettings):
     """All of councilqa's settings."""
 
@@ -76,3 +102,4 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)

@@ -1,23 +1,24 @@
-"""The Gradio chat, served for real and asked through Gradio's own client over HTTP."""
+"""The Gradio app, served for real and driven through Gradio's own client over HTTP."""
 
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
 
 from councilqa.app.answer import Assistant
-from councilqa.app.ui import answer_markdown, build_app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from councilqa.app.ui import build_app, launch
+from councilqa.index.build import open_index
+from councilqa.settings import Settings, UiSettings
+from tests.app.conftest import free_port
+from tests.conftest import CORPUS
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -32,36 +33,81 @@ def listening_addresses(port: int) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def served(sample_settings, sample_index):
-    app = build_app(Assistant(sample_settings, sample_index))
+def client(served: str) -> Client:
+    return Client(served, analytics_enabled=False, verbose=False)
+
+
+def ask(client: Client, question: str, *, committee=None, date_from="", date_to="", doc_type=None) -> tuple:
+    return client.predict(question, [], committee, date_from, date_to, doc_type, api_name="/ask")
+
+
+def text_of(message: dict) -> str:
+    return "".join(part["text"] for part in message["content"] if part.get("type") == "text")
+
+
+def status(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get("content-type", "")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def test_chat_answers_with_quotes_and_citation_cards(client: Client):
+    history, cards, export, download, question = ask(client, "Who is buying the land at Tanners Yard?")
+    user, reply = history
+    assert text_of(user) == "Who is buying the land at Tanners Yard?" and question == ""
+    assert "Riverford Community Housing Trust" in text_of(reply) and "**[1]**" in text_of(reply)
+    assert '<span class="cq-title">Printed minutes</span> <span class=cq-meeting>Cabinet · 2026-03-12</span>' in cards
+    assert "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf" in cards and "<mark>" in cards
+    assert export.startswith("# Who is buying the land at Tanners Yard?") and "## Sources" in export
+    assert Path(download["value"]).read_text(encoding="utf-8") == export
+
+
+def test_filters_from_the_sidebar_reach_the_question(client: Client):
+    history, *_ = ask(client, "Mill Lane car park tariff", committee="Cabinet", date_from="2026-03-01")
+    assert "Filtered to committee ~ Cabinet, meetings 2026-03-01 to any date" in text_of(history[-1])
+    with pytest.raises(AppError, match="is not a date like"):
+        ask(client, "Mill Lane car park tariff", date_to="March 2026")
+
+
+def test_resolutions_endpoint(client: Client):
+    cards = client.predict("Cabinet", "", "", "leisure", api_name="/resolutions")
+    assert "Riverside Leisure Centre" in cards and 'data-ref="r1"' in cards
+
+
+def test_files_are_served_only_from_the_ingest_roots(served: str, sample_settings, tmp_path: Path):
+    minutes = (CORPUS / "riverford" / "Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf").resolve()
+    assert status(f"{served}gradio_api/file={quote(str(minutes))}") == (200, "application/pdf")
+    outside = tmp_path / "elsewhere.pdf"
+    outside.write_bytes(minutes.read_bytes())
+    for path in (sample_settings.data_dir.resolve() / "catalog.sqlite", outside, Path("/etc/passwd")):
+        assert status(f"{served}gradio_api/file={quote(str(path))}")[0] == 403, path
+    for url in ("https://example.com/a.pdf", "http%3A//10.0.0.1/x", "//example.com/a.pdf"):
+        assert status(f"{served}gradio_api/file={url}")[0] == 403, url  # no fetching on a client's behalf
+
+
+def test_login_and_upload(tmp_path: Path, embedder, make_pdf):
+    settings = Settings(data_dir=tmp_path / "data", ui=UiSettings(username="clerk", password="s3cret", max_upload_mb=1))
+    assistant = Assistant(settings, open_index(settings, embedder))
+    app = build_app(assistant)
     port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
-
-
-def test_chat_answers_with_cited_excerpts(served: str):
-    client = Client(served, analytics_enabled=False, verbose=False)
-    reply = client.predict("Who is buying the land at Tanners Yard?", api_name="/respond")
-    assert reply.startswith("**Answer**")
-    assert "Riverford Community Housing Trust" in reply
-    assert "**[1] Printed minutes** · Cabinet, 2026-03-12 · " in reply
-    assert "`riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf`" in reply
-
-
-def test_markdown_shows_printed_and_pdf_pages(sample_settings, sample_index):
-    answer = Assistant(sample_settings, sample_index).ask("Mill Lane car park tariff")
-    text = answer_markdown(answer)
-    assert "**[1] Public reports pack** · Cabinet, 2026-03-12 · Page 2 · PDF p.4" in text
-
-
-def test_abstention_is_shown_as_such(sample_settings, sample_index):
-    answer = Assistant(
-        sample_settings.model_copy(update={"answer": sample_settings.answer.model_copy(update={"min_evidence": 1.99})}),
-        sample_index,
-    ).ask("Mill Lane car park tariff")
-    text = answer_markdown(answer)
-    assert answer.abstained and text.startswith("**No clear answer in the papers.**") and "**Closest matches**" in text
+    launch(app, assistant, port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert status(f"{url}config")[0] == 401
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own kinds when refused
+            Client(url, analytics_enabled=False, verbose=False, auth=("clerk", "wrong"))
+        logged_in = Client(url, analytics_enabled=False, verbose=False, auth=("clerk", "s3cret"))
+        pdf = make_pdf("Decision notice.pdf", ["Riverford Borough Council", "The allotment rent rises to £40 a year."])
+        summary = logged_in.predict([handle_file(str(pdf))], api_name="/upload")
+        assert summary.startswith("1 added")
+        (document,) = assistant.index.catalog.documents()
+        assert document.path.endswith("/Decision notice.pdf")
+        history, *_ = logged_in.predict("allotment rent", [], None, "", "", None, api_name="/ask")
+        assert "£40 a year" in text_of(history[-1])
+    finally:
+        app.close()
 
 
 def test_serve_command_binds_to_this_machine_by_default(sample_settings, sample_index):
@@ -91,3 +137,11 @@ def test_serve_command_binds_to_this_machine_by_default(sample_settings, sample_
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_login_comes_from_the_environment_and_needs_both_parts(monkeypatch):
+    monkeypatch.setenv("COUNCILQA_UI__USERNAME", "clerk")
+    assert Settings().ui.auth is None
+    monkeypatch.setenv("COUNCILQA_UI__PASSWORD", "s3cret")
+    settings = Settings()
+    assert settings.ui.auth == ("clerk", "s3cret") and "s3cret" not in repr(settings)

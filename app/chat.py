@@ -1,0 +1,125 @@
+"""What the app does for each action: ask, open a page, list decisions. One call per UI handler.
+
+Each function takes plain values (the form's fields, a card's key) and returns what the app shows,
+so the Gradio handlers in `ui.py` only pass values through and turn our exceptions into messages.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from PIL import Image
+
+from councilqa.app.answer import Assistant
+from councilqa.app.library import Library
+from councilqa.app.present import answer_cards, chat_markdown, export_markdown, export_name, resolution_cards
+from councilqa.app.resolutions import ResolutionFilter, find_resolutions
+from councilqa.app.viewer import PageRef, file_url, render_page
+from councilqa.records import Answer, SearchFilter
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer as the app shows it: the chat message, the citation cards and the pages they open,
+    and the answer as Markdown, also written to `export_path` for download."""
+
+    answer: Answer
+    message: str
+    cards: str
+    refs: dict[str, PageRef]
+    export: str
+    export_path: Path
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A rendered page, and a caption with a link to the PDF opened at that page."""
+
+    image: Image.Image
+    caption: str
+    ref: PageRef = field(repr=False)
+
+
+def clean_day(value: str | None, label: str) -> str | None:
+    """An ISO day from a form field, None when blank, or ValueError naming the field.
+
+    >>> clean_day(" 2026-03-12 ", "from"), clean_day("", "to")
+    ('2026-03-12', None)
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"the '{label}' date {value!r} is not a date like 2026-03-12") from None
+
+
+def search_filter(
+    committee: str | None, date_from: str | None, date_to: str | None, doc_type: str | None
+) -> SearchFilter:
+    """A `SearchFilter` from the sidebar's fields; blank fields mean any.
+
+    >>> search_filter("Cabinet", "2026-03-01", " ", None).describe()
+    'committee ~ Cabinet, meetings 2026-03-01 to any date'
+    """
+    first, last = clean_day(date_from, "from"), clean_day(date_to, "to")
+    if first and last and first > last:
+        raise ValueError(f"the 'from' date {first} is after the 'to' date {last}")
+    return SearchFilter(
+        committee=(committee or "").strip() or None,
+        date_from=first,
+        date_to=last,
+        doc_type=(doc_type or "").strip() or None,
+    )
+
+
+def respond(assistant: Assistant, question: str, filters: SearchFilter, export_dir: Path) -> Reply:
+    """Ask, and present the answer: message, cards, export. Example::
+
+    respond(assistant, "Mill Lane car park tariff", SearchFilter(), Path("/tmp")).message
+    """
+    if not question.strip():
+        raise ValueError("type a question about the council papers")
+    answer = assistant.ask(question, filters=filters or None)
+    cards, refs = answer_cards(answer)
+    export = export_markdown(answer)
+    folder = export_dir / uuid.uuid4().hex[:12]  # one folder per reply: two sessions never share a file
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / export_name(answer.question)
+    path.write_text(export, encoding="utf-8")
+    return Reply(answer, chat_markdown(answer), cards, refs, export, path)
+
+
+def open_page(library: Library, refs: dict[str, PageRef], key: str) -> PageView:
+    """Render the page a card points at (`key` from the card), with its passage marked."""
+    ref = refs.get(key)
+    if ref is None:
+        raise LookupError("that source is no longer listed; ask again")
+    pdf = library.file_for(ref.doc)
+    page = render_page(pdf, ref.pdf_page, ref.excerpt, ref.quotes)
+    found = "the passage is marked" if page.marked else "the passage could not be located on the page image"
+    caption = (
+        f'<div class="cq-page-caption"><b>{html.escape(ref.title or ref.doc)}</b> · {html.escape(ref.where)} '
+        f"(of {page.n_pages} PDF pages); {found}.<br>"
+        f'<a href="{html.escape(file_url(pdf, ref.pdf_page))}" target="_blank" rel="noopener">'
+        f"Open the PDF at this page</a> · <code>{html.escape(ref.doc)}</code></div>"
+    )
+    return PageView(page.image, caption, ref)
+
+
+def list_resolutions(
+    library: Library, committee: str | None, date_from: str | None, date_to: str | None, words: str | None
+) -> tuple[str, dict[str, PageRef]]:
+    """Cards for the RESOLVED decisions that match the Resolutions tab's fields, newest first."""
+    wanted = ResolutionFilter(
+        committee=(committee or "").strip() or None,
+        date_from=clean_day(date_from, "from"),
+        date_to=clean_day(date_to, "to"),
+        search=(words or "").strip() or None,
+    )
+    return resolution_cards(find_resolutions(library.index.catalog, wanted))

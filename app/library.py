@@ -1,0 +1,104 @@
+"""What the app knows about the index: the files it may serve, the choices for its filters, counts.
+
+Only files under an ingest root (a distinct `root` of the catalog's documents) or the uploads folder
+are ever served, and a file is served only when its resolved path lies under one of them.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from councilqa.index.store import Index
+from councilqa.settings import Settings
+
+UPLOADS = "uploads"
+
+
+class NotServed(Exception):
+    """A file the app will not serve: unknown to the catalog, or outside every ingest root."""
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What is indexed, for the Documents tab."""
+
+    counts: dict[str, int]
+    meetings: int
+    documents: list[list[str | int]] = field(default_factory=list)  # path, title, committee, date, type, pages
+    skipped: list[list[str]] = field(default_factory=list)  # path, reason, detail
+
+    def markdown(self) -> str:
+        c = self.counts
+        copies = c["documents"] - c["unique_contents"]
+        return (
+            f"**{c['documents']}** documents ({copies} identical copies), **{c['pages']}** pages, "
+            f"**{c['chunks']}** passages, **{self.meetings}** meetings; **{c['skipped']}** files skipped."
+        )
+
+
+def within(path: Path, roots: list[Path]) -> bool:
+    """Whether `path`, with symbolic links and ".." resolved, lies under one of `roots`.
+
+    >>> roots = [Path("/srv/papers")]
+    >>> within(Path("/srv/papers/a.pdf"), roots), within(Path("/srv/papers/../x.pdf"), roots)
+    (True, False)
+    """
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(root.resolve()) for root in roots)
+
+
+class Library:
+    """The index as the app sees it. Example::
+
+    library = Library(settings, open_index(settings))
+    library.file_for("riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf")
+    """
+
+    def __init__(self, settings: Settings, index: Index) -> None:
+        self.settings = settings
+        self.index = index
+        self.ingest_lock = threading.Lock()  # one upload ingest at a time
+
+    @property
+    def uploads_dir(self) -> Path:
+        return (self.settings.data_dir / UPLOADS).resolve()
+
+    def roots(self) -> list[Path]:
+        """The folders the app may serve files from: every ingest root, and the uploads folder."""
+        roots = {Path(document.root).resolve() for document in self.index.catalog.documents()}
+        return sorted(roots | {self.uploads_dir})
+
+    def private_paths(self) -> list[Path]:
+        """Everything in the data directory but the uploads: the catalog and vectors are never served,
+        even where the data directory sits inside an ingest root."""
+        data_dir = self.settings.data_dir.resolve()
+        return [path for path in sorted(data_dir.iterdir()) if path.name != UPLOADS] if data_dir.is_dir() else []
+
+    def file_for(self, doc: str) -> Path:
+        """The PDF of a cited document (a path as cited), checked to lie under an ingest root."""
+        document = self.index.catalog.document(doc)
+        if document is None:
+            raise NotServed(f"{doc}: not in the index")
+        path = Path(document.root) / document.path
+        if not within(path, self.roots()):
+            raise NotServed(f"{doc}: outside the ingested folders, so not served")
+        if not path.is_file():
+            raise NotServed(f"{doc}: the file is no longer at {path}; ingest its folder again")
+        return path.resolve()
+
+    def choices(self) -> tuple[list[str], list[str]]:
+        """The committees and document types of the indexed papers, sorted, for the filter menus."""
+        documents = self.index.catalog.documents()
+        committees = sorted({d.committee for d in documents if d.committee})
+        return committees, sorted({d.doc_type for d in documents})
+
+    def overview(self) -> Overview:
+        documents = self.index.catalog.documents()
+        meetings = {(d.committee, d.meeting_date) for d in documents if d.meeting_date}
+        rows: list[list[str | int]] = [
+            [d.path, d.title, d.committee or "", d.meeting_date or "", d.doc_type, d.n_pages] for d in documents
+        ]
+        skipped = [[s.path, s.reason, s.detail] for s in self.index.catalog.skipped()]
+        return Overview(self.index.catalog.counts(), len(meetings), rows, skipped)

@@ -1,0 +1,164 @@
+"""Answers and decisions as the app shows them: chat Markdown, citation cards (HTML), export Markdown.
+
+Pure functions of the records: no Gradio, no I/O. Every text from the papers is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from councilqa.app.viewer import PageRef
+from councilqa.ingest.resolutions import Resolution
+from councilqa.records import Answer, Citation, Cited, Document, Quote, where
+
+NO_ANSWER = "The papers don't answer this."
+CITED_SENTENCE = re.compile(r"(.+?)\s\[(\d+)\](?:\s+|$)", re.S)
+
+
+def place(cited: Cited) -> str:
+    """Where a passage is, as users read it: `where()`, with a bare printed number shown as "Page N".
+
+    >>> from types import SimpleNamespace as S
+    >>> place(S(pdf_page=2, pdf_page_end=2, printed_page="2")), place(S(pdf_page=4, pdf_page_end=5, printed_page=None))
+    ('Page 2 · PDF p.2', 'PDF p.4–5')
+    """
+    text = where(cited)
+    return f"Page {text}" if cited.printed_page and cited.printed_page.isdigit() else text
+
+
+def quotes_of(answer: Answer) -> tuple[Quote, ...]:
+    """The answer's quoted sentences with their citation numbers: `answer.quotes`, or, from an
+    assistant that does not list them, the "sentence [n]" runs of the answer text that occur
+    verbatim in excerpt n."""
+    if answer.quotes or answer.abstained:
+        return answer.quotes
+    found = []
+    for match in CITED_SENTENCE.finditer(answer.answer):
+        sentence, rank = " ".join(match.group(1).split()), int(match.group(2))
+        if 1 <= rank <= len(answer.citations) and sentence in answer.citations[rank - 1].text:
+            found.append(Quote(rank, sentence))
+    return tuple(found)
+
+
+def filter_line(answer: Answer) -> str | None:
+    """ "Filtered to committee ~ cabinet (from the question)", or the note alone, or None."""
+    if answer.filters:
+        note = f" ({answer.filter_note})" if answer.filter_note else ""
+        return f"Filtered to {answer.filters.describe()}{note}"
+    return answer.filter_note
+
+
+def chat_markdown(answer: Answer) -> str:
+    """The chat message: the quoted sentences, each with its citation number, or the abstention."""
+    parts = []
+    if answer.abstained:
+        parts.append(f"**{NO_ANSWER}**")
+        if answer.citations:
+            parts.append("The closest matches are listed below.")
+    else:
+        quotes = quotes_of(answer)
+        lines = [f"> “{html.escape(q.text)}” **[{q.citation}]**" for q in quotes]
+        parts.append("\n>\n".join(lines) if lines else html.escape(answer.answer))
+    line = filter_line(answer)
+    if line:
+        parts.append(f"*{html.escape(line)}*")
+    return "\n\n".join(parts)
+
+
+def highlight(text: str, sentences: Sequence[str]) -> str:
+    """`text` as HTML with each of `sentences` found in it wrapped in <mark>.
+
+    >>> highlight("A b. C & d. E.", ["C & d."])
+    'A b. <mark>C &amp; d.</mark> E.'
+    """
+    spans = sorted((start, start + len(s)) for s in sentences if s and (start := text.find(s)) >= 0)
+    out, at = [], 0
+    for start, end in spans:
+        if start < at:
+            continue
+        out += [html.escape(text[at:start]), f"<mark>{html.escape(text[start:end])}</mark>"]
+        at = end
+    return "".join([*out, html.escape(text[at:])])
+
+
+def citation_ref(citation: Citation, quotes: Sequence[Quote]) -> PageRef:
+    return PageRef(
+        doc=citation.doc,
+        pdf_page=citation.pdf_page,
+        where=place(citation),
+        title=citation.title,
+        excerpt=citation.text,
+        quotes=tuple(q.text for q in quotes if q.citation == citation.rank),
+    )
+
+
+def _card(key: str, number: str, ref: PageRef, meta: Sequence[str | None], extra: str = "") -> str:
+    meeting = " · ".join(html.escape(part) for part in meta if part)
+    return (
+        f'<div class="cq-card" data-ref="{key}" role="button" tabindex="0" title="Open the page">'
+        f'<div class="cq-card-head"><span class="cq-num">{number}</span> '
+        f'<span class="cq-title">{html.escape(ref.title)}</span>'
+        f"{f' <span class=cq-meeting>{meeting}</span>' if meeting else ''}"
+        f'<span class="cq-where">{html.escape(ref.where)}</span></div>'
+        f'<div class="cq-excerpt">{highlight(ref.excerpt, ref.quotes)}</div>{extra}</div>'
+    )
+
+
+def answer_cards(answer: Answer) -> tuple[str, dict[str, PageRef]]:
+    """Citation cards for an answer (HTML), and the page each card opens, by card key."""
+    quotes = quotes_of(answer)
+    refs = {f"a{c.rank}": citation_ref(c, quotes) for c in answer.citations}
+    heading = "Closest matches" if answer.abstained else "Sources"
+    cards = []
+    for c in answer.citations:
+        copies = "".join(f"<li>{html.escape(path)}</li>" for path in c.copies)
+        extra = f'<div class="cq-doc">{html.escape(c.doc)}{f"<ul>{copies}</ul>" if copies else ""}</div>'
+        cards.append(_card(f"a{c.rank}", f"[{c.rank}]", refs[f"a{c.rank}"], (c.committee, c.meeting_date), extra))
+    if not cards:
+        return "", refs
+    return f'<div class="cq-cards"><h3>{heading}</h3>{"".join(cards)}</div>', refs
+
+
+def resolution_cards(found: Sequence[tuple[Resolution, Document]]) -> tuple[str, dict[str, PageRef]]:
+    """Cards for RESOLVED decisions, newest first, and the page each opens, by card key."""
+    refs: dict[str, PageRef] = {}
+    cards = []
+    for number, (resolution, document) in enumerate(found, 1):
+        key = f"r{number}"
+        refs[key] = PageRef(document.path, resolution.pdf_page, place(resolution), document.title, resolution.text)
+        meta = (resolution.committee, resolution.meeting_date, resolution.item)
+        cards.append(
+            _card(key, f"{number}.", refs[key], meta, f'<div class="cq-doc">{html.escape(document.path)}</div>')
+        )
+    count = f"<p>{len(found)} decision{'s' if len(found) != 1 else ''}</p>"
+    return f'<div class="cq-cards">{count}{"".join(cards)}</div>', refs
+
+
+def export_markdown(answer: Answer) -> str:
+    """The answer with its citations as a Markdown document, for copying or download."""
+    lines = [f"# {answer.question}", ""]
+    if answer.abstained:
+        lines += [NO_ANSWER, "", "## Closest matches", ""]
+    else:
+        quotes = quotes_of(answer)
+        lines += "\n>\n".join(f"> {q.text} [{q.citation}]" for q in quotes).splitlines() or [answer.answer]
+        lines += ["", "## Sources", ""]
+    line = filter_line(answer)
+    if line:
+        lines[2:2] = [f"*{line}*", ""]
+    for c in answer.citations:
+        meeting = "".join(f", {part}" for part in (c.committee, c.meeting_date) if part)
+        lines += [f"[{c.rank}] **{c.title}**{meeting}, {place(c)}: `{c.doc}`", "", f"> {c.text}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def export_name(question: str) -> str:
+    """A file name for an exported answer.
+
+    >>> export_name("What did Cabinet resolve about Riverside Leisure Centre?")
+    'councilqa-what-did-cabinet-resolve-about-riverside-leisure.md'
+    """
+    words = re.findall(r"[a-z0-9]+", question.lower())[:7]
+    return "councilqa-" + ("-".join(words) or "answer") + ".md"

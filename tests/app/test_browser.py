@@ -1,0 +1,105 @@
+"""The app in a real browser: Debian's chromium driven by Playwright, over the sample index.
+
+A user asks, waits for the answer and its citation cards, clicks a card, and the cited page
+appears with its passage marked. The screenshot is saved to tests/artifacts/browser.png.
+Every request the page makes must go to this machine: the app fetches nothing from outside.
+"""
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = REPO / "tests" / "artifacts" / "browser.png"
+
+
+def missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found: apt-get install -y chromium (.ci/run does)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (it is in the [dev] extra and requirements.lock)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = missing()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"CI must run the browser test: {reason}")
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_ask_click_a_card_and_see_the_page(browser, served: str):
+    page = browser.new_page(viewport={"width": 1500, "height": 1150})
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((served, "data:", "blob:")) else elsewhere.append(r.url))
+    page.goto(served)
+    page.locator("#cq-question textarea").fill("What did Cabinet resolve about Riverside Leisure Centre?")
+    page.locator("#cq-ask").click()
+
+    answer = page.locator("#cq-chat .message.bot, #cq-chat [data-testid='bot']").last
+    answer.wait_for(timeout=60_000)
+    card = page.locator("#cq-answer-cards .cq-card", has_text="Page ").first
+    card.wait_for(timeout=60_000)
+    where = card.locator(".cq-where").inner_text()
+    assert where.startswith("Page ") and "PDF p." in where
+    assert "Riverside Leisure Centre" in page.locator("#cq-chat").inner_text()
+
+    card.click()
+    page.locator("#cq-page img").first.wait_for(timeout=60_000)
+    caption = page.locator("#cq-page-caption")
+    caption.get_by_text("the passage is marked").wait_for(timeout=30_000)
+    assert where in caption.inner_text()
+    link = caption.locator("a").get_attribute("href") or ""
+    assert link.startswith("/gradio_api/file=") and link.endswith(f"#page={where.split('PDF p.')[1].split('–')[0]}")
+    assert page.request.get(served.rstrip("/") + link.split("#")[0]).headers["content-type"] == "application/pdf"
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    print(f"screenshot: {SCREENSHOT}")
+    assert elsewhere == [], f"the page reached outside this machine: {elsewhere}"
+    page.close()
+
+
+def test_resolutions_and_documents_tabs(browser, served: str):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(served)
+    page.get_by_role("tab", name="Resolutions").click()
+    page.get_by_label("Words").fill("leisure")
+    page.locator("#cq-search-decisions").click()
+    card = page.locator("#cq-decisions .cq-card").first
+    card.wait_for(timeout=30_000)
+    assert "38. Riverside Leisure Centre Refurbishment" in card.inner_text()
+    card.click()
+    page.locator("#cq-page-caption").get_by_text("the passage is marked").wait_for(timeout=30_000)
+    assert "Page 2 · PDF p.2" in page.locator("#cq-page-caption").inner_text()
+
+    page.get_by_role("tab", name="Documents").click()  # still there after switching tabs
+    summary = page.locator("#cq-summary")
+    summary.get_by_text("documents").wait_for(timeout=30_000)
+    assert "3 documents (0 identical copies), 17 pages" in summary.inner_text()
+    assert (
+        "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf"
+        in page.get_by_label("Indexed documents").inner_text()
+    )
+    page.close()

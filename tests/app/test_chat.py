@@ -1,0 +1,66 @@
+"""The actions behind the app's handlers: filters from the form, replies, pages, decisions."""
+
+from pathlib import Path
+
+import pytest
+
+from councilqa.app.answer import Assistant
+from councilqa.app.chat import list_resolutions, open_page, respond, search_filter
+from councilqa.app.library import Library, NotServed
+from councilqa.app.viewer import PageRef
+from councilqa.records import SearchFilter
+
+
+@pytest.fixture(scope="module")
+def library(sample_settings, sample_index) -> Library:
+    return Library(sample_settings, sample_index)
+
+
+def test_filter_from_the_form():
+    assert search_filter(None, "", "", None) == SearchFilter()
+    assert search_filter(" Cabinet ", "2026-03-01", "2026-03-31", "printed minutes") == SearchFilter(
+        "Cabinet", "2026-03-01", "2026-03-31", "printed minutes"
+    )
+    with pytest.raises(ValueError, match="'from' date '12/03/2026' is not a date"):
+        search_filter(None, "12/03/2026", "", None)
+    with pytest.raises(ValueError, match="after the 'to' date"):
+        search_filter(None, "2026-04-01", "2026-03-01", None)
+
+
+def test_reply_has_message_cards_and_a_markdown_file(sample_settings, sample_index, tmp_path: Path):
+    reply = respond(Assistant(sample_settings, sample_index), "Mill Lane car park tariff", SearchFilter(), tmp_path)
+    assert reply.cards.count('class="cq-card"') == len(reply.answer.citations) == len(reply.refs)
+    assert reply.export_path.read_text(encoding="utf-8") == reply.export
+    assert reply.export_path.name == "councilqa-mill-lane-car-park-tariff.md"
+    with pytest.raises(ValueError, match="type a question"):
+        respond(Assistant(sample_settings, sample_index), "  ", SearchFilter(), tmp_path)
+
+
+def test_open_page_renders_the_card_page(library: Library):
+    ref = PageRef(
+        "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf",
+        2,
+        "Page 2 · PDF p.2",
+        "Printed minutes",
+        "RESOLVED: That (a) Option A, the full refurbishment of Riverside Leisure Centre",
+    )
+    view = open_page(library, {"a1": ref}, "a1")
+    assert view.image.width > 800 and "the passage is marked" in view.caption
+    assert "Printed%20minutes%2012th-Mar-2026%2018.30%20Cabinet.pdf#page=2" in view.caption
+    with pytest.raises(LookupError):
+        open_page(library, {"a1": ref}, "a9")
+
+
+def test_open_page_refuses_a_document_not_indexed(library: Library):
+    ref = PageRef("../../../etc/passwd", 1, "PDF p.1")
+    with pytest.raises(NotServed):
+        open_page(library, {"a1": ref}, "a1")
+
+
+def test_decisions_by_committee_date_and_words(library: Library):
+    html, refs = list_resolutions(library, "cabinet", "2026-03-01", "2026-03-31", "leisure centre")
+    assert refs and all(ref.doc.startswith("riverford/") for ref in refs.values())
+    assert "Riverside Leisure Centre" in html
+    assert list_resolutions(library, "planning", "", "", "")[1] == {}
+    with pytest.raises(ValueError, match="'to' date"):
+        list_resolutions(library, None, "", "31-03-2026", "")

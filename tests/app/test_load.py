@@ -1,0 +1,12 @@
+"""Twenty questions at once through the served app's API: all answered, none failed."""
+
+from councilqa.eval.bench_ui import load, read_questions
+from tests.conftest import REPO
+
+
+def test_twenty_questions_at_once(served: str):
+    questions = read_questions(REPO / "eval" / "riverford_sample.jsonl")
+    result = load(served, questions, 20)
+    print(result.summary())
+    assert result.errors == [] and len(result.latencies) == 20
+    assert result.percentile(95) < 60  # seconds: queued, not stuck

@@ -1,0 +1,80 @@
+"""How answers are shown and exported: quotes with citation numbers, cards, filters, abstentions."""
+
+from dataclasses import replace
+
+import pytest
+
+from councilqa.app.answer import Assistant
+from councilqa.app.present import (
+    answer_cards,
+    chat_markdown,
+    export_markdown,
+    highlight,
+    quotes_of,
+    resolution_cards,
+)
+from councilqa.app.resolutions import ResolutionFilter, find_resolutions
+from councilqa.records import Quote, SearchFilter
+
+
+@pytest.fixture(scope="module")
+def tariff(sample_settings, sample_index):
+    return Assistant(sample_settings, sample_index).ask("What is the two-hour tariff at Mill Lane car park?")
+
+
+def test_export_lists_every_citation_with_printed_and_pdf_pages(tariff):
+    text = export_markdown(tariff)
+    assert text.startswith("# What is the two-hour tariff at Mill Lane car park?\n")
+    assert "## Sources" in text
+    for c in tariff.citations:
+        assert f"[{c.rank}] **{c.title}**" in text and f"`{c.doc}`" in text and f"> {c.text}" in text
+    assert "Public reports pack**, Cabinet, 2026-03-12, Page 2 · PDF p.4:" in text
+
+
+def test_quotes_come_from_the_answer_and_are_highlighted_in_their_cards(tariff):
+    quotes = quotes_of(tariff)
+    assert quotes and all(q.text in tariff.citations[q.citation - 1].text for q in quotes)
+    html, refs = answer_cards(tariff)
+    assert set(refs) == {f"a{c.rank}" for c in tariff.citations}
+    assert html.count('class="cq-card"') == len(tariff.citations) and "<h3>Sources</h3>" in html
+    assert html.count("<mark>") >= 1 and "Page 2 · PDF p.4" in html
+    first = refs[f"a{quotes[0].citation}"]
+    assert quotes[0].text in first.quotes and first.excerpt == tariff.citations[quotes[0].citation - 1].text
+    message = chat_markdown(tariff)
+    assert f"**[{quotes[0].citation}]**" in message and "Filtered" not in message
+
+
+def test_listed_quotes_win_over_the_answer_text(tariff):
+    quote = Quote(1, tariff.citations[0].text.split(". ")[0])
+    assert quotes_of(replace(tariff, quotes=(quote,))) == (quote,)
+
+
+def test_abstention_shows_closest_matches(tariff):
+    abstained = replace(tariff, abstained=True, answer="The papers don't appear to answer this.")
+    assert chat_markdown(abstained).startswith("**The papers don't answer this.**")
+    html, _ = answer_cards(abstained)
+    assert "<h3>Closest matches</h3>" in html and "<mark>" not in html
+    assert "## Closest matches" in export_markdown(abstained)
+
+
+def test_filters_are_shown(tariff):
+    filtered = replace(tariff, filters=SearchFilter(committee="cabinet"), filter_note="from the question")
+    assert "*Filtered to committee ~ cabinet (from the question)*" in chat_markdown(filtered)
+    assert "*Filtered to committee ~ cabinet (from the question)*" in export_markdown(filtered)
+    assert "*No paper matches doc type x*" in chat_markdown(replace(tariff, filter_note="No paper matches doc type x"))
+
+
+def test_text_from_the_papers_is_escaped():
+    assert highlight("<script>x</script> Keep. Mark <me>.", ["Mark <me>."]) == (
+        "&lt;script&gt;x&lt;/script&gt; Keep. <mark>Mark &lt;me&gt;.</mark>"
+    )
+
+
+def test_resolution_cards(sample_index):
+    found = find_resolutions(sample_index.catalog, ResolutionFilter(search="leisure"))
+    html, refs = resolution_cards(found)
+    assert len(refs) == len(found) >= 1 and "1 decision" in html
+    ref = refs["r1"]
+    assert (
+        ref.doc.startswith("riverford/") and "Riverside Leisure Centre" in ref.excerpt and ref.where.startswith("Page ")
+    )
