@@ -118,10 +118,9 @@ class Assistant:
                     )
                     return candidate, note, refusal
                 return candidate, note, None
-        refusal = (
-            f"No indexed papers are from {stated.filters.describe()} ({stated.phrase}), so they can't answer this."
-        )
-        return explicit, refusal, f"{refusal} The closest passages from all papers are listed below."
+        note = f"The question names {stated.phrase}: no indexed papers are from {stated.filters.describe()}."
+        refusal = "No indexed papers are from that meeting. The closest passages from all papers are listed below."
+        return explicit, note, refusal
 
     def _verified(self, hits: list[Hit]) -> list[Hit]:
         """The hits whose text occurs verbatim on their cited pages; any other is logged and dropped."""

@@ -9,12 +9,12 @@ import html
 import re
 from collections.abc import Sequence
 
+from councilqa.app.answer import ABSTAIN
 from councilqa.app.viewer import PageRef
 from councilqa.ingest.resolutions import Resolution
 from councilqa.records import Answer, Citation, Cited, Document, Quote, where
 
 NO_ANSWER = "The papers don't answer this."
-CITED_SENTENCE = re.compile(r"(.+?)\s\[(\d+)\](?:\s+|$)", re.S)
 
 
 def place(cited: Cited) -> str:
@@ -28,26 +28,12 @@ def place(cited: Cited) -> str:
     return f"Page {text}" if cited.printed_page and cited.printed_page.isdigit() else text
 
 
-def quotes_of(answer: Answer) -> tuple[Quote, ...]:
-    """The answer's quoted sentences with their citation numbers: `answer.quotes`, or, from an
-    assistant that does not list them, the "sentence [n]" runs of the answer text that occur
-    verbatim in excerpt n."""
-    if answer.quotes or answer.abstained:
-        return answer.quotes
-    found = []
-    for match in CITED_SENTENCE.finditer(answer.answer):
-        sentence, rank = " ".join(match.group(1).split()), int(match.group(2))
-        if 1 <= rank <= len(answer.citations) and sentence in answer.citations[rank - 1].text:
-            found.append(Quote(rank, sentence))
-    return tuple(found)
-
-
 def filter_line(answer: Answer) -> str | None:
-    """ "Filtered to committee ~ cabinet (from the question)", or the note alone, or None."""
-    if answer.filters:
-        note = f" ({answer.filter_note})" if answer.filter_note else ""
-        return f"Filtered to {answer.filters.describe()}{note}"
-    return answer.filter_note
+    """What the search was limited to: the assistant's note (a filter read from the question, or a
+    meeting not indexed), else "Filtered to …" for filters set in the sidebar; None when neither."""
+    if answer.filter_note:
+        return answer.filter_note
+    return f"Filtered to {answer.filters.describe()}" if answer.filters else None
 
 
 def chat_markdown(answer: Answer) -> str:
@@ -55,10 +41,12 @@ def chat_markdown(answer: Answer) -> str:
     parts = []
     if answer.abstained:
         parts.append(f"**{NO_ANSWER}**")
-        if answer.citations:
+        if answer.answer != ABSTAIN:  # a reason of its own: "No minutes of a meeting on … are indexed"
+            parts.append(html.escape(answer.answer))
+        elif answer.citations:
             parts.append("The closest matches are listed below.")
     else:
-        quotes = quotes_of(answer)
+        quotes = answer.quotes
         lines = [f"> “{html.escape(q.text)}” **[{q.citation}]**" for q in quotes]
         parts.append("\n>\n".join(lines) if lines else html.escape(answer.answer))
     line = filter_line(answer)
@@ -108,7 +96,7 @@ def _card(key: str, number: str, ref: PageRef, meta: Sequence[str | None], extra
 
 def answer_cards(answer: Answer) -> tuple[str, dict[str, PageRef]]:
     """Citation cards for an answer (HTML), and the page each card opens, by card key."""
-    quotes = quotes_of(answer)
+    quotes = answer.quotes
     refs = {f"a{c.rank}": citation_ref(c, quotes) for c in answer.citations}
     heading = "Closest matches" if answer.abstained else "Sources"
     cards = []
@@ -140,9 +128,10 @@ def export_markdown(answer: Answer) -> str:
     """The answer with its citations as a Markdown document, for copying or download."""
     lines = [f"# {answer.question}", ""]
     if answer.abstained:
-        lines += [NO_ANSWER, "", "## Closest matches", ""]
+        reason = [answer.answer, ""] if answer.answer != ABSTAIN else []
+        lines += [NO_ANSWER, "", *reason, "## Closest matches", ""]
     else:
-        quotes = quotes_of(answer)
+        quotes = answer.quotes
         lines += "\n>\n".join(f"> {q.text} [{q.citation}]" for q in quotes).splitlines() or [answer.answer]
         lines += ["", "## Sources", ""]
     line = filter_line(answer)

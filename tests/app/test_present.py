@@ -1,20 +1,20 @@
 """How answers are shown and exported: quotes with citation numbers, cards, filters, abstentions."""
 
 from dataclasses import replace
+from html import escape
 
 import pytest
 
-from councilqa.app.answer import Assistant
+from councilqa.app.answer import ABSTAIN, Assistant
 from councilqa.app.present import (
     answer_cards,
     chat_markdown,
     export_markdown,
     highlight,
-    quotes_of,
     resolution_cards,
 )
 from councilqa.app.resolutions import ResolutionFilter, find_resolutions
-from councilqa.records import Quote, SearchFilter
+from councilqa.records import SearchFilter
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_export_lists_every_citation_with_printed_and_pdf_pages(tariff):
 
 
 def test_quotes_come_from_the_answer_and_are_highlighted_in_their_cards(tariff):
-    quotes = quotes_of(tariff)
+    quotes = tariff.quotes
     assert quotes and all(q.text in tariff.citations[q.citation - 1].text for q in quotes)
     html, refs = answer_cards(tariff)
     assert set(refs) == {f"a{c.rank}" for c in tariff.citations}
@@ -44,24 +44,27 @@ def test_quotes_come_from_the_answer_and_are_highlighted_in_their_cards(tariff):
     assert f"**[{quotes[0].citation}]**" in message and "Filtered" not in message
 
 
-def test_listed_quotes_win_over_the_answer_text(tariff):
-    quote = Quote(1, tariff.citations[0].text.split(". ")[0])
-    assert quotes_of(replace(tariff, quotes=(quote,))) == (quote,)
-
-
 def test_abstention_shows_closest_matches(tariff):
-    abstained = replace(tariff, abstained=True, answer="The papers don't appear to answer this.")
+    abstained = replace(tariff, abstained=True, quotes=(), answer=ABSTAIN)
     assert chat_markdown(abstained).startswith("**The papers don't answer this.**")
     html, _ = answer_cards(abstained)
     assert "<h3>Closest matches</h3>" in html and "<mark>" not in html
     assert "## Closest matches" in export_markdown(abstained)
 
 
+def test_an_abstention_with_a_reason_shows_it(tariff):
+    reason = "No minutes of a meeting on 3 June 2019 are indexed, so the papers don't record what was decided there."
+    abstained = replace(tariff, abstained=True, quotes=(), answer=reason)
+    assert escape(reason) in chat_markdown(abstained) and reason in export_markdown(abstained)
+
+
 def test_filters_are_shown(tariff):
-    filtered = replace(tariff, filters=SearchFilter(committee="cabinet"), filter_note="from the question")
-    assert "*Filtered to committee ~ cabinet (from the question)*" in chat_markdown(filtered)
-    assert "*Filtered to committee ~ cabinet (from the question)*" in export_markdown(filtered)
-    assert "*No paper matches doc type x*" in chat_markdown(replace(tariff, filter_note="No paper matches doc type x"))
+    filtered = replace(tariff, filters=SearchFilter(committee="cabinet"))
+    assert "*Filtered to committee ~ cabinet*" in chat_markdown(filtered)
+    assert "*Filtered to committee ~ cabinet*" in export_markdown(filtered)
+    note = "Searched only meetings on 2026-03-12, as the question says (12 March 2026)."
+    stated = replace(filtered, filter_note=note)
+    assert f"*{note}*" in chat_markdown(stated) and "Filtered to" not in chat_markdown(stated)
 
 
 def test_text_from_the_papers_is_escaped():
