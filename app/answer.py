@@ -37,6 +37,10 @@ AMOUNT = re.compile(
     r"\b(how (much|many)|what (percentage|proportion|share|number)|cost|total|figure|budget|rate)\b", re.I
 )
 FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|billion|k\b)|\b\d{2,}")
+FIGURE_TOKEN = re.compile(r"[-–]?[£$€]?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?(?=\s|$)")
+LEADING_FIGURES = re.compile(rf"(?:{FIGURE_TOKEN.pattern}\s*)*")
+ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
+CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
 WORD = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
 
 
@@ -160,13 +164,14 @@ def compose(question: str, hits: list[Hit], n_sentences: int) -> tuple[Quote, ..
 
     A sentence scores for each question word it shares, the more for words few of the candidate
     sentences share (local rarity), plus its hit's similarity; for a question that asks for an
-    amount, sentences holding figures score more. A sentence found in two excerpts is quoted once.
+    amount, sentences holding figures score more. A sentence found in two excerpts (or within a longer
+    one) is quoted once.
     """
     wanted = terms(question)
     candidates = [
         (rank, position, sentence, terms(sentence) & wanted)
         for rank, hit in enumerate(hits[:ANSWER_HITS], 1)
-        for position, sentence in enumerate(split_sentences(hit.chunk.text))
+        for position, sentence in enumerate(answer_units(hit.chunk.text))
     ]
     spread = Counter(term for *_, shared in candidates for term in shared)
     numeric = bool(AMOUNT.search(question))
@@ -184,12 +189,42 @@ def compose(question: str, hits: list[Hit], n_sentences: int) -> tuple[Quote, ..
         if shared
     ]
     if not scored:
-        return (Quote(1, split_sentences(hits[0].chunk.text)[0]),)
-    unique: dict[str, tuple[float, int, int, str]] = {}
+        return (Quote(1, answer_units(hits[0].chunk.text)[0]),)
+    best: list[tuple[float, int, int, str]] = []
     for candidate in sorted(scored, key=lambda s: -s[0]):
-        unique.setdefault(" ".join(candidate[3].lower().split()), candidate)
-    best = list(unique.values())[:n_sentences]
+        if len(best) == n_sentences:
+            break
+        if not any(candidate[3] in chosen[3] or chosen[3] in candidate[3] for chosen in best):
+            best.append(candidate)
     return tuple(Quote(rank, sentence) for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))
+
+
+def answer_units(text: str) -> list[str]:
+    """The sentences of an excerpt as the answer quotes them, each verbatim in it. pypdf puts a table
+    row's figures after the row's label, so at the start of the next sentence: they join the sentence
+    before them (a row number left in front of the next row stays). A sentence that opens with "This",
+    "It" and the like joins the sentence it continues.
+
+    >>> answer_units("Cut repeat referrals (within 12 months). 18% 10% 3 Support children. It is new.")
+    ['Cut repeat referrals (within 12 months). 18% 10%', '3 Support children. It is new.']
+    """
+    units: list[str] = []
+    for sentence in split_sentences(text):
+        leading = LEADING_FIGURES.match(sentence)
+        figures = list(FIGURE_TOKEN.finditer(leading.group(0))) if leading else []
+        if figures and ROW_NUMBER.fullmatch(figures[-1].group(0)):
+            figures.pop()  # the next row's or paragraph's number ("3", "6.4")
+        rest = sentence
+        if units and figures:
+            units[-1] = f"{units[-1]} {sentence[: figures[-1].end()]}"
+            rest = sentence[figures[-1].end() :].strip()
+        if not rest:
+            continue
+        if units and CONTINUES.match(rest):
+            units[-1] = f"{units[-1]} {rest}"
+        else:
+            units.append(rest)
+    return units
 
 
 def _citation(rank: int, hit: Hit) -> Citation:

@@ -19,7 +19,7 @@ def test_an_amount_question_prefers_the_sentence_with_the_figure():
     chunk = Chunk(
         "sha",
         0,
-        "The refurbishment was discussed at length by members. It will cost £8.7 million in total.",
+        "The refurbishment was discussed at length by members. The works will cost £8.7 million in total.",
         1,
         1,
         None,
@@ -27,7 +27,7 @@ def test_an_amount_question_prefers_the_sentence_with_the_figure():
         "t",
     )
     quotes = compose("How much will the refurbishment cost?", [Hit(chunk, 0.5, ())], 1)
-    assert quotes == (Quote(1, "It will cost £8.7 million in total."),)
+    assert quotes == (Quote(1, "The works will cost £8.7 million in total."),)
 
 
 def test_every_quote_and_excerpt_is_verbatim_on_its_pages(sample_settings, sample_index):
@@ -77,3 +77,20 @@ def test_a_meeting_not_indexed_is_said_so_and_abstained(sample_settings, sample_
     assert answer.abstained and answer.answer.startswith("No indexed papers are from that meeting")
     assert "3 June 2019" in (answer.filter_note or "") and answer.citations  # closest matches from all papers
     assert not answer.filters
+
+
+def test_a_table_rows_figures_are_quoted_with_its_label_and_paragraph_numbers_are_not():
+    from councilqa.app.answer import answer_units
+
+    text = (
+        "No Outcome Measure Current 2020 Target 1 Support more carers with advice. 1,810 3,000 2 Reduce "
+        "repeat referrals (within 12 months). 18% 10% 6.4 The council tax rate rises. It funds care."
+    )
+    assert answer_units(text) == [
+        "No Outcome Measure Current 2020 Target 1 Support more carers with advice. 1,810 3,000",
+        "2 Reduce repeat referrals (within 12 months). 18% 10%",
+        "6.4 The council tax rate rises. It funds care.",
+    ]
+    chunk = Chunk("sha", 0, text, 1, 1, None, None, "t")
+    quotes = compose("What is the target for repeat referrals within 12 months?", [Hit(chunk, 0.5, ())], 1)
+    assert quotes == (Quote(1, "2 Reduce repeat referrals (within 12 months). 18% 10%"),)
