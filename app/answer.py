@@ -117,8 +117,8 @@ class Assistant:
                     stated.filters.date_from, stated.filters.date_to
                 ):
                     refusal = (
-                        f"No minutes of a meeting on {stated.phrase} are indexed, so the papers don't record what "
-                        "was decided there. The closest passages from that meeting's papers are listed below."
+                        f"No minutes of the meeting the question names ({stated.phrase}) are indexed, so the papers "
+                        "don't record what was decided there. The closest passages from its papers are listed below."
                     )
                     return candidate, note, refusal
                 return candidate, note, None

@@ -94,3 +94,12 @@ def test_a_table_rows_figures_are_quoted_with_its_label_and_paragraph_numbers_ar
     chunk = Chunk("sha", 0, text, 1, 1, None, None, "t")
     quotes = compose("What is the target for repeat referrals within 12 months?", [Hit(chunk, 0.5, ())], 1)
     assert quotes == (Quote(1, "2 Reduce repeat referrals (within 12 months). 18% 10%"),)
+
+
+def test_what_a_meeting_decided_is_not_answered_from_its_agenda_alone(sample_settings, sample_index):
+    assistant = Assistant(sample_settings, sample_index)
+    answer = assistant.ask("What did cabinet resolve about the climate plan at the 9 April 2026 meeting?")
+    assert answer.abstained and answer.answer.startswith("No minutes of the meeting the question names (9 April 2026)")
+    assert answer.filters.date_from == "2026-04-09" and answer.citations  # that meeting's papers, as closest matches
+    minuted = assistant.ask("What did cabinet resolve about the waste contract at the 12 March 2026 meeting?")
+    assert not minuted.abstained and "RESOLVED" in minuted.answer
