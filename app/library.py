@@ -90,9 +90,8 @@ class Library:
 
     def choices(self) -> tuple[list[str], list[str]]:
         """The committees and document types of the indexed papers, sorted, for the filter menus."""
-        documents = self.index.catalog.documents()
-        committees = sorted({d.committee for d in documents if d.committee})
-        return committees, sorted({d.doc_type for d in documents})
+        facets = self.index.catalog.facets()
+        return facets["committee"], facets["doc_type"]
 
     def overview(self) -> Overview:
         documents = self.index.catalog.documents()
