@@ -71,6 +71,90 @@ class Chunk:
         return f"{self.header}\n{self.text}" if self.header else self.text
 
 
+OUTCOMES = ("carried", "lost", "agreed", "noted", "deferred", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Votes:
+    """A vote as the minutes record it. `printed` holds the phrases as they stand on the page ("For
+    (9)", "Against (41)", "Abstain (8)"; "carried by 30 votes to 12"), to quote and to check."""
+
+    in_favour: int
+    against: int
+    abstained: int | None
+    printed: tuple[str, ...]
+    names_for: tuple[str, ...] = ()
+    names_against: tuple[str, ...] = ()
+    names_abstained: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The vote as printed: "For (9), Against (41), Abstain (8)"."""
+        return ", ".join(self.printed)
+
+
+@dataclass(frozen=True)
+class MinuteItem:
+    """One item of a meeting's minutes ("290. Section 25 Report"): its whole text, verbatim with
+    whitespace collapsed (for search), the pages it spans, and the meeting it belongs to."""
+
+    ordinal: int
+    number: str | None
+    title: str | None
+    text: str
+    pdf_page: int
+    pdf_page_end: int
+    printed_page: str | None
+    committee: str | None
+    meeting_date: str | None
+
+    @property
+    def heading(self) -> str | None:
+        """Number and title: "290. Section 25 Report"."""
+        if self.title is None:
+            return None
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision of a meeting, read from its minutes.
+
+    `kind` is "resolution" (a RESOLVED block alone), "motion", "substantive motion" or "amendment";
+    `outcome` one of `OUTCOMES`. `text` is what was decided or proposed and `excerpt` the record
+    around it (motion, vote, outcome and RESOLVED block as they stand), both verbatim with
+    whitespace collapsed; `excerpt` occurs on PDF pages `pdf_page`..`pdf_page_end` and holds `text`
+    and every printed vote. `item` is the ordinal of its `MinuteItem`.
+    """
+
+    ordinal: int
+    item: int | None
+    item_title: str | None
+    kind: str
+    outcome: str
+    text: str
+    excerpt: str
+    pdf_page: int
+    pdf_page_end: int
+    printed_page: str | None
+    committee: str | None
+    meeting_date: str | None
+    votes: Votes | None = None
+    proposer: str | None = None
+    seconder: str | None = None
+    delegated: tuple[str, ...] = ()
+    unanimous: bool = False
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting of one committee on one day, and the indexed papers that are from it or minute it."""
+
+    council: str | None
+    committee: str | None
+    date: str
+    documents: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Hit:
     """A chunk found by search, with its score and every document that holds it. `also` lists the
@@ -157,6 +241,19 @@ class SearchFilter:
         if self.doc is not None:
             parts.append(f"document {self.doc}")
         return ", ".join(parts) or "all papers"
+
+
+@dataclass(frozen=True)
+class DecisionFilter:
+    """Which decisions to list. `committee` matches part of the name in any case; dates are ISO days,
+    inclusive; `outcome` is one of `OUTCOMES`; every word of `search` must occur in the decision, its
+    item's heading or the item's text (discussion, motions and votes)."""
+
+    committee: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    search: str | None = None
+    outcome: str | None = None
 
 
 @dataclass(frozen=True)

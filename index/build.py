@@ -22,7 +22,7 @@ from councilqa.ingest.discover import SourceFile, discover, sha256_file
 from councilqa.ingest.errors import CorruptPDF, IngestError
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
 from councilqa.ingest.pdf import PdfParser, PypdfParser
-from councilqa.ingest.resolutions import Resolution, extract_resolutions
+from councilqa.ingest.minutes import Minutes, read_minutes
 from councilqa.records import Chunk, Document, Page
 from councilqa.settings import Settings
 
@@ -137,7 +137,7 @@ class _Prepared:
     document: Document | None = None
     pages: list[Page] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
-    resolutions: list[Resolution] = field(default_factory=list)
+    minutes: Minutes | None = None
     warnings: tuple[str, ...] = ()
     error: IngestError | None = None
     seconds: float = 0.0
@@ -183,7 +183,9 @@ def _prepare(source: SourceFile, index: Index, parser: PdfParser, hint: MeetingH
             item.document = _document(source, sha256, parsed.pages, hint)
             settings, count = index.settings.ingest, index.embedder.count_tokens
             item.chunks = chunk_pages(sha256, item.document.context, parsed.pages, settings, count)
-            item.resolutions = extract_resolutions(parsed.pages)
+            document = item.document
+            own = (document.committee, document.meeting_date) if document.doc_type == "printed minutes" else None
+            item.minutes = read_minutes(parsed.pages, own)
     item.seconds = time.perf_counter() - started
     return item
 
@@ -227,7 +229,7 @@ def _store(batch: list[_Prepared], index: Index, report: IngestReport, finished:
             continue
         assert item.document is not None
         count = len(item.chunks)
-        index.add_content(item.document, item.pages, item.chunks, vectors[offset : offset + count], item.resolutions)
+        index.add_content(item.document, item.pages, item.chunks, vectors[offset : offset + count], item.minutes)
         offset += count
         (report.updated if item.known else report.added).append(item.source.rel)
         report.warnings += [(item.source.rel, warning) for warning in item.warnings]

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+import json
+import re
+from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 
-from councilqa.ingest.resolutions import Resolution
-from councilqa.records import Document, Page, SearchFilter
+from councilqa.ingest.minutes import Minutes
+from councilqa.records import Decision, DecisionFilter, Document, Meeting, MinuteItem, Page, SearchFilter, Votes
 
-SCHEMA_VERSION = 2  # part of the index stamp: a catalog of another version is refused
+SCHEMA_VERSION = 3  # part of the index stamp: a catalog of another version is refused
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS contents (
@@ -34,12 +36,23 @@ CREATE TABLE IF NOT EXISTS skipped (
     path TEXT PRIMARY KEY, root TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
     detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pending (sha256 TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS resolutions (
-    sha256 TEXT NOT NULL, ordinal INTEGER NOT NULL, item TEXT, text TEXT NOT NULL, discussion TEXT NOT NULL,
-    pdf_page INTEGER NOT NULL,
-    pdf_page_end INTEGER NOT NULL, printed_page TEXT, committee TEXT, meeting_date TEXT,
+CREATE TABLE IF NOT EXISTS items (
+    sha256 TEXT NOT NULL, ordinal INTEGER NOT NULL, number TEXT, title TEXT, text TEXT NOT NULL,
+    pdf_page INTEGER NOT NULL, pdf_page_end INTEGER NOT NULL, printed_page TEXT, committee TEXT, meeting_date TEXT,
     PRIMARY KEY (sha256, ordinal));
+CREATE TABLE IF NOT EXISTS decisions (
+    sha256 TEXT NOT NULL, ordinal INTEGER NOT NULL, item INTEGER, item_title TEXT, kind TEXT NOT NULL,
+    outcome TEXT NOT NULL, text TEXT NOT NULL, excerpt TEXT NOT NULL, pdf_page INTEGER NOT NULL,
+    pdf_page_end INTEGER NOT NULL, printed_page TEXT, committee TEXT, meeting_date TEXT, votes TEXT,
+    proposer TEXT, seconder TEXT, delegated TEXT NOT NULL, unanimous INTEGER NOT NULL,
+    PRIMARY KEY (sha256, ordinal));
+CREATE INDEX IF NOT EXISTS decisions_meeting ON decisions(meeting_date);
 """
+DECISION_COLUMNS = (
+    "ordinal, item, item_title, kind, outcome, text, excerpt, pdf_page, pdf_page_end, printed_page, committee, "
+    "meeting_date, votes, proposer, seconder, delegated, unanimous"
+)
+ITEM_COLUMNS = "ordinal, number, title, text, pdf_page, pdf_page_end, printed_page, committee, meeting_date"
 
 
 @dataclass(frozen=True)
@@ -138,7 +151,7 @@ class Catalog:
         return bool(
             self._rows(
                 "SELECT 1 FROM documents WHERE doc_type = 'printed minutes' AND meeting_date BETWEEN ? AND ? "
-                "UNION SELECT 1 FROM resolutions WHERE meeting_date BETWEEN ? AND ?",
+                "UNION SELECT 1 FROM items WHERE meeting_date BETWEEN ? AND ?",
                 span + span,
             )
         )
@@ -177,27 +190,78 @@ class Catalog:
         rows = self._rows("SELECT pdf_page, label, text FROM pages WHERE sha256 = ? ORDER BY pdf_page", [sha256])
         return [Page(*row) for row in rows]
 
-    def resolutions(self) -> list[tuple[Resolution, Document]]:
-        """Every RESOLVED decision with the first document holding it. A decision whose text names no
-        meeting takes its document's committee and date only when the document is printed minutes
-        (a reports pack carries minutes of earlier meetings: its own date would be wrong)."""
+    def _holders(self) -> dict[str, Document]:
+        """The first document (by path) holding each content."""
         holders: dict[str, Document] = {}
         for document in self.documents():
             holders.setdefault(document.sha256, document)
-        found: list[tuple[Resolution, Document]] = []
-        for sha256, *fields in self._rows(
-            "SELECT sha256, ordinal, item, text, discussion, pdf_page, pdf_page_end, printed_page, committee, "
-            "meeting_date "
-            "FROM resolutions ORDER BY sha256, ordinal"
-        ):
-            holder = holders.get(sha256)
-            if holder is None:
-                continue
-            resolution = Resolution(*fields)
-            if resolution.committee is None and holder.doc_type == "printed minutes":
-                resolution = replace(resolution, committee=holder.committee, meeting_date=holder.meeting_date)
-            found.append((resolution, holder))
-        return found
+        return holders
+
+    def decisions(self, wanted: DecisionFilter | None = None) -> list[tuple[Decision, Document]]:
+        """Decisions read from minutes that pass `wanted` (see `DecisionFilter`), each with the first
+        document holding it: newest meeting first, then in the order of their minutes."""
+        clauses, args = [], []
+        wanted = wanted or DecisionFilter()
+        if wanted.committee is not None:
+            clauses.append("instr(lower(coalesce(d.committee, '')), lower(?)) > 0")
+            args.append(wanted.committee.strip())
+        if wanted.date_from is not None:
+            clauses.append("d.meeting_date >= ?")
+            args.append(wanted.date_from)
+        if wanted.date_to is not None:
+            clauses.append("d.meeting_date <= ?")
+            args.append(wanted.date_to)
+        if wanted.outcome is not None:
+            clauses.append("d.outcome = lower(?)")
+            args.append(wanted.outcome)
+        for word in re.findall(r"\w+", wanted.search or ""):  # ASCII case-insensitive, as LIKE is
+            clauses.append("(d.text || ' ' || d.excerpt || ' ' || coalesce(i.title, '') || ' ' || coalesce(i.text, '')) LIKE ?")
+            args.append(f"%{word}%")
+        columns = ", ".join(f"d.{column.strip()}" for column in DECISION_COLUMNS.split(","))
+        rows = self._rows(
+            f"SELECT d.sha256, {columns} FROM decisions d "
+            "LEFT JOIN items i ON i.sha256 = d.sha256 AND i.ordinal = d.item "
+            f"WHERE {' AND '.join(clauses) or '1'} "
+            "ORDER BY coalesce(d.meeting_date, '') DESC, d.sha256, d.ordinal",
+            args,
+        )
+        holders = self._holders()
+        return [(decision_from_row(row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
+
+    def items(self) -> list[tuple[MinuteItem, Document]]:
+        """Every minuted item, with the first document holding it, in document order."""
+        holders = self._holders()
+        rows = self._rows(f"SELECT sha256, {ITEM_COLUMNS} FROM items ORDER BY sha256, ordinal")
+        return [(MinuteItem(*row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
+
+    def meetings(self) -> list[Meeting]:
+        """Every meeting the papers are from or minute, newest first, with the papers of each: those
+        dated for it and those that carry its minutes (a later meeting's pack)."""
+        papers: dict[tuple[str | None, str], dict[str, None]] = {}
+        councils: dict[tuple[str | None, str], str | None] = {}
+        for document in self.documents():
+            if document.meeting_date:
+                key = (document.committee, document.meeting_date)
+                papers.setdefault(key, {})[document.path] = None
+                councils[key] = councils.get(key) or document.council
+        for item, document in self.items():
+            if item.meeting_date:
+                key = (item.committee, item.meeting_date)
+                papers.setdefault(key, {})[document.path] = None
+                councils[key] = councils.get(key) or document.council
+        ordered = sorted(papers, key=lambda key: (key[1], key[0] or ""), reverse=True)
+        return [Meeting(councils[key], key[0], key[1], tuple(papers[key])) for key in ordered]
+
+    def store_minutes(self, db: sqlite3.Connection, sha256: str, minutes: Minutes) -> None:
+        """Write a content's minuted items and decisions, inside the caller's transaction."""
+        db.executemany(
+            f"INSERT OR REPLACE INTO items (sha256, {ITEM_COLUMNS}) VALUES ({', '.join('?' * 10)})",
+            [(sha256, *astuple(item)) for item in minutes.items],
+        )
+        db.executemany(
+            f"INSERT OR REPLACE INTO decisions (sha256, {DECISION_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+            [(sha256, *decision_to_row(decision)) for decision in minutes.decisions],
+        )
 
     def pending(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT sha256 FROM pending")]
@@ -215,3 +279,21 @@ class Catalog:
             "chunks": chunks,
             "skipped": skipped,
         }
+
+
+def decision_to_row(decision: Decision) -> tuple[object, ...]:
+    """A decision as a row of the decisions table (after its sha256)."""
+    fields = asdict(decision)
+    fields["votes"] = None if decision.votes is None else json.dumps(asdict(decision.votes))
+    fields["delegated"] = json.dumps(list(decision.delegated))
+    fields["unanimous"] = int(decision.unanimous)
+    return tuple(fields[column.strip()] for column in DECISION_COLUMNS.split(","))
+
+
+def decision_from_row(row: Sequence[object]) -> Decision:
+    fields = dict(zip((column.strip() for column in DECISION_COLUMNS.split(",")), row, strict=True))
+    votes = json.loads(str(fields["votes"])) if fields["votes"] else None
+    fields["votes"] = None if votes is None else Votes(**{k: tuple(v) if isinstance(v, list) else v for k, v in votes.items()})
+    fields["delegated"] = tuple(json.loads(str(fields["delegated"])))
+    fields["unanimous"] = bool(fields["unanimous"])
+    return Decision(**fields)  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ from chromadb.config import Settings as ChromaSettings
 from councilqa.index.catalog import SCHEMA_VERSION, Catalog
 from councilqa.index.embed import Embedder
 from councilqa.index.keyword import KeywordIndex
-from councilqa.ingest.resolutions import Resolution
+from councilqa.ingest.minutes import Minutes
 from councilqa.records import Chunk, Document, Hit, Page, SearchFilter
 from councilqa.settings import Settings
 
@@ -126,7 +126,7 @@ class Index:
         pages: Sequence[Page],
         chunks: Sequence[Chunk],
         vectors: np.ndarray,
-        resolutions: Sequence[Resolution] = (),
+        minutes: Minutes | None = None,
     ) -> None:
         """Store a new file's chunks and their vectors, then record it; an interruption leaves no trace."""
         with self.catalog.transaction() as db:
@@ -147,24 +147,8 @@ class Index:
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
                 [(document.sha256, page.pdf_page, page.label, page.text) for page in pages],
             )
-            db.executemany(
-                "INSERT OR REPLACE INTO resolutions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        document.sha256,
-                        r.ordinal,
-                        r.item,
-                        r.text,
-                        r.discussion,
-                        r.pdf_page,
-                        r.pdf_page_end,
-                        r.printed_page,
-                        r.committee,
-                        r.meeting_date,
-                    )
-                    for r in resolutions
-                ],
-            )
+            if minutes is not None:
+                self.catalog.store_minutes(db, document.sha256, minutes)
             self._put_document(db, document)
             db.execute("DELETE FROM pending WHERE sha256 = ?", (document.sha256,))
         self._finish_pending()  # the content this path held before, if any
@@ -314,7 +298,8 @@ def _mark_orphans(db: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO pending SELECT sha256 FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)"
     )
     db.execute("DELETE FROM pages WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
-    db.execute("DELETE FROM resolutions WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+    db.execute("DELETE FROM items WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+    db.execute("DELETE FROM decisions WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
     db.execute("DELETE FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
 
 

@@ -41,7 +41,7 @@ MODERNGOV = re.compile(
 )
 MINUTES_OF = re.compile(  # "MINUTES of a meeting of the Cabinet held ... on", "Minutes of the Cabinet meeting held on"
     rf"minutes\s+of\s+(?:a|an|the)\s+(?:(?P<named>[A-Z][\w'&,-]*(?:\s+[\w'&,-]+){{0,8}}?)\s+)?meeting\s+"
-    rf"(?:of\s+(?:the\s+)+(?P<committee>.+?)\s+)?held\b.{{0,300}}?\bon\s+{DATE}",
+    rf"(?:of\s+(?:the\s+)+(?P<committee>[^.]{{2,100}}?)\s+)?held\b.{{0,300}}?\bon\s+{DATE}",
     re.IGNORECASE | re.DOTALL,
 )
 REPORT_TO = re.compile(  # "To: Cabinet – 30 January 2025", "Report of the Director ... to Cabinet, 9 April 2026"

@@ -1,0 +1,561 @@
+"""Minutes as records: the items of each meeting they record, and each item's decisions.
+
+Pure: no I/O. Minutes start where a page says so ("MINUTES of a meeting of the County Council held
+... on 13 February 2025"; a reports pack carries the minutes of earlier meetings, and each belongs to
+its own meeting) or, for printed minutes that don't say, at the first page, with the meeting the
+caller gives. They end at "The meeting closed/concluded ...", at an "Agenda Item N" sheet, or where
+the next minutes start.
+
+Items are numbered headings: "290.   Section 25 Report" over "(Item 5)" (ModernGov), "7 CENTRAL
+AND EASTERN CHESHIRE PRIMARY CARE TRUST", "38. Riverside Leisure Centre Refurbishment". Item numbers
+rise through a meeting, so a numbered paragraph ("1. Mr Gough proposed ...") is not taken for one.
+
+Decisions, in the forms these papers use:
+- motions and amendments: "Mr Hook proposed, and Mr Streatfeild seconded the following amendment:",
+  "moved by Councillor X and seconded by Councillor Y", "Councillor Brennan proposed an amendment";
+- votes: "For (9) <names> Against (41) <names> Abstain (8) <names>", "For (2), Against (5)",
+  "carried by 30 votes to 12, with 3 abstentions";
+- outcomes: "Amendment lost.", "Motion carried.", "Substantive Motion Carried.", "was put to the
+  vote and was lost", "Agreed unanimously.", "This item was deferred", "The motion was withdrawn";
+- RESOLVED blocks, whole with their lettered or numbered parts.
+A vote or outcome settles the latest open motion of the item (or the one whose paragraph it names);
+a RESOLVED block that follows a carried or unvoted motion records that motion's decision.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from councilqa.ingest.labels import label_line
+from councilqa.ingest.metadata import MINUTES_OF, minutes_meeting
+from councilqa.records import Decision, MinuteItem, Page, Votes
+
+ITEM = re.compile(r"^(?:(?:Item|Minute)\s+)?(?P<number>\d{1,3})\.?\s+(?P<title>\S.*)$")
+ITEM_REF = re.compile(r"^\(Item\s+\d{1,3}[a-z]?\)$", re.IGNORECASE)  # ModernGov: "(Item 5)" under the heading
+PERSON = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Councillor|Cllr)\b"
+NOT_A_TITLE = re.compile(rf"^(?:{PERSON}|RESOLVED\b|Resolved\b|AGREED\b)")  # a numbered paragraph, not an item
+NOT_A_PLAIN_TITLE = re.compile(
+    r"^(?:The|It|This|That|These|There|Members?|Following|Further|Agreed?|Notes?|To|In|As|He|She|They)\b"
+)
+END = re.compile(
+    r"^(?:The meeting (?:closed|ended|finished|concluded|commenced|rose)\b|Meeting (?:closed|ended)\b|"
+    r"Agenda Item \d+$|This page is intentionally left blank)",
+    re.IGNORECASE,
+)
+RESOLVED = re.compile(r"(?:\bRESOLVED\b|^(?:Resolved|AGREED)\b)")
+PARAGRAPH = re.compile(r"^(?P<open>\()?(?P<number>\d{1,3})(?P<close>[.)])\)?\s")
+SUB_PART = re.compile(r"^(?:\(?[a-z]{1,4}\)\s|\(?\d{1,2}[.)]\s|[•●▪◦*–-]\s|\S\s)")
+NAME = (  # "Mr A J Hook", "Councillor Brennan", "the Leader"; or a forename and surname with no title
+    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Councillor|Cllr)\.?\s+(?:[A-Z][A-Za-z'’-]*\.?\s+){0,3}?[A-Z][A-Za-z'’-]+"
+    r"|[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+"
+    r"|[Tt]he\s+(?:Deputy\s+)?(?:Leader|Chairman|Chair|Mayor|Vice-Chairman)(?:\s+of\s+the\s+Council)?)"
+)
+ASIDE = r"\s*(?:\([^)]{0,80}\)\s*)?(?:,[^.;]{0,160}?,\s*)?"  # "(Leader of the Opposition)", ", Deputy Leader ...,"
+MOTION = re.compile(
+    rf"(?P<proposer>{NAME}){ASIDE}proposed,?\s+(?:and\s+)?(?P<seconder>{NAME}){ASIDE}(?i:seconded)\b"
+    rf"|\bmoved\s+by\s+(?P<mover>{NAME})\s+and\s+seconded\s+by\s+(?P<second>{NAME})"
+    rf"|(?P<alone>{NAME}){ASIDE}(?:proposed|moved)\s+(?:(?:an?|the\s+following)\s+(?=amendment|motion)|(?=that\b))"
+)
+QUOTED = re.compile(r"[“\"](?P<text>[^”\"]{10,}?)[”\"]")
+VOTE_FOR = re.compile(r"\bFor\s*\((?P<n>\d{1,3})\)")
+VOTE_AGAINST = re.compile(r"\bAgainst\s*\((?P<n>\d{1,3})\)")
+VOTE_ABSTAIN = re.compile(r"\bAbstain(?:ed|ing|ions?)?\s*\((?P<n>\d{1,3})\)")
+VOTES_BY = re.compile(
+    r"\b(?:carried|lost|defeated|agreed)\s+by\s+(?P<for>\d{1,3})\s+votes?\s+to\s+(?P<against>\d{1,3})"
+    r"(?:,?\s+with\s+(?P<abstained>\d{1,3}|one|no)\s+abstentions?)?",
+    re.IGNORECASE,
+)
+OUTCOME = re.compile(
+    r"\b(?P<what>(?:Substantive\s+)?(?:Motion|Amendment)(?:\s+as\s+amended)?)\s+(?:was\s+|were\s+)?"
+    r"(?:put\s+to\s+the\s+vote\s+and\s+(?:was\s+)?|duly\s+)?"
+    r"(?P<outcome>carried|lost|agreed|defeated|fell|withdrawn|approved|rejected)\b"
+    r"|\bto\s+the\s+vote\s+and\s+it\s+was\s+(?P<put>carried|lost|agreed|defeated)\b"
+    r"|\b(?P<unanimous>(?:agreed|carried)\s+unanimously|unanimously\s+(?:agreed|carried))\b",
+    re.IGNORECASE,
+)
+DEFERRED = re.compile(r"[^.]*\b(?:item|report|matter|decision)\s+(?:was|were|be)\s+deferred\b[^.]*\.?", re.IGNORECASE)
+DELEGATED = re.compile(
+    r"\bdelegat(?:e|es|ed|ing)\s+(?:the\s+)?(?:(?:decision|authority|powers?)\s+)?(?:be\s+(?:given|granted)\s+)?"
+    r"to\s+(?:the\s+)?(?P<to>[A-Z][^;:]{2,200}?)(?=\s*(?:;|:|\.\s|\.$|,\s*to\s|\s+to\s+(?:agree|take|resolve|"
+    r"finalise|make|approve|award|sign|submit|determine|enter|implement|conclude|progress|undertake|negotiate|"
+    r"carry|consider|set)\b|\s+(?:and|subject)\s+(?:that|to)\b|$))"
+)
+OUTCOME_WORDS = {"defeated": "lost", "fell": "lost", "rejected": "lost", "approved": "carried"}
+ANY = re.compile(r".+", re.DOTALL)
+HONOURS = frozenset({"OBE", "CBE", "MBE", "QC", "KC", "JP", "DL", "BEM"})
+NEAR_PAGES = 2  # a motion's text joins its decision's excerpt only within this many pages of the vote
+
+
+class Minutes(NamedTuple):
+    """What a document's minutes record: items in order, and decisions in order."""
+
+    items: list[MinuteItem]
+    decisions: list[Decision]
+
+
+@dataclass
+class _Text:
+    """The document's lines joined by "\\n", with the page each line is on."""
+
+    pages: Sequence[Page]
+    lines: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    line_pages: list[Page] = field(default_factory=list)
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        offset = 0
+        for page in self.pages:
+            for raw in page.text.splitlines():
+                line = " ".join(raw.split())
+                if line:
+                    self.lines.append(line)
+                    self.starts.append(offset)
+                    self.line_pages.append(page)
+                    offset += len(line) + 1
+        self.text = "\n".join(self.lines)
+        self.labels = {
+            i
+            for i, line in enumerate(self.lines)
+            if line == label_line(self.line_pages[i].text, self.line_pages[i].label)
+        }
+
+    def page_at(self, offset: int) -> Page:
+        return self.line_pages[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+
+    def span(self, start: int, end: int) -> str:
+        return self.text[start:end].replace("\n", " ").strip()
+
+
+@dataclass
+class _Motion:
+    """A motion or amendment moved in an item, until a vote or RESOLVED block settles it."""
+
+    start: int
+    kind: str  # "motion" or "amendment"
+    text_start: int
+    text_end: int
+    paragraph: str | None  # its paragraph number, which a vote may name ("set out in paragraph 15")
+    proposer: str | None
+    seconder: str | None
+    settled: bool = False
+
+
+def read_minutes(pages: Sequence[Page], meeting: tuple[str | None, str | None] | None = None) -> Minutes:
+    """The items and decisions of every meeting minuted in `pages`. `meeting` (committee, date) is
+    the document's own, for printed minutes: it applies from the first page until minutes that name
+    another meeting start.
+
+    >>> pages = [Page(1, None, "Minutes of a meeting of the Cabinet held on 9 January 2025\\n"
+    ...                    "5. Budget Update\\nCllr A Smith proposed an amendment to cut fees. The amendment was "
+    ...                    "put to the vote and was lost: For (2), Against (5).\\nRESOLVED: That the budget be noted.")]
+    >>> [(d.kind, d.outcome, d.item_title, d.meeting_date) for d in read_minutes(pages).decisions]
+    [('amendment', 'lost', '5. Budget Update', '2025-01-09'), ('resolution', 'noted', '5. Budget Update', '2025-01-09')]
+    """
+    text = _Text(pages)
+    items: list[MinuteItem] = []
+    decisions: list[Decision] = []
+    for committee, when, first, last in _meetings(text, meeting):
+        for number, title, start, end in _items(text, first, last):
+            item = _item(text, len(items), number, title, start, end, committee, when)
+            items.append(item)
+            decisions += _decisions(text, item, start, end, len(decisions))
+    return Minutes(items, decisions)
+
+
+def _meetings(
+    text: _Text, meeting: tuple[str | None, str | None] | None
+) -> list[tuple[str | None, str | None, int, int]]:
+    """(committee, date, first line, line after the last) of each minuted meeting."""
+    starts: list[tuple[int, str | None, str | None]] = [(0, *meeting)] if meeting else []
+    for match in MINUTES_OF.finditer(text.text):
+        committee, when = minutes_meeting(match)
+        heading = match.group(0)[0] == "M" and (match.start() == 0 or text.text[match.start() - 1] == "\n")
+        if committee and heading:  # not "To receive the minutes of the meeting of ... held on" in an agenda
+            line = bisect.bisect_right(text.starts, match.start()) - 1
+            starts = [s for s in starts if s[0] != 0 or line > 2] + [(line, committee, when)]
+    found = []
+    for n, (line, committee, when) in enumerate(sorted(starts)):
+        stop = starts[n + 1][0] if n + 1 < len(starts) else len(text.lines)
+        end = next((i for i in range(line + 1, stop) if END.match(text.lines[i])), stop)
+        found.append((committee, when, line, end))
+    return found
+
+
+def _items(text: _Text, first: int, last: int) -> list[tuple[str | None, str | None, int, int]]:
+    """(number, title, first line, line after the last) of each item; lines before the first
+    numbered item form an untitled one."""
+    headings: list[tuple[int, int, str, str]] = []  # (line, body line, number, title)
+    previous = -1
+    for i in range(first, last):
+        found = ITEM.match(text.lines[i])
+        if not found or int(found["number"]) <= previous:
+            continue
+        title, body = _title(text, i, last, found["title"])
+        if title is not None:
+            headings.append((i, body, found["number"], title))
+            previous = int(found["number"])
+    spans: list[tuple[str | None, str | None, int, int]] = []
+    if not headings or headings[0][0] > first + 1:
+        spans.append((None, None, first, headings[0][0] if headings else last))
+    for n, (_, body, number, title) in enumerate(headings):
+        stop = headings[n + 1][0] if n + 1 < len(headings) else last
+        spans.append((number, title, body, stop))
+    return [span for span in spans if span[2] < span[3]]
+
+
+def _title(text: _Text, line: int, last: int, title: str) -> tuple[str | None, int]:
+    """The item title starting on `line` and the first line after it, or None if it isn't one."""
+    if NOT_A_TITLE.match(title):
+        return None, line + 1
+    ahead = text.lines[line + 1 : min(line + 4, last)]
+    ref = next((n for n, following in enumerate(ahead) if ITEM_REF.match(following)), None)
+    if ref is not None and not any(ITEM.match(following) for following in ahead[:ref]):  # ModernGov: the title runs on to the "(Item N)" line
+        return " ".join([title, *ahead[:ref]]), line + ref + 2
+    if _upper(title):
+        body = line + 1
+        while body < last and _upper(text.lines[body]) and not ITEM.match(text.lines[body]):
+            title = f"{title} {text.lines[body]}"
+            body += 1
+        return title, body
+    words = title.split()
+    if len(words) <= 12 and not NOT_A_PLAIN_TITLE.match(title) and title[-1] not in ".:;," and title[0].isupper():
+        return title, line + 1
+    return None, line + 1
+
+
+def _upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _item(
+    text: _Text,
+    ordinal: int,
+    number: str | None,
+    title: str | None,
+    start: int,
+    end: int,
+    committee: str | None,
+    when: str | None,
+) -> MinuteItem:
+    begin, stop = text.starts[start], text.starts[end - 1] + len(text.lines[end - 1])
+    first, last = text.line_pages[start], text.line_pages[end - 1]
+    return MinuteItem(
+        ordinal, number, title, text.span(begin, stop), first.pdf_page, last.pdf_page, first.label, committee, when
+    )
+
+
+def _decisions(text: _Text, item: MinuteItem, first_line: int, end_line: int, ordinal: int) -> list[Decision]:
+    """The decisions of one item, in order."""
+    begin, stop = text.starts[first_line], text.starts[end_line - 1] + len(text.lines[end_line - 1])
+    reader = _Reader(text)
+    events: list[tuple[str, re.Match[str]]] = []
+    for kind, pattern in (("motion", MOTION), ("outcome", OUTCOME), ("votes_by", VOTES_BY), ("vote", VOTE_FOR)):
+        events += [(kind, m) for m in pattern.finditer(text.text, begin, stop)]
+    resolved = _resolved_blocks(text, first_line, end_line)
+    events += [("resolved", m) for m in resolved]
+    events += [
+        ("deferred", m)
+        for m in DEFERRED.finditer(text.text, begin, stop)
+        if not any(r.start() <= m.start() < r.end() for r in resolved)
+    ]
+    for kind, found in sorted(events, key=lambda event: event[1].start()):
+        reader.read(kind, found, stop)
+    return reader.decisions(item, ordinal)
+
+
+@dataclass
+class _Draft:
+    """A decision being read: offsets of its text and of the parts its excerpt spans."""
+
+    kind: str
+    outcome: str
+    text: tuple[int, int]
+    parts: list[tuple[int, int]]
+    votes: Votes | None = None
+    proposer: str | None = None
+    seconder: str | None = None
+    unanimous: bool = False
+    resolved: bool = False  # a RESOLVED block has been joined to it
+    motion: _Motion | None = None
+
+    @property
+    def start(self) -> int:
+        return min(start for start, _ in self.parts)
+
+    @property
+    def end(self) -> int:
+        return max(end for _, end in self.parts)
+
+
+class _Reader:
+    """Turns an item's events (motions, votes, outcomes, RESOLVED blocks) into decisions."""
+
+    def __init__(self, text: _Text) -> None:
+        self.text = text
+        self.motions: list[_Motion] = []
+        self.drafts: list[_Draft] = []
+        self.vote: tuple[_Motion | None, Votes, int] | None = None  # a vote waiting for its outcome
+        self.unanimous_at = -1_000
+
+    def read(self, kind: str, found: re.Match[str], stop: int) -> None:
+        if kind == "motion":
+            self.motions.append(self._motion(found, stop))
+        elif kind in ("vote", "votes_by"):
+            votes, vote_end = _votes(self.text.text, found, stop) if kind == "vote" else _votes_by(found)
+            last = self.drafts[-1] if self.drafts else None
+            if last is not None and last.votes is None and 0 <= found.start() - last.end < 60:
+                last.votes = votes  # "was put to the vote and was lost: For (2), Against (5)"
+                last.parts.append((found.start(), vote_end))
+            else:
+                self.vote = (self._target(found.start()), votes, found.start())
+        elif kind == "outcome":
+            self._outcome(found)
+        elif kind == "deferred":
+            span = (found.start(), found.end())
+            self.drafts.append(_Draft("resolution", "deferred", span, [span]))
+        elif kind == "resolved":
+            self._resolved(found.start(), found.end())
+
+    def _motion(self, found: re.Match[str], stop: int) -> _Motion:
+        after = self.text.text[found.end() : found.end() + 60].lower()
+        kind = "amendment" if "amendment" in after else "motion"
+        quoted = QUOTED.search(self.text.text, found.end(), min(stop, found.end() + 4000))
+        if quoted and quoted.start() - found.end() < 300:
+            text_start, text_end = quoted.start("text"), quoted.end("text")
+        else:  # "seconded that Mr G Cooke be elected to Chair the meeting."
+            sentence = re.compile(r"[^.]*\.?").match(self.text.text, found.end())
+            text_start, text_end = found.end(), sentence.end() if sentence else found.end()
+            text_start += len(self.text.text[text_start:text_end]) - len(self.text.text[text_start:text_end].lstrip(" ,\n"))
+        line = bisect.bisect_right(self.text.starts, found.start()) - 1
+        paragraph = PARAGRAPH.match(self.text.lines[line])
+        return _Motion(
+            start=found.start(),
+            kind=kind,
+            text_start=text_start,
+            text_end=text_end,
+            paragraph=paragraph["number"] if paragraph else None,
+            proposer=_name(found["proposer"] or found["mover"] or found["alone"]),
+            seconder=_name(found["seconder"] or found["second"]),
+        )
+
+    def _target(self, at: int) -> _Motion | None:
+        """The motion a vote at `at` is on: the one whose paragraph the sentence before names, the
+        item's first for "the substantive motion", else the latest one not yet settled."""
+        before = self.text.text[max(0, at - 400) : at]
+        if re.search(r"substantive\s+motion|motion\s+as\s+amended", before, re.IGNORECASE):
+            return next((m for m in self.motions if m.kind == "motion"), None)
+        named = re.findall(r"paragraph\s+(\d{1,3})", before)
+        for motion in self.motions:
+            if named and motion.paragraph == named[-1]:
+                return motion
+        return next((m for m in reversed(self.motions) if not m.settled), None)
+
+    def _outcome(self, found: re.Match[str]) -> None:
+        unanimous = bool(found["unanimous"])
+        word = (found["outcome"] or found["put"] or "agreed").lower()
+        outcome = OUTCOME_WORDS.get(word, word)
+        what = (found["what"] or "").lower()
+        if self.vote is not None:
+            motion, votes, record_start = self.vote
+        else:
+            motion, votes, record_start = self._target(found.start()), None, found.start()
+        self.vote = None
+        earlier = next((d for d in self.drafts if motion is not None and d.motion is motion), None)
+        if earlier is not None:  # the same result recorded twice: "Amendment carried." ... "and it was agreed."
+            earlier.parts.append((record_start, found.end()))
+            earlier.votes = earlier.votes or votes
+            return
+        if motion is None and not what:
+            self.unanimous_at = found.end() if unanimous else self.unanimous_at
+            return
+        before = self.text.text[max(0, record_start - 400) : found.end()].lower()
+        substantive = "substantive" in what or re.search(r"substantive\s+motion|motion\s+as\s+amended", before)
+        kind = "substantive motion" if substantive else ("amendment" if "amendment" in what else None)
+        kind = kind or (motion.kind if motion else "motion")
+        if outcome == "agreed" and votes is not None:
+            outcome = "carried"
+        draft = _Draft(kind, outcome, (record_start, found.end()), [(record_start, found.end())], votes)
+        draft.unanimous = unanimous
+        if motion is not None:
+            motion.settled, draft.motion = True, motion
+            draft.proposer, draft.seconder = motion.proposer, motion.seconder
+            if abs(self._page(motion.start) - self._page(record_start)) <= NEAR_PAGES:
+                draft.parts.append((motion.start, motion.text_end))
+                draft.text = (motion.text_start, motion.text_end)
+        self.drafts.append(draft)
+
+    def _resolved(self, start: int, end: int) -> None:
+        last = self.drafts[-1] if self.drafts else None
+        open_motion = next((m for m in reversed(self.motions) if not m.settled), None)
+        if (
+            last is not None
+            and not last.resolved
+            and last.kind != "amendment"
+            and last.outcome in ("carried", "agreed")
+            and self._page(start) - self._page(last.end) <= NEAR_PAGES
+            and not (open_motion and open_motion.start > last.end)
+        ):
+            last.resolved, last.text = True, (start, end)
+            last.parts.append((start, end))
+            return
+        unanimous = 0 <= start - self.unanimous_at < 200
+        draft = _Draft("resolution", "", (start, end), [(start, end)], unanimous=unanimous, resolved=True)
+        if open_motion and open_motion.kind == "motion" and self._page(start) - self._page(open_motion.start) <= 1:
+            open_motion.settled, draft.motion = True, open_motion
+            draft.kind, draft.outcome = "motion", "agreed"
+            draft.proposer, draft.seconder = open_motion.proposer, open_motion.seconder
+            draft.parts.append((open_motion.start, end))
+        draft.outcome = draft.outcome or _resolution_outcome(self.text.span(start, end))
+        self.drafts.append(draft)
+
+    def _page(self, offset: int) -> int:
+        return self.text.page_at(offset).pdf_page
+
+    def decisions(self, item: MinuteItem, ordinal: int) -> list[Decision]:
+        found = []
+        for n, draft in enumerate(self.drafts):
+            first, last = self.text.page_at(draft.start), self.text.page_at(draft.end - 1)
+            text = self.text.span(*draft.text)
+            found.append(
+                Decision(
+                    ordinal=ordinal + n,
+                    item=item.ordinal,
+                    item_title=item.heading,
+                    kind=draft.kind,
+                    outcome=draft.outcome,
+                    text=text,
+                    excerpt=self.text.span(draft.start, draft.end),
+                    pdf_page=first.pdf_page,
+                    pdf_page_end=last.pdf_page,
+                    printed_page=first.label,
+                    committee=item.committee,
+                    meeting_date=item.meeting_date,
+                    votes=draft.votes,
+                    proposer=draft.proposer,
+                    seconder=draft.seconder,
+                    delegated=tuple(dict.fromkeys(m["to"].strip(" ,") for m in DELEGATED.finditer(text))),
+                    unanimous=draft.unanimous,
+                )
+            )
+        return found
+
+
+def _votes(text: str, found: re.Match[str], stop: int) -> tuple[Votes, int]:
+    """A "For (N) ... Against (M) ... Abstain (K) ..." record from its "For (N)", and where it ends."""
+    against = VOTE_AGAINST.search(text, found.end(), min(stop, found.end() + 3000))
+    if against is None:
+        return Votes(int(found["n"]), 0, None, (found.group(0),)), found.end()
+    abstain = VOTE_ABSTAIN.search(text, against.end(), min(stop, against.end() + 3000))
+    outcome = OUTCOME.search(text, (abstain or against).end(), min(stop, (abstain or against).end() + 1500))
+    names_end = outcome.start() if outcome else min(stop, (abstain or against).end())
+    names_for = _names(text[found.end() : against.start()])
+    names_against = _names(text[against.end() : abstain.start() if abstain else names_end])
+    names_abstained = _names(text[abstain.end() : names_end]) if abstain else ()
+    printed = tuple(" ".join(m.group(0).split()) for m in (found, against, abstain) if m)
+    votes = Votes(
+        int(found["n"]),
+        int(against["n"]),
+        int(abstain["n"]) if abstain else None,
+        printed,
+        names_for,
+        names_against,
+        names_abstained,
+    )
+    return votes, (abstain or against).end()
+
+
+def _votes_by(found: re.Match[str]) -> tuple[Votes, int]:
+    abstained = found["abstained"]
+    count = None if abstained is None else {"one": 1, "no": 0}.get(abstained.lower(), None)
+    if abstained is not None and count is None:
+        count = int(abstained)
+    return Votes(int(found["for"]), int(found["against"]), count, (" ".join(found.group(0).split()),)), found.end()
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Members named in a vote: "Mr Hill, OBE, Mrs Hohler" → ("Mr Hill, OBE", "Mrs Hohler")."""
+    text = " ".join(text.split()).strip(" ,.")
+    if not re.match(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Councillor|Cllr|Rich|[A-Z][a-z]+\s[A-Z])", text):
+        return ()
+    names: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        if names and part.rstrip(".").upper() in HONOURS:
+            names[-1] = f"{names[-1]}, {part}"
+        else:
+            names.append(part)
+    return tuple(names)
+
+
+def _name(name: str | None) -> str | None:
+    return " ".join(name.split()) if name else None
+
+
+def _resolution_outcome(text: str) -> str:
+    lowered = text.lower()
+    if re.search(r"\bdeferred\b", lowered):
+        return "deferred"
+    if re.search(r"\bwithdrawn\b", lowered):
+        return "withdrawn"
+    acts = (
+        r"\b(?:approv|agree|adopt|endors|delegat|support|authori[sz]|accept|confirm|elect|appoint|refer|request|"
+        r"recommend|sold|sell|exclud|award|thank|submit|transfer|invite|ask|establish|set)"
+    )
+    if re.search(r"\bnot(?:e|ed|es|ing)\b", lowered) and not re.search(acts, lowered):
+        return "noted"
+    return "agreed"
+
+
+def _resolved_blocks(text: _Text, first: int, end: int) -> list[re.Match[str]]:
+    """Each RESOLVED block among lines `first`..`end`, as a match of its whole text."""
+    blocks: list[re.Match[str]] = []
+    i = first
+    while i < end:
+        line = text.lines[i]
+        found = RESOLVED.search(line)
+        if not found:
+            i += 1
+            continue
+        own = PARAGRAPH.match(line)
+        last = i
+        j = i + 1
+        while j < end and j - i < 80:
+            following = text.lines[j]
+            if j in text.labels:
+                j += 1
+                continue
+            if _ends_block(following, text.lines[last], own, line):
+                break
+            last = j
+            j += 1
+        block = ANY.match(text.text, text.starts[i] + found.start(), text.starts[last] + len(text.lines[last]))
+        if block:
+            blocks.append(block)
+        i = j
+    return blocks
+
+
+def _ends_block(line: str, previous: str, own: re.Match[str] | None, opening: str) -> bool:
+    """Whether `line` starts after a RESOLVED block whose last line so far is `previous`."""
+    if ITEM_REF.match(line) or END.match(line) or RESOLVED.search(line) or MOTION.search(line) or VOTE_FOR.match(line):
+        return True
+    found = ITEM.match(line)
+    paragraph = PARAGRAPH.match(line)
+    if own is not None:
+        if paragraph and (paragraph["open"], paragraph["close"]) == (own["open"], own["close"]):
+            return int(paragraph["number"]) > int(own["number"])
+        return False
+    if paragraph and not opening.rstrip().endswith(":") and not previous.rstrip().endswith((":", ";", "and", "or")):
+        return True
+    if found and _upper(found["title"]):
+        return True
+    if SUB_PART.match(line):
+        return False
+    return previous.endswith(".") and line[:1].isupper()
