@@ -23,7 +23,8 @@ demo: $(READY)
 test: $(READY)
 	$(BIN)/python -m pytest
 
-# Ingest ../shared/corpus and the sample corpus, score the dev sets and the sample set against
+# Ingest ../shared/corpus and the sample corpus, score the dev sets, the sample set and our decision set
+# (eval/decisions.jsonl, over the shared corpus's minutes; eval/check_questions.py checks it) against
 # councilqa (hybrid, and its dense and BM25 halves alone) and both baselines, write
 # eval/out/report.md, and fail below eval/thresholds.toml (which holds for hybrid).
 SHARED   ?= ../shared
@@ -33,6 +34,7 @@ eval: $(READY)
 	$(BIN)/councilqa ingest $(SHARED)/corpus corpus --data-dir $(EVAL_DIR)
 	$(BIN)/councilqa eval --data-dir $(EVAL_DIR) --baselines --mode hybrid dense bm25 \
 		--questions $(SHARED)/eval/cheshire_dev.jsonl $(SHARED)/eval/kent_dev.jsonl eval/riverford_sample.jsonl \
+		eval/decisions.jsonl \
 		--out eval/out/results.jsonl --report eval/out/report.md --thresholds eval/thresholds.toml
 
 # Ingest speed against the floor of pure embedding, over ../shared/corpus (see eval/bench_ingest.py).

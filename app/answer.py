@@ -10,13 +10,21 @@ import logging
 import re
 import time
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from councilqa.app.question_filter import stated_filter
+from councilqa.app.decisions import (
+    ASKING,
+    decided_quote,
+    is_decision_question,
+    lead_line,
+    preference,
+    unchecked_facts,
+)
+from councilqa.app.question_filter import named_committee, stated_filter
 from councilqa.index.store import Index, Mode
 from councilqa.ingest.chunk import split_sentences
-from councilqa.records import Answer, Citation, Hit, Quote, SearchFilter
+from councilqa.records import Answer, Citation, Decision, Document, Hit, Quote, SearchFilter
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -28,7 +36,10 @@ or that the their there these they this to was were what when where which who wh
 into our out over so than then them up we you your"""
 STOPWORDS = frozenset(STOPWORD_TEXT.split())
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
-DECIDED = re.compile(r"\b(resolved?|decided?|decisions?|agreed?|vot(e|ed)|approved?|outcome)\b", re.I)
+RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to date|to date)\b", re.I)
+MORE_GAIN = 0.1  # share of the question's words a sentence must add to a decision's quotes to be quoted too
+MIN_DECISION_COVERAGE = 0.45  # share of the question's distinctive words a decision's item and record hold, to lead
+MIN_DECISION_CITED = 0.3  # … to be cited first (and not led with) below that
 COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words, in the evidence score
 QUESTION_WORDS = frozenset(
     "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
@@ -70,61 +81,137 @@ class Assistant:
         self.mode = mode
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
-        """Search (within `filters`, or else within a meeting the question names), check every
-        excerpt against its pages, then quote the sentences that answer or say there is no answer."""
+        """Search (within `filters`; a meeting the question names ranks first), check every excerpt
+        against its pages, then answer: a decision question from the decision the minutes record,
+        led by its outcome; any other by quoting the sentences that answer it; or say there is none."""
         question = " ".join(question.split())
         if not question:
             raise ValueError("the question is empty")
         started = time.perf_counter()
         k = k or self.settings.answer.k
-        filters, note, refusal = self._filters(question, filters or SearchFilter())
-        hits = self._verified(self.index.search(question, k, filters or None, self.mode))
+        plan = self._plan(question, filters or SearchFilter())
+        hits = self._verified(self.index.search(question, k, plan.filters or None, self.mode, plan.prefer, plan.recent))
+        decided = None
+        if plan.refusal is None and self.mode == "hybrid" and is_decision_question(question):
+            decided = self._decided(question, plan)
         searched = time.perf_counter()
-        citations = tuple(_citation(rank, hit) for rank, hit in enumerate(hits, 1))
+        citations, hits = _cite(hits, decided, k)
         quotes: tuple[Quote, ...] = ()
-        evidence = None
-        if hits:
+        evidence, lead = None, None
+        if decided is not None and decided.score >= MIN_DECISION_COVERAGE:
+            lead = lead_line(decided.decision)
+            quotes = tuple(Quote(1, text) for text in (decided.decision.moved, decided_quote(decided.decision)) if text)
+            quotes += self._more(question, hits, citations, quotes)
+            evidence = self.evidence(question, hits, quotes) if hits else None
+        elif hits:
+            offset = decided is not None  # the decision's record, cited first but not led with
             composed = compose(question, hits, self.settings.answer.answer_sentences)
+            composed = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             quotes = tuple(quote for quote in composed if quote.text in citations[quote.citation - 1].text)
             evidence = self.evidence(question, hits, quotes)
-        if not hits:
+        if not citations:
             text = NO_INDEX if not self.index.catalog.counts()["chunks"] else ABSTAIN
-        elif refusal is not None:
-            text, quotes = refusal, ()
-        elif quotes and evidence is not None and evidence >= self.settings.answer.min_evidence:
-            text = " ".join(f"{quote.text} [{quote.citation}]" for quote in quotes)
+        elif plan.refusal is not None:
+            text, quotes = plan.refusal, ()
+        elif lead is not None or (quotes and evidence is not None and evidence >= self.settings.answer.min_evidence):
+            text = " ".join([*([lead] if lead else []), *(f"{quote.text} [{quote.citation}]" for quote in quotes)])
         else:
             text, quotes = ABSTAIN, ()
-        done = time.perf_counter()
-        timings = {"search": (searched - started) * 1000, "total": (done - started) * 1000}
-        return Answer(question, text, not quotes, citations, timings, quotes, filters, note, evidence)
+        timings = {"search": (searched - started) * 1000, "total": (time.perf_counter() - started) * 1000}
+        shown = decided.decision if decided and lead and quotes else None
+        return Answer(
+            question,
+            text,
+            not quotes,
+            citations,
+            timings,
+            quotes,
+            plan.filters,
+            plan.note,
+            evidence,
+            shown,
+            lead if shown else None,
+        )
 
-    def _filters(self, question: str, explicit: SearchFilter) -> tuple[SearchFilter, str | None, str | None]:
-        """The filter to search with, a note on where it came from, and the reason to abstain when the
-        question names a meeting no indexed paper is from (the search then runs unfiltered, to show
-        the closest matches), or asks what a meeting decided and no minutes of it are indexed (its
-        agenda can't say)."""
+    def _decided(self, question: str, plan: _Plan) -> _Decided | None:
+        """The decision the question asks about: the best match, if it holds most of the question's
+        distinctive words and every fact of its lead line checks out against its pages."""
+        committee = named_committee(question, self.index.catalog.facets()["committee"])
+        boost = preference(question, plan.prefer, committee)
+        found = self.index.search_decisions(question, 1, plan.filters or None, boost)
+        if not found:
+            return None
+        hit = found[0]
+        covered = self.coverage(question, hit.context, ignore=ASKING)
+        if covered < MIN_DECISION_CITED:
+            log.info("decision %s not shown: it holds %.2f of the question's words", hit.decision.ordinal, covered)
+            return None
+        document = hit.documents[0]
+        problems = unchecked_facts(hit.decision, self.index.catalog.pages(document.sha256))
+        if problems:
+            log.warning("decision %s of %s not shown: %s", hit.decision.ordinal, document.path, "; ".join(problems))
+            return None
+        return _Decided(hit.decision, hit.documents, covered)
+
+    def coverage(self, question: str, text: str, ignore: str = "") -> float:
+        """The share of the question's words, weighted by their rarity in the index, that `text`
+        holds. Question words ("how", "much") and the words of `ignore` don't count."""
+        keywords = self.index.keywords
+        skip = QUESTION_WORDS | set(keywords.words(ignore))
+        wanted = [word for word in dict.fromkeys(keywords.words(question)) if word not in skip]
+        rarity = keywords.rarity(wanted)
+        held = set(keywords.words(text))
+        total = sum(rarity.values())
+        return sum(weight for word, weight in rarity.items() if word in held) / total if total else 0.0
+
+    def _more(
+        self, question: str, hits: list[Hit], citations: tuple[Citation, ...], quotes: tuple[Quote, ...]
+    ) -> tuple[Quote, ...]:
+        """A sentence of the passages that answers what the decision's quotes leave out (who said what,
+        which figure), when it holds more of the question's words than they do."""
+        if not hits:
+            return ()
+        best = compose(question, hits, 1)[0]
+        best = Quote(best.citation + 1, best.text)  # citation 1 is the decision's record
+        quoted = " ".join(quote.text for quote in quotes)
+        if best.text not in citations[best.citation - 1].text or best.text in quoted:
+            return ()
+        gain = self.coverage(question, f"{quoted} {best.text}", ASKING) - self.coverage(question, quoted, ASKING)
+        return (best,) if gain >= MORE_GAIN else ()
+
+    def _plan(self, question: str, explicit: SearchFilter) -> _Plan:
+        """What to search: the filters given; the meeting the question names, ranked first (or a
+        refusal when no indexed paper is from it or mentions it, or when the question asks what it
+        decided and no minutes of it are indexed); newer meetings first for "latest" questions."""
+        recent = bool(RECENT.search(question))
         if explicit:
-            return explicit, None, None
+            return _Plan(explicit, None, None, None, recent)
         catalog = self.index.catalog
         stated = stated_filter(question, catalog.facets()["committee"], date.today())
         if stated is None:
-            return explicit, None, None
+            return _Plan(explicit, None, None, None, recent)
         for candidate in (stated.filters, replace(stated.filters, committee=None)):
             if catalog.matching(candidate):
-                note = f"Searched only {candidate.describe()}, as the question says ({stated.phrase})."
-                if DECIDED.search(question) and not catalog.has_minutes(
-                    stated.filters.date_from, stated.filters.date_to
-                ):
+                note = f"Papers of {candidate.describe()} ranked first, as the question names {stated.phrase}."
+                first, last = stated.filters.date_from, stated.filters.date_to
+                refusal = None
+                if is_decision_question(question) and not stated.about_minutes and not catalog.has_minutes(first, last):
                     refusal = (
                         f"No minutes of the meeting the question names ({stated.phrase}) are indexed, so the papers "
-                        "don't record what was decided there. The closest passages from its papers are listed below."
+                        "don't record what was decided there. The closest passages are listed below."
                     )
-                    return candidate, note, refusal
-                return candidate, note, None
-        note = f"The question names {stated.phrase}: no indexed papers are from {stated.filters.describe()}."
-        refusal = "No indexed papers are from that meeting. The closest passages from all papers are listed below."
-        return explicit, note, refusal
+                if stated.about_minutes:  # the minutes themselves, approved or received at a later meeting
+                    return _Plan(explicit, None, None, None, recent)
+                return _Plan(explicit, candidate, note, refusal, recent)
+        note = (
+            f"The question names {stated.phrase}: no indexed paper is from {stated.filters.describe()} or mentions "
+            "it, so all papers were searched."
+        )
+        refusal = (
+            "No indexed paper is from that meeting or mentions it. "
+            "The closest passages from all papers are listed below."
+        )
+        return _Plan(explicit, None, note, refusal, recent)
 
     def _verified(self, hits: list[Hit]) -> list[Hit]:
         """The hits whose text occurs verbatim on their cited pages; any other is logged and dropped."""
@@ -149,13 +236,8 @@ class Assistant:
         question, plus `COVERAGE_WEIGHT` times the share of the question's words, weighted by their
         rarity in the index, that the quoted sentences hold. Question words ("how", "much") don't count.
         """
-        keywords = self.index.keywords
-        wanted = [word for word in dict.fromkeys(keywords.words(question)) if word not in QUESTION_WORDS]
-        rarity = keywords.rarity(wanted)
-        quoted = {word for quote in quotes for word in keywords.words(quote.text)}
-        total = sum(rarity.values())
-        coverage = sum(weight for word, weight in rarity.items() if word in quoted) / total if total else 0.0
-        return max(hit.score for hit in hits) + COVERAGE_WEIGHT * coverage
+        quoted = " ".join(quote.text for quote in quotes)
+        return max(hit.score for hit in hits) + COVERAGE_WEIGHT * self.coverage(question, quoted)
 
 
 def compose(question: str, hits: list[Hit], n_sentences: int) -> tuple[Quote, ...]:
@@ -225,6 +307,58 @@ def answer_units(text: str) -> list[str]:
         else:
             units.append(rest)
     return units
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a question is searched: filters that must hold, a meeting to rank first, a note saying
+    so, a reason to refuse, and whether newer meetings rank first."""
+
+    filters: SearchFilter
+    prefer: SearchFilter | None
+    note: str | None
+    refusal: str | None
+    recent: bool
+
+
+@dataclass(frozen=True)
+class _Decided:
+    decision: Decision
+    documents: tuple[Document, ...]
+    score: float
+
+
+def _cite(hits: list[Hit], decided: _Decided | None, k: int) -> tuple[tuple[Citation, ...], list[Hit]]:
+    """Citations, best first: the decision's record, if one answers, then the passages (less those
+    within its pages), `k` in all; and the passages cited."""
+    if decided is None:
+        return tuple(_citation(rank, hit) for rank, hit in enumerate(hits[:k], 1)), hits[:k]
+    hits = [hit for hit in hits if not _overlaps(hit, decided)][: k - 1]
+    return (_decision_citation(decided), *(_citation(rank, hit) for rank, hit in enumerate(hits, 2))), hits
+
+
+def _overlaps(hit: Hit, decided: _Decided) -> bool:
+    """Whether a passage says nothing the decision's record doesn't: it lies within it."""
+    return hit.chunk.text in decided.decision.excerpt
+
+
+def _decision_citation(decided: _Decided) -> Citation:
+    """The decision's record as citation 1: its excerpt and pages, its meeting's committee and date."""
+    d, document = decided.decision, decided.documents[0]
+    return Citation(
+        rank=1,
+        doc=document.path,
+        pdf_page=d.pdf_page,
+        pdf_page_end=d.pdf_page_end,
+        printed_page=d.printed_page,
+        text=d.excerpt,
+        score=decided.score,
+        title=document.title,
+        committee=d.committee,
+        meeting_date=d.meeting_date,
+        section=d.item_title,
+        copies=tuple(other.path for other in decided.documents[1:]),
+    )
 
 
 def _citation(rank: int, hit: Hit) -> Citation:

@@ -32,6 +32,7 @@ DATES = [
     re.compile(rf"\b(?P<relative>last|this) {_MONTH}\b", re.I),  # last January
 ]
 MEETING_WORDS = r"meeting|minutes|agenda|session"
+NAME_WORDS = frozenset("the and of for committee council councils".split())  # in most committees' names
 # words naming a kind of meeting; "committee" is left out, as every committee's name has it
 COMMITTEE_WORDS = r"cabinet|council|scrutiny|board|panel|forum|executive"
 # a meeting word after the date ("the 13 January 2010 meeting", "February 2025 council meeting") …
@@ -50,6 +51,7 @@ class StatedFilter:
 
     filters: SearchFilter
     phrase: str
+    about_minutes: bool = False  # "the September 2009 minutes": minutes approved at a later meeting
 
 
 def stated_filter(question: str, committees: Sequence[str], today: date) -> StatedFilter | None:
@@ -58,20 +60,25 @@ def stated_filter(question: str, committees: Sequence[str], today: date) -> Stat
 
     >>> stated_filter("What did cabinet decide at its meeting on 30 January 2025?", ["Cabinet"], date(2026, 1, 1))
     StatedFilter(filters=SearchFilter(committee='cabinet', date_from='2025-01-30', date_to='2025-01-30', \
-doc_type=None, doc=None, mentions=('30 January 2025', '30th January 2025')), phrase='30 January 2025')
+doc_type=None, doc=None, mentions=('30 January 2025', '30th January 2025')), phrase='30 January 2025', \
+about_minutes=False)
+    >>> stated_filter("Were the September 2009 minutes approved?", [], date(2026, 1, 1)).about_minutes
+    True
     >>> stated_filter("What is the 2020 target for repeat referrals?", ["Cabinet"], date(2026, 1, 1)) is None
     True
     """
     for pattern in DATES:
         for found in pattern.finditer(question):
-            if not (AFTER.match(question[found.end() :]) or BEFORE.search(question[: found.start()])):
+            after, before = AFTER.match(question[found.end() :]), BEFORE.search(question[: found.start()])
+            if not (after or before):
                 continue
             period = _period(found, today)
             if period is None:
                 continue
             first, last = period
-            stated = SearchFilter(_committee(question, committees), first, last, mentions=_mentions(first, last))
-            return StatedFilter(stated, found.group(0))
+            stated = SearchFilter(named_committee(question, committees), first, last, mentions=_mentions(first, last))
+            tied = (after.group(0) if after else "") + (before.group(0) if before else "")
+            return StatedFilter(stated, found.group(0), bool(re.search(r"\bminutes\b", tied, re.I)))
     return None
 
 
@@ -105,13 +112,24 @@ def _mentions(first: str, last: str) -> tuple[str, ...]:
     return (f"{start.day} {month}", f"{start.day}{suffix} {month}")
 
 
-def _committee(question: str, committees: Sequence[str]) -> str | None:
-    """The longest indexed committee name in the question, or else the one committee word the question
-    shares with indexed names ("cabinet"), lower-cased; None when there is none or it is ambiguous."""
+def named_committee(question: str, committees: Sequence[str]) -> str | None:
+    """The indexed committee the question names, lower-cased: the longest name it holds whole; else
+    the one sharing most of its words with the question, two at least ("health scrutiny committee"
+    names the Health and Adult Social Care Scrutiny Committee); else the one committee word it shares
+    with indexed names ("cabinet"). None when there is none or it is ambiguous.
+
+    >>> named_committee("what did health scrutiny decide", ["Health and Adult Social Care Scrutiny Committee",
+    ...                 "Cheshire and Wirral Councils' Joint Scrutiny Committee"])
+    'health and adult social care scrutiny committee'
+    """
     lowered = question.lower()
     named = [c for c in committees if c.lower() in lowered]
     if named:
         return max(named, key=len).lower()
+    asked = set(re.findall(r"[a-z]+", lowered)) - NAME_WORDS
+    shared = sorted(((len(asked & set(re.findall(r"[a-z]+", c.lower()))), c) for c in committees), reverse=True)
+    if shared and shared[0][0] >= 2 and (len(shared) == 1 or shared[1][0] < shared[0][0]):
+        return shared[0][1].lower()
     words = {w.lower() for w in re.findall(rf"\b(?:{COMMITTEE_WORDS})\b", question, re.I)}
     held = [w for w in words if any(re.search(rf"\b{w}\b", c, re.I) for c in committees)]
     return held[0] if len(held) == 1 else None

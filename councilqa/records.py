@@ -6,7 +6,9 @@ that need it (`councilqa.index.store`, `Answer.to_json`).
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 
@@ -141,6 +143,7 @@ class Decision:
     votes: Votes | None = None
     proposer: str | None = None
     seconder: str | None = None
+    moved: str | None = None  # the sentence that moved it, verbatim: "Mr Hook proposed, and ... seconded the ..."
     delegated: tuple[str, ...] = ()
     unanimous: bool = False
 
@@ -165,6 +168,17 @@ class Hit:
     score: float
     documents: tuple[Document, ...]
     also: tuple[tuple[Chunk, Document], ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionHit:
+    """A decision found by search, with every document that records it, its score, and the text it
+    was found by (its item's heading and text, and its own record)."""
+
+    decision: Decision
+    documents: tuple[Document, ...]
+    score: float
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +216,12 @@ def where(cited: Cited) -> str:
     if cited.pdf_page_end != cited.pdf_page:
         pages += f"–{cited.pdf_page_end}"
     return f"{cited.printed_page} · {pages}" if cited.printed_page else pages
+
+
+def long_date(iso: str) -> str:
+    """A date as papers and people write it: "2025-02-13" → "13 February 2025"."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -282,6 +302,8 @@ class Answer:
     filters: SearchFilter = field(default_factory=SearchFilter)
     filter_note: str | None = None
     evidence: float | None = None  # the score abstention is decided on (see AnswerSettings.min_evidence)
+    decision: Decision | None = None  # the decision a decision question is answered from
+    outcome: str | None = None  # the line the answer leads with: the decision's outcome, meeting and vote
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` record of docs/design.md, key for key."""
@@ -295,4 +317,16 @@ class Answer:
             "filters": {name: value for name, value in asdict(self.filters).items() if value},
             "filter_note": self.filter_note,
             "evidence": None if self.evidence is None else round(self.evidence, 4),
+            "outcome": self.outcome,
+            "decision": None if self.decision is None else decision_json(self.decision),
         }
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """A decision as JSON: its fields, less the excerpt (the citation carries it)."""
+    fields = asdict(decision)
+    del fields["excerpt"]
+    if decision.votes is not None:
+        fields["votes"] = {name: list(v) if isinstance(v, tuple) else v for name, v in fields["votes"].items()}
+    fields["delegated"] = list(decision.delegated)
+    return fields

@@ -98,6 +98,8 @@ def abstention_tradeoff(results: Sequence[Result], current: float, steps: int = 
             group = [r for r in results if r.question.set_name == name]
 
             def abstains(r: Result, threshold: float = threshold) -> bool:
+                if r.answer.decision is not None:  # answered from a decision: min_evidence doesn't decide it
+                    return False
                 e = r.answer.evidence
                 return e is None or e < threshold or (r.answer.abstained and e >= current)
 

@@ -21,8 +21,8 @@ from councilqa.ingest.chunk import chunk_pages
 from councilqa.ingest.discover import SourceFile, discover, sha256_file
 from councilqa.ingest.errors import CorruptPDF, IngestError
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
-from councilqa.ingest.pdf import PdfParser, PypdfParser
 from councilqa.ingest.minutes import Minutes, read_minutes
+from councilqa.ingest.pdf import PdfParser, PypdfParser
 from councilqa.records import Chunk, Document, Page
 from councilqa.settings import Settings
 

@@ -7,12 +7,12 @@ half-written or half-removed; the index finishes that job before it trusts the c
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-import json
-import re
 from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 
@@ -44,13 +44,13 @@ CREATE TABLE IF NOT EXISTS decisions (
     sha256 TEXT NOT NULL, ordinal INTEGER NOT NULL, item INTEGER, item_title TEXT, kind TEXT NOT NULL,
     outcome TEXT NOT NULL, text TEXT NOT NULL, excerpt TEXT NOT NULL, pdf_page INTEGER NOT NULL,
     pdf_page_end INTEGER NOT NULL, printed_page TEXT, committee TEXT, meeting_date TEXT, votes TEXT,
-    proposer TEXT, seconder TEXT, delegated TEXT NOT NULL, unanimous INTEGER NOT NULL,
+    proposer TEXT, seconder TEXT, moved TEXT, delegated TEXT NOT NULL, unanimous INTEGER NOT NULL,
     PRIMARY KEY (sha256, ordinal));
 CREATE INDEX IF NOT EXISTS decisions_meeting ON decisions(meeting_date);
 """
 DECISION_COLUMNS = (
     "ordinal, item, item_title, kind, outcome, text, excerpt, pdf_page, pdf_page_end, printed_page, committee, "
-    "meeting_date, votes, proposer, seconder, delegated, unanimous"
+    "meeting_date, votes, proposer, seconder, moved, delegated, unanimous"
 )
 ITEM_COLUMNS = "ordinal, number, title, text, pdf_page, pdf_page_end, printed_page, committee, meeting_date"
 
@@ -215,7 +215,9 @@ class Catalog:
             clauses.append("d.outcome = lower(?)")
             args.append(wanted.outcome)
         for word in re.findall(r"\w+", wanted.search or ""):  # ASCII case-insensitive, as LIKE is
-            clauses.append("(d.text || ' ' || d.excerpt || ' ' || coalesce(i.title, '') || ' ' || coalesce(i.text, '')) LIKE ?")
+            clauses.append(
+                "(d.text || ' ' || d.excerpt || ' ' || coalesce(i.title, '') || ' ' || coalesce(i.text, '')) LIKE ?"
+            )
             args.append(f"%{word}%")
         columns = ", ".join(f"d.{column.strip()}" for column in DECISION_COLUMNS.split(","))
         rows = self._rows(
@@ -259,7 +261,7 @@ class Catalog:
             [(sha256, *astuple(item)) for item in minutes.items],
         )
         db.executemany(
-            f"INSERT OR REPLACE INTO decisions (sha256, {DECISION_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+            f"INSERT OR REPLACE INTO decisions (sha256, {DECISION_COLUMNS}) VALUES ({', '.join('?' * 19)})",
             [(sha256, *decision_to_row(decision)) for decision in minutes.decisions],
         )
 
@@ -293,7 +295,9 @@ def decision_to_row(decision: Decision) -> tuple[object, ...]:
 def decision_from_row(row: Sequence[object]) -> Decision:
     fields = dict(zip((column.strip() for column in DECISION_COLUMNS.split(",")), row, strict=True))
     votes = json.loads(str(fields["votes"])) if fields["votes"] else None
-    fields["votes"] = None if votes is None else Votes(**{k: tuple(v) if isinstance(v, list) else v for k, v in votes.items()})
+    fields["votes"] = (
+        None if votes is None else Votes(**{k: tuple(v) if isinstance(v, list) else v for k, v in votes.items()})
+    )
     fields["delegated"] = tuple(json.loads(str(fields["delegated"])))
     fields["unanimous"] = bool(fields["unanimous"])
     return Decision(**fields)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
@@ -22,10 +22,11 @@ from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
 from councilqa.index.catalog import SCHEMA_VERSION, Catalog
+from councilqa.index.decisions import DecisionSearch
 from councilqa.index.embed import Embedder
 from councilqa.index.keyword import KeywordIndex
 from councilqa.ingest.minutes import Minutes
-from councilqa.records import Chunk, Document, Hit, Page, SearchFilter
+from councilqa.records import Chunk, Decision, DecisionHit, Document, Hit, Page, SearchFilter
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ CANDIDATES = 50  # from each of the dense and keyword rankings, before fusion
 # reorders near neighbours; a convex combination of normalised scores beat reciprocal rank fusion
 # here, as Bruch et al. (2023, "An analysis of fusion functions for hybrid retrieval") found in general.
 DENSE_WEIGHT = 0.25
+PREFER_BONUS = 0.5  # added to the fused score of papers of (or mentioning) a meeting the question names
+RECENT_BONUS = 0.1  # at most, for the newest meeting's papers, when the question asks for the latest
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
 
@@ -95,6 +98,7 @@ class Index:
         self._max_batch = client.get_max_batch_size()
         self._finish_pending()
         self.keywords = KeywordIndex(data_dir / "bm25")
+        self.decisions = DecisionSearch()
         self.refresh_keywords()
 
     def _check_stamp(self) -> None:
@@ -194,7 +198,15 @@ class Index:
         )
         _mark_orphans(db)
 
-    def search(self, query: str, k: int, filters: SearchFilter | None = None, mode: Mode = "hybrid") -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int,
+        filters: SearchFilter | None = None,
+        mode: Mode = "hybrid",
+        prefer: SearchFilter | None = None,
+        recent: bool = False,
+    ) -> list[Hit]:
         """The `k` best chunks for `query`, each with every document that holds it (among those the
         filter lets through).
 
@@ -202,6 +214,9 @@ class Index:
         convex combination of their scores: BM25 divided by the best BM25 score, plus `DENSE_WEIGHT`
         times the cosine similarity scaled to 0..1 over the 50. `mode` "dense" or "bm25" uses one
         list alone. A hit's `score` is its cosine similarity to the question, whichever list found it.
+        The papers `prefer` lets through (a meeting the question names, and the papers that mention
+        it) rank first among near equals: `PREFER_BONUS` is added to their fused score; with `recent`
+        ("latest", "current"), papers of newer meetings gain up to `RECENT_BONUS`.
         """
         allowed = None if not filters else self.catalog.matching(filters)
         if not self.keywords.ids or k < 1 or allowed == []:  # the keyword index mirrors the collection
@@ -227,8 +242,38 @@ class Index:
         for listed in scores:
             for chunk_id, score in listed.items():
                 fused[chunk_id] += score
+        for sha256, bonus in self._bonuses({c.split(":", 1)[0] for c in fused}, prefer, recent).items():
+            for chunk_id in fused:
+                if chunk_id.startswith(sha256):
+                    fused[chunk_id] += bonus
         order = sorted(fused, key=lambda chunk_id: -fused[chunk_id])[: k * 3 + 5]  # room for orphans and twins
         return self._hits(order, vector, allowed)[:k]
+
+    def _bonuses(self, shas: set[str], prefer: SearchFilter | None, recent: bool) -> dict[str, float]:
+        """Score added to the passages of each content: preferred papers, and newer meetings' papers."""
+        bonus: dict[str, float] = defaultdict(float)
+        if prefer:
+            for document in self.catalog.matching(prefer):
+                if document.sha256 in shas:
+                    bonus[document.sha256] = PREFER_BONUS
+        if recent:  # newer meetings' papers gain, up to RECENT_BONUS; a paper of no meeting gains half
+            dated = {d.sha256: d.meeting_date for d in self.catalog.documents(shas)}
+            days = sorted({day for day in dated.values() if day})
+            for sha256, day in dated.items():
+                bonus[sha256] += RECENT_BONUS * ((days.index(day) + 1) / len(days) if day else 0.5)
+        return bonus
+
+    def search_decisions(
+        self, query: str, k: int, filters: SearchFilter | None = None, boost: Callable[[Decision], float] | None = None
+    ) -> list[DecisionHit]:
+        """The `k` decisions read from minutes that best match `query` (see `DecisionSearch`), within
+        `filters`; `boost` adds to a decision's score (the meeting or committee a question names)."""
+        allowed = None if not filters else {d.sha256 for d in self.catalog.matching(filters)}
+        found = self.decisions.search(query, CANDIDATES, allowed)
+        if boost is not None:
+            found = [replace(hit, score=hit.score + boost(hit.decision)) for hit in found]
+            found.sort(key=lambda hit: -hit.score)
+        return found[:k]
 
     def _hits(self, order: list[str], vector: np.ndarray, allowed: list[Document] | None) -> list[Hit]:
         """Hits for chunk ids in rank order: each with its cosine to `vector` and the documents (of
@@ -268,6 +313,7 @@ class Index:
     def refresh_keywords(self, force: bool = False) -> None:
         """Rebuild the keyword index from the collection if they differ or it was built with other
         parameters (or always, with `force`)."""
+        self.decisions.refresh(self.catalog)
         ids = sorted(self._collection.get(include=[])["ids"])
         if not force and not self.keywords.stale and sorted(self.keywords.ids) == ids:
             return

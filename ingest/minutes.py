@@ -77,7 +77,7 @@ OUTCOME = re.compile(
     r"|\b(?P<unanimous>(?:agreed|carried)\s+unanimously|unanimously\s+(?:agreed|carried))\b",
     re.IGNORECASE,
 )
-DEFERRED = re.compile(r"[^.]*\b(?:item|report|matter|decision)\s+(?:was|were|be)\s+deferred\b[^.]*\.?", re.IGNORECASE)
+DEFERRED = re.compile(r"[^.\n]*\b(?:was|were|be|been|is|are)\s+deferred\b[^.]*\.?", re.IGNORECASE)
 DELEGATED = re.compile(
     r"\bdelegat(?:e|es|ed|ing)\s+(?:the\s+)?(?:(?:decision|authority|powers?)\s+)?(?:be\s+(?:given|granted)\s+)?"
     r"to\s+(?:the\s+)?(?P<to>[A-Z][^;:]{2,200}?)(?=\s*(?:;|:|\.\s|\.$|,\s*to\s|\s+to\s+(?:agree|take|resolve|"
@@ -86,6 +86,9 @@ DELEGATED = re.compile(
 )
 OUTCOME_WORDS = {"defeated": "lost", "fell": "lost", "rejected": "lost", "approved": "carried"}
 ANY = re.compile(r".+", re.DOTALL)
+SENTENCE_END = r"\.(?=\s|$)"  # a full stop, not the one in "4.30pm"
+MOVED_END = re.compile(rf"(?:[^:.“\"]|\.(?!\s|$)){{0,200}}?(?::|{SENTENCE_END}|(?=[“\"])|$)")
+SENTENCE = re.compile(rf"(?:[^.]|\.(?!\s|$))*(?:{SENTENCE_END})?")
 HONOURS = frozenset({"OBE", "CBE", "MBE", "QC", "KC", "JP", "DL", "BEM"})
 NEAR_PAGES = 2  # a motion's text joins its decision's excerpt only within this many pages of the vote
 
@@ -142,6 +145,7 @@ class _Motion:
     paragraph: str | None  # its paragraph number, which a vote may name ("set out in paragraph 15")
     proposer: str | None
     seconder: str | None
+    moved_end: int  # end of the sentence that moves it: "Mr Hook proposed, and Mr Streatfeild seconded the following amendment:"
     settled: bool = False
 
 
@@ -214,7 +218,9 @@ def _title(text: _Text, line: int, last: int, title: str) -> tuple[str | None, i
         return None, line + 1
     ahead = text.lines[line + 1 : min(line + 4, last)]
     ref = next((n for n, following in enumerate(ahead) if ITEM_REF.match(following)), None)
-    if ref is not None and not any(ITEM.match(following) for following in ahead[:ref]):  # ModernGov: the title runs on to the "(Item N)" line
+    if ref is not None and not any(
+        ITEM.match(following) for following in ahead[:ref]
+    ):  # ModernGov: the title runs on to the "(Item N)" line
         return " ".join([title, *ahead[:ref]]), line + ref + 2
     if _upper(title):
         body = line + 1
@@ -282,7 +288,8 @@ class _Draft:
     seconder: str | None = None
     unanimous: bool = False
     resolved: bool = False  # a RESOLVED block has been joined to it
-    motion: _Motion | None = None
+    settles: _Motion | None = None  # the motion it records the result of
+    moved: _Motion | None = None  # the same, when the sentence moving it is in the excerpt
 
     @property
     def start(self) -> int:
@@ -309,7 +316,7 @@ class _Reader:
         elif kind in ("vote", "votes_by"):
             votes, vote_end = _votes(self.text.text, found, stop) if kind == "vote" else _votes_by(found)
             last = self.drafts[-1] if self.drafts else None
-            if last is not None and last.votes is None and 0 <= found.start() - last.end < 60:
+            if last is not None and last.votes is None and -40 <= found.start() - last.end < 60:
                 last.votes = votes  # "was put to the vote and was lost: For (2), Against (5)"
                 last.parts.append((found.start(), vote_end))
             else:
@@ -326,12 +333,14 @@ class _Reader:
         after = self.text.text[found.end() : found.end() + 60].lower()
         kind = "amendment" if "amendment" in after else "motion"
         quoted = QUOTED.search(self.text.text, found.end(), min(stop, found.end() + 4000))
-        if quoted and quoted.start() - found.end() < 300:
+        if quoted and not re.search(SENTENCE_END, self.text.text[found.end() : quoted.start()]):
             text_start, text_end = quoted.start("text"), quoted.end("text")
         else:  # "seconded that Mr G Cooke be elected to Chair the meeting."
-            sentence = re.compile(r"[^.]*\.?").match(self.text.text, found.end())
+            sentence = SENTENCE.match(self.text.text, found.end())
             text_start, text_end = found.end(), sentence.end() if sentence else found.end()
-            text_start += len(self.text.text[text_start:text_end]) - len(self.text.text[text_start:text_end].lstrip(" ,\n"))
+            text_start += len(self.text.text[text_start:text_end]) - len(
+                self.text.text[text_start:text_end].lstrip(" ,\n")
+            )
         line = bisect.bisect_right(self.text.starts, found.start()) - 1
         paragraph = PARAGRAPH.match(self.text.lines[line])
         return _Motion(
@@ -342,6 +351,7 @@ class _Reader:
             paragraph=paragraph["number"] if paragraph else None,
             proposer=_name(found["proposer"] or found["mover"] or found["alone"]),
             seconder=_name(found["seconder"] or found["second"]),
+            moved_end=MOVED_END.search(self.text.text, found.end()).end(),  # type: ignore[union-attr]
         )
 
     def _target(self, at: int) -> _Motion | None:
@@ -366,7 +376,7 @@ class _Reader:
         else:
             motion, votes, record_start = self._target(found.start()), None, found.start()
         self.vote = None
-        earlier = next((d for d in self.drafts if motion is not None and d.motion is motion), None)
+        earlier = next((d for d in self.drafts if motion is not None and d.settles is motion), None)
         if earlier is not None:  # the same result recorded twice: "Amendment carried." ... "and it was agreed."
             earlier.parts.append((record_start, found.end()))
             earlier.votes = earlier.votes or votes
@@ -380,13 +390,15 @@ class _Reader:
         kind = kind or (motion.kind if motion else "motion")
         if outcome == "agreed" and votes is not None:
             outcome = "carried"
-        draft = _Draft(kind, outcome, (record_start, found.end()), [(record_start, found.end())], votes)
+        end = found.end() + self.text.text.startswith(".", found.end())  # "Amendment lost."
+        draft = _Draft(kind, outcome, (record_start, end), [(record_start, end)], votes)
         draft.unanimous = unanimous
         if motion is not None:
-            motion.settled, draft.motion = True, motion
+            motion.settled, draft.settles = True, motion
             draft.proposer, draft.seconder = motion.proposer, motion.seconder
             if abs(self._page(motion.start) - self._page(record_start)) <= NEAR_PAGES:
-                draft.parts.append((motion.start, motion.text_end))
+                draft.moved = motion
+                draft.parts.append((motion.start, max(motion.text_end, motion.moved_end)))
                 draft.text = (motion.text_start, motion.text_end)
         self.drafts.append(draft)
 
@@ -407,10 +419,10 @@ class _Reader:
         unanimous = 0 <= start - self.unanimous_at < 200
         draft = _Draft("resolution", "", (start, end), [(start, end)], unanimous=unanimous, resolved=True)
         if open_motion and open_motion.kind == "motion" and self._page(start) - self._page(open_motion.start) <= 1:
-            open_motion.settled, draft.motion = True, open_motion
+            open_motion.settled, draft.settles, draft.moved = True, open_motion, open_motion
             draft.kind, draft.outcome = "motion", "agreed"
             draft.proposer, draft.seconder = open_motion.proposer, open_motion.seconder
-            draft.parts.append((open_motion.start, end))
+            draft.parts.append((open_motion.start, max(end, open_motion.moved_end)))
         draft.outcome = draft.outcome or _resolution_outcome(self.text.span(start, end))
         self.drafts.append(draft)
 
@@ -439,6 +451,7 @@ class _Reader:
                     votes=draft.votes,
                     proposer=draft.proposer,
                     seconder=draft.seconder,
+                    moved=self.text.span(draft.moved.start, draft.moved.moved_end) if draft.moved else None,
                     delegated=tuple(dict.fromkeys(m["to"].strip(" ,") for m in DELEGATED.finditer(text))),
                     unanimous=draft.unanimous,
                 )
@@ -499,16 +512,19 @@ def _name(name: str | None) -> str | None:
 
 
 def _resolution_outcome(text: str) -> str:
+    """Deferred, withdrawn, noted (every part of it notes something) or agreed.
+
+    >>> _resolution_outcome("RESOLVED: That (a) the work programme be noted; and (b) a site visit be arranged.")
+    'agreed'
+    """
     lowered = text.lower()
     if re.search(r"\bdeferred\b", lowered):
         return "deferred"
     if re.search(r"\bwithdrawn\b", lowered):
         return "withdrawn"
-    acts = (
-        r"\b(?:approv|agree|adopt|endors|delegat|support|authori[sz]|accept|confirm|elect|appoint|refer|request|"
-        r"recommend|sold|sell|exclud|award|thank|submit|transfer|invite|ask|establish|set)"
-    )
-    if re.search(r"\bnot(?:e|ed|es|ing)\b", lowered) and not re.search(acts, lowered):
+    body = re.sub(r"^\W*(?:resolved|agreed)\W*(?:that\b)?", "", lowered)
+    parts = [p for p in re.split(r";|\([a-z0-9]{1,3}\)|\b[a-z0-9]\)\s", body) if len(p.split()) >= 3]
+    if parts and all(re.search(r"\bnot(?:e|ed|es|ing)\b", part) for part in parts):
         return "noted"
     return "agreed"
 

@@ -1,0 +1,148 @@
+"""Answers to "what was decided": the decision found in the minutes, led with its outcome and vote.
+
+A question about what was decided, agreed or resolved, whether something was approved, adopted,
+passed or carried, how a vote went, or what became of a motion or amendment, is a decision
+question. Its answer leads with a line made from the decision's record ("Amendment lost at County
+Council on 13 February 2025: For (9), Against (41), Abstain (8). Proposed by Mr Hook, seconded by
+Mr Streatfeild.") and then quotes what was decided, a RESOLVED block whole. The line is not quoted
+text, so every fact in it is checked before it is shown: each printed vote, the outcome word, the
+proposer, seconder and delegate on the cited excerpt (itself checked against its pages), and the
+meeting's date printed on the minutes' pages up to the cited one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from councilqa.ingest.chunk import split_sentences
+from councilqa.records import Decision, Page, SearchFilter, long_date
+
+DECISION_QUESTION = re.compile(
+    r"\b(?:decid\w*|decisions?|resolv\w*|resolutions?|agree[ds]?|approv\w*|adopt\w*|pass(?:ed)?|carried|"
+    r"vot(?:e|es|ed|ing)|outcome|amendments?|motions?|(?:get|got|go|went) through|rejected|defeated|backed|"
+    r"delegat\w*|authori[sz]\w*|seconded|nominat\w*|unanimous\w*|sign(?:ed)? off|what happened|(?:do|did) with)\b",
+    re.IGNORECASE,
+)
+OUTCOME_WORDS = {  # what the excerpt must say for the lead line to name the outcome
+    "carried": ("carried", "agreed", "approved", "resolved"),
+    "lost": ("lost", "defeated", "fell", "rejected"),
+    "agreed": ("agreed", "resolved", "approved", "adopt"),
+    "noted": ("note",),
+    "deferred": ("deferred",),
+    "withdrawn": ("withdrawn",),
+}
+KINDS = {"amendment": "Amendment", "motion": "Motion", "substantive motion": "Substantive motion"}
+SAME_MEETING = 1.0  # added to a decision's search score when it is of the meeting the question names
+SAME_COMMITTEE = 0.3  # … of the committee the question names
+SAME_KIND = 0.3  # … an amendment when the question asks about one, the substantive motion when it asks for the
+# final vote, any other decision when it asks for neither
+ASKING = """decide decided decision decisions resolve resolved resolution agree agreed approve approved adopt adopted
+vote voted votes voting outcome result amendment motion carried pass passed happen happened meeting council committee
+cabinet get got go went through actually really ever finally backed supported opposed against members councillors
+councillor"""  # words of asking, not of the subject asked about
+MOTION_SENTENCES = 2  # sentences quoted from a motion's or amendment's wording (a RESOLVED block is whole)
+
+
+def is_decision_question(question: str) -> bool:
+    """Whether the question asks what was decided or how a vote went.
+
+    >>> is_decision_question("Did the LEVI amendment get through?"), is_decision_question("band D council tax")
+    (True, False)
+    """
+    return bool(DECISION_QUESTION.search(question))
+
+
+def preference(question: str, prefer: SearchFilter | None, committee: str | None) -> Callable[[Decision], float]:
+    """What a decision gains in the ranking from matching what the question names: the meeting (its
+    dates), the committee, and whether it asks about an amendment."""
+    first = prefer.date_from if prefer else None
+    last = prefer.date_to if prefer else None
+    amendment = bool(re.search(r"\bamend", question, re.IGNORECASE))
+    final = bool(re.search(r"\b(?:final|overall|substantive)\b", question, re.IGNORECASE))
+
+    def boost(decision: Decision) -> float:
+        if final:  # the final vote on a motion is on the substantive motion, after its amendments
+            gain = SAME_KIND if decision.kind == "substantive motion" else 0.0
+        else:
+            gain = SAME_KIND if (decision.kind == "amendment") == amendment else 0.0
+        when = decision.meeting_date
+        if (first or last) and when and (first or "") <= when <= (last or "9999"):
+            gain += SAME_MEETING
+        if committee and committee in (decision.committee or "").lower():
+            gain += SAME_COMMITTEE
+        return gain
+
+    return boost
+
+
+def lead_line(decision: Decision) -> str:
+    """The outcome, meeting, vote and people of a decision, in one line.
+
+    >>> from councilqa.records import Votes
+    >>> d = Decision(0, 0, "7. Budget", "amendment", "lost", "x", "x", 1, 1, None, "County Council", "2025-02-13",
+    ...              Votes(9, 41, 8, ("For (9)", "Against (41)", "Abstain (8)")), "Mr Hook", "Mr Streatfeild")
+    >>> lead_line(d)  # doctest: +NORMALIZE_WHITESPACE
+    'Amendment lost at County Council on 13 February 2025: For (9), Against (41), Abstain (8).
+    Proposed by Mr Hook, seconded by Mr Streatfeild.'
+    """
+    what = f"{KINDS[decision.kind]} {decision.outcome}" if decision.kind in KINDS else decision.outcome.capitalize()
+    where = f" at {decision.committee}" if decision.committee else ""
+    when = f" on {long_date(decision.meeting_date)}" if decision.meeting_date else ""
+    line = f"{what}{where}{when}"
+    if decision.votes:
+        line += f": {decision.votes.describe()}."
+    elif decision.unanimous:
+        line += ", unanimously."
+    else:
+        line += "."
+    if decision.proposer and not decision.moved:  # when it is, the sentence that moved it is quoted
+        line += f" Proposed by {decision.proposer}" + (
+            f", seconded by {decision.seconder}." if decision.seconder else "."
+        )
+    if decision.delegated:
+        line += " Delegated to " + "; and to ".join(decision.delegated) + "."
+    return line
+
+
+def decided_quote(decision: Decision) -> str:
+    """What the answer quotes: a RESOLVED block whole, or the first sentences of a motion's wording."""
+    if decision.text.startswith(("RESOLVED", "Resolved", "AGREED")) or decision.kind == "resolution":
+        return decision.text
+    return " ".join(split_sentences(decision.text)[:MOTION_SENTENCES])
+
+
+def unchecked_facts(decision: Decision, pages: Sequence[Page]) -> list[str]:
+    """The facts of `lead_line` that the cited excerpt or the minutes' pages don't bear out (none,
+    when it may be shown). `pages` are the stored pages of the document holding the decision."""
+    excerpt = " ".join(decision.excerpt.split())
+    lowered = excerpt.lower()
+    cited = " ".join(
+        " ".join(p.text.split()) for p in pages if decision.pdf_page <= p.pdf_page <= decision.pdf_page_end
+    )
+    problems = [] if excerpt in cited else ["the excerpt is not on its pages"]
+    printed = decision.votes.printed if decision.votes else ()
+    people = (decision.proposer, decision.seconder, *decision.delegated)
+    problems += [f"{fact!r} is not in the excerpt" for fact in (*printed, *people) if fact and fact not in excerpt]
+    if not any(word in lowered for word in OUTCOME_WORDS[decision.outcome]):
+        problems.append(f"the outcome {decision.outcome!r} is not in the excerpt")
+    if decision.unanimous and "unanimous" not in lowered:
+        problems.append("'unanimously' is not in the excerpt")
+    if decision.meeting_date:
+        heading = " ".join(p.text for p in pages if p.pdf_page <= decision.pdf_page_end)
+        if not printed_date(decision.meeting_date).search(" ".join(heading.split())):
+            problems.append(f"the meeting date {decision.meeting_date} is not printed in the minutes")
+    return problems
+
+
+def printed_date(iso: str) -> re.Pattern[str]:
+    """How a page may print a date: "13 February 2025", "13th February, 2025", "Thursday, 13 Feb 2025".
+
+    >>> bool(printed_date("2009-11-18").search("held on Wednesday, 18th November, 2009 at"))
+    True
+    """
+    day = date.fromisoformat(iso)
+    month = calendar.month_name[day.month]
+    return re.compile(rf"\b{day.day}(?:st|nd|rd|th)?\s+(?:{month}|{month[:3]})\.?,?\s+{day.year}\b", re.IGNORECASE)

@@ -1,0 +1,104 @@
+"""Search over decisions: whole minuted items and each decision's own record, by BM25 keywords.
+
+A decision question ("what did Cabinet decide about ...", "was the amendment carried") is answered
+from minutes, where the words that find it are spread over the item: its heading, the discussion,
+the amendments moved and the vote. So each decision is scored twice: its item's whole text (heading,
+discussion, motions, votes and RESOLVED blocks together) and its own record (what was moved or
+resolved, its vote and outcome), both against the question, each divided by its best score over
+all decisions, and summed. It lives in memory, built from the catalog when the index opens and
+after each ingest (a decision is a few hundred words; thousands take well under a second).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+
+from councilqa.index.catalog import Catalog
+from councilqa.index.keyword import KeywordIndex
+from councilqa.records import Decision, DecisionHit, Document, MinuteItem, long_date
+
+# The item's whole text against the decision's own record: the record names what was decided; the
+# item's discussion words the question may use. Fitted on eval/decisions.jsonl (top-1 decision 40/50 at
+# 0.25 and 0.5, 39 at 0 and 1.0), checked on the dev sets' decision questions (11/15 at 0.5, 10 at 0.25).
+ITEM_WEIGHT = 0.5
+RECORD_WEIGHT = 1.0
+CANDIDATES = 50
+
+
+class DecisionSearch:
+    """BM25 over minuted items and over decisions, in memory. Example::
+
+    search = DecisionSearch()
+    search.refresh(catalog)
+    found = search.search("Was the LEVI amendment carried?", 3)
+    """
+
+    def __init__(self) -> None:
+        self.decisions: list[tuple[Decision, tuple[Document, ...]]] = []
+        self._item_keys: dict[tuple[str, int], str] = {}
+        self._texts: dict[str, str] = {}
+        self._items = KeywordIndex(None)
+        self._records = KeywordIndex(None)
+
+    def refresh(self, catalog: Catalog) -> None:
+        """Rebuild from the catalog's items and decisions."""
+        holders: dict[str, list[Document]] = defaultdict(list)
+        for document in catalog.documents():
+            holders[document.sha256].append(document)
+        items = {(document.sha256, item.ordinal): item for item, document in catalog.items()}
+        self.decisions = [(d, tuple(holders[doc.sha256])) for d, doc in catalog.decisions()]
+        keys = sorted({(doc[0].sha256, d.item) for d, doc in self.decisions if d.item is not None})
+        self._item_keys = {key: f"{key[0]}:{n}" for n, key in enumerate(keys)}
+        self._texts = {self._item_keys[key]: _item_text(items[key]) if key in items else "" for key in keys}
+        self._items.rebuild(list(self._texts), list(self._texts.values()))
+        self._records.rebuild(
+            [f"{docs[0].sha256}:d{n}" for n, (_, docs) in enumerate(self.decisions)],
+            [_record_text(decision) for decision, _ in self.decisions],
+        )
+
+    def search(self, query: str, k: int, allowed: Collection[str] | None = None) -> list[DecisionHit]:
+        """Up to `k` decisions, best first, with the documents holding each, their score and the text
+        they were found by. With `allowed`, only decisions in those contents (sha256) count."""
+        if not self.decisions or k < 1:
+            return []
+        item_scores = dict(self._items.search(query, CANDIDATES, allowed))
+        record_scores = dict(self._records.search(query, CANDIDATES, allowed))
+        item_top = max(item_scores.values(), default=0.0) or 1.0
+        record_top = max(record_scores.values(), default=0.0) or 1.0
+        scored = []
+        for n, (decision, documents) in enumerate(self.decisions):
+            sha256 = documents[0].sha256
+            if allowed is not None and sha256 not in allowed:
+                continue
+            item_id = self._item_keys.get((sha256, decision.item)) if decision.item is not None else None
+            score = ITEM_WEIGHT * item_scores.get(item_id or "", 0.0) / item_top
+            score += RECORD_WEIGHT * record_scores.get(f"{sha256}:d{n}", 0.0) / record_top
+            if score > 0:
+                context = f"{self._texts.get(item_id or '', '')}\n{_record_text(decision)}"
+                scored.append(DecisionHit(decision, documents, score, context))
+        scored.sort(key=lambda hit: -hit.score)
+        return _distinct(scored)[:k]
+
+
+def _item_text(item: MinuteItem) -> str:
+    return f"{item.committee or ''} {long_date(item.meeting_date) if item.meeting_date else ''} {item.heading or ''}\n{item.text}"
+
+
+def _record_text(decision: Decision) -> str:
+    people = " ".join(name for name in (decision.proposer, decision.seconder) if name)
+    words = f"{decision.kind} {decision.outcome} {'unanimous' if decision.unanimous else ''} {people}"
+    meeting = f"{decision.committee or ''} {long_date(decision.meeting_date) if decision.meeting_date else ''}"
+    return f"{meeting} {decision.item_title or ''} {words}\n{decision.excerpt}"
+
+
+def _distinct(found: list[DecisionHit]) -> list[DecisionHit]:
+    """One of each decision recorded in two papers (the same minutes printed and in a later pack)."""
+    seen: set[tuple[str | None, str | None, str]] = set()
+    kept = []
+    for hit in found:
+        key = (hit.decision.meeting_date, hit.decision.committee, " ".join(hit.decision.excerpt.split()[:40]))
+        if key not in seen:
+            seen.add(key)
+            kept.append(hit)
+    return kept

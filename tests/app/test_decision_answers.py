@@ -1,0 +1,129 @@
+"""Decision questions answered from the decisions read from minutes: led by the outcome and vote, every
+fact of that line checked on the cited page, the RESOLVED block quoted whole (real index, real model)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from councilqa.app.answer import Assistant
+from councilqa.app.decisions import printed_date, unchecked_facts
+from councilqa.index.build import ingest, open_index
+from councilqa.index.embed import SentenceTransformerEmbedder
+from councilqa.index.store import Index
+from councilqa.records import Answer, Votes
+from councilqa.settings import Settings
+from tests.conftest import collapse, shared_corpus
+
+KENT_MINUTES = (
+    "full_council/2025-02-13/originals/Printed minutes 13th-Feb-2025 09.30 County Council.pdf",
+    "full_council/2025-02-13/originals/3 - Amendment - Liberal Democrats - LEVI capital funding.pdf",
+    "full_council/2025-02-13/originals/19 December 2024 - County Council minutes.pdf",
+    "cabinet/2025-01-30/originals/Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf",
+)
+
+
+def page_text(index: Index, answer: Answer, rank: int = 1) -> str:
+    """The stored text of the pages citation `rank` cites, whitespace collapsed."""
+    citation = answer.citations[rank - 1]
+    document = index.catalog.document(citation.doc)
+    assert document is not None
+    pages = index.catalog.pages(document.sha256)
+    return collapse(" ".join(p.text for p in pages if citation.pdf_page <= p.pdf_page <= citation.pdf_page_end))
+
+
+def test_what_cabinet_decided_leads_with_the_outcome_and_quotes_the_whole_resolved_block(sample_settings, sample_index):
+    answer = Assistant(sample_settings, sample_index).ask("What did Cabinet decide about the leisure centre?")
+    assert answer.outcome == "Agreed at Cabinet on 12 March 2026."
+    assert answer.answer.startswith(answer.outcome)
+    resolved = answer.quotes[-1].text
+    assert resolved.startswith("RESOLVED: That (a) Option A") and "£8.7 million" in resolved  # (a), the decision itself
+    assert "(b) the award of the construction contract" in resolved and resolved.endswith("in January 2027.")
+    first = answer.citations[0]
+    assert first.doc.endswith("Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf") and first.pdf_page == 2
+    assert resolved in first.text and first.meeting_date == "2026-03-12"
+    assert answer.decision is not None and answer.decision.delegated  # "be delegated to the Director of Communities"
+    assert answer.to_json()["decision"]["outcome"] == "agreed"
+
+
+def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, sample_index):
+    answer = Assistant(sample_settings, sample_index).ask("What happened to the amendment to cut the waste contract?")
+    assert answer.outcome is not None and answer.outcome.startswith("Amendment lost at Cabinet on 12 March 2026")
+    assert "For (2), Against (5)" in answer.outcome
+    assert "For (2), Against (5)" in answer.citations[0].text
+
+
+def test_a_meeting_whose_minutes_are_in_a_later_pack_is_answered_from_them(sample_settings, sample_index):
+    answer = Assistant(sample_settings, sample_index).ask(
+        "What did cabinet decide about car parking charges at the 12 February 2026 meeting?"
+    )
+    assert not answer.abstained, answer.answer  # no paper is dated 12 February: its minutes are in the March pack
+    assert answer.outcome == "Agreed at Cabinet on 12 February 2026."
+    first = answer.citations[0]
+    assert first.doc.endswith("Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf") and first.printed_page == "Page 2"
+    assert "revised car parking charges be approved" in answer.answer
+
+
+def test_a_decision_question_about_something_no_decision_holds_is_not_led_by_a_decision(sample_settings, sample_index):
+    answer = Assistant(sample_settings, sample_index).ask("Was the library closure programme approved?")
+    assert answer.outcome is None and answer.decision is None
+
+
+def test_a_lead_line_whose_facts_are_not_on_the_page_is_not_shown(sample_settings, sample_index):
+    decisions = sample_index.catalog.decisions()
+    decision, document = next((d, doc) for d, doc in decisions if d.votes is not None)
+    pages = sample_index.catalog.pages(document.sha256)
+    assert unchecked_facts(decision, pages) == []
+    forged = replace(decision, votes=Votes(7, 0, None, ("For (7)", "Against (0)")))
+    assert unchecked_facts(forged, pages) == ["'For (7)' is not in the excerpt", "'Against (0)' is not in the excerpt"]
+    assert unchecked_facts(replace(decision, outcome="carried"), pages)  # the page says it was lost
+    assert unchecked_facts(replace(decision, meeting_date="2026-03-19"), pages)  # not the date the minutes print
+    assert unchecked_facts(replace(decision, seconder="Councillor Nobody"), pages)
+
+
+@pytest.fixture(scope="module")
+def kent_minutes(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Index:
+    """Four real Kent papers (three sets of minutes and an amendment form) in their meeting folders."""
+    kent = shared_corpus("kent")
+    root = tmp_path_factory.mktemp("kent")
+    for name in KENT_MINUTES:
+        target = root / "kent" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(kent / name, target)
+    index = open_index(Settings(data_dir=tmp_path_factory.mktemp("kent-index")), embedder)
+    ingest([root], index)
+    return index
+
+
+def test_a_vote_answer_has_every_number_on_its_cited_page(kent_minutes: Index):
+    assistant = Assistant(Settings(data_dir=kent_minutes.settings.data_dir), kent_minutes)
+    answer = assistant.ask("Did the Lib Dem amendment to put money into LEVI charging get through at budget council?")
+    assert answer.outcome == "Amendment lost at County Council on 13 February 2025: For (9), Against (41), Abstain (8)."
+    page = page_text(kent_minutes, answer)
+    for figure in re.findall(r"\w+ \(\d+\)", answer.outcome):
+        assert figure in page  # "For (9)", "Against (41)", "Abstain (8)": each on the minutes page cited
+    assert "lost" in page.lower() and printed_date("2025-02-13").search(
+        collapse(" ".join(p.text for p in kent_minutes.catalog.pages(kent_minutes.catalog.decisions()[0][1].sha256)))
+    )
+    assert answer.quotes[0].text == "Mr Hook proposed, and Mr Streatfeild seconded the following amendment:"
+    assert answer.citations[0].doc.endswith("Printed minutes 13th-Feb-2025 09.30 County Council.pdf")
+    assert (answer.citations[0].pdf_page, answer.citations[0].pdf_page_end) == (8, 9)
+
+
+def test_minutes_approved_at_a_later_meeting_answer_for_their_own_meeting(kent_minutes: Index):
+    """The 19 December 2024 council minutes are papers of the 13 February 2025 meeting."""
+    assistant = Assistant(Settings(data_dir=kent_minutes.settings.data_dir), kent_minutes)
+    answer = assistant.ask(
+        "How did the vote go on adopting the Local Transport Plan at the December 2024 council meeting?"
+    )
+    assert not answer.abstained, answer.answer
+    assert answer.outcome is not None and answer.outcome.startswith(
+        "Motion carried at County Council on 19 December 2024"
+    )
+    assert "For (51), Against (6), Abstain (2)" in answer.outcome
+    assert answer.citations[0].doc.endswith("19 December 2024 - County Council minutes.pdf")
+    assert "For (51)" in page_text(kent_minutes, answer)
