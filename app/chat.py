@@ -17,9 +17,9 @@ from PIL import Image
 from councilqa.app.answer import Assistant
 from councilqa.app.library import Library
 from councilqa.app.present import answer_cards, chat_markdown, export_markdown, export_name, resolution_cards
-from councilqa.app.resolutions import ResolutionFilter, find_resolutions
+from councilqa.app.resolutions import list_decisions
 from councilqa.app.viewer import PageRef, file_url, render_page
-from councilqa.records import Answer, SearchFilter
+from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter
 
 
 @dataclass(frozen=True)
@@ -113,13 +113,28 @@ def open_page(library: Library, refs: dict[str, PageRef], key: str) -> PageView:
 
 
 def list_resolutions(
-    library: Library, committee: str | None, date_from: str | None, date_to: str | None, words: str | None
+    library: Library,
+    committee: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    words: str | None,
+    *,
+    outcome: str | None = None,
 ) -> tuple[str, dict[str, PageRef]]:
-    """Cards for the RESOLVED decisions that match the Resolutions tab's fields, newest first."""
-    wanted = ResolutionFilter(
+    """Cards for the decisions that match the Resolutions tab's fields, newest first; `outcome` is one
+    of `OUTCOMES`, or "any" (or blank) for all. Each card opens its minute, and its item's report where
+    one was found."""
+    outcome = (outcome or "").strip().lower()
+    if outcome not in {"", "any", *OUTCOMES}:
+        raise ValueError(f"the outcome {outcome!r} is not one of: any, {', '.join(OUTCOMES)}")
+    first, last = clean_day(date_from, "from"), clean_day(date_to, "to")
+    if first and last and first > last:
+        raise ValueError(f"the 'from' date {first} is after the 'to' date {last}")
+    wanted = DecisionFilter(
         committee=(committee or "").strip() or None,
-        date_from=clean_day(date_from, "from"),
-        date_to=clean_day(date_to, "to"),
+        date_from=first,
+        date_to=last,
         search=(words or "").strip() or None,
+        outcome=outcome if outcome in OUTCOMES else None,
     )
-    return resolution_cards(find_resolutions(library.index.catalog, wanted))
+    return resolution_cards(list_decisions(library.index.catalog, wanted))

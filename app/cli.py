@@ -9,17 +9,16 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 from councilqa.app.answer import Assistant
-from councilqa.app.resolutions import ResolutionFilter, find_resolutions
+from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.index.build import ingest, open_index
 from councilqa.index.store import MODES, IndexStampMismatch
 from councilqa.ingest.metadata import DOC_TYPES
-from councilqa.records import Answer, SearchFilter, where
+from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings
 
 EXPECTED = (IndexStampMismatch, FileNotFoundError, ValueError)
@@ -94,21 +93,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_resolutions(args: argparse.Namespace) -> int:
-    wanted = ResolutionFilter(args.committee, args.date_from, args.date_to, args.search)
-    found = find_resolutions(open_index(_settings(args)).catalog, wanted)
+    wanted = DecisionFilter(args.committee, args.date_from, args.date_to, args.search, args.outcome)
+    found = list_decisions(open_index(_settings(args)).catalog, wanted)
     if args.json:
-        records = [{**asdict(r), "doc": d.path, "title": d.title} for r, d in found]
-        for record in records:
-            del record["discussion"]  # search material, not a quote
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print(json.dumps([record.to_json() for record in found], ensure_ascii=False, indent=2))
         return 0
-    for resolution, document in found:
-        meeting = (
-            " · ".join(part for part in (resolution.meeting_date, resolution.committee) if part) or "meeting unknown"
-        )
-        print(f"{meeting} · {resolution.item or 'item unknown'}\n  {document.path} · {where(resolution)}")
-        print(f"  {resolution.text}\n")
-    print(f"{len(found)} resolution(s)")
+    for record in found:
+        print(format_decision(record), end="\n\n")
+    print(f"{len(found)} decision(s)")
     return 0
 
 
@@ -148,6 +140,22 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def format_decision(found: FoundDecision) -> str:
+    """A decision as plain text: meeting and item; outcome, vote and movers; where it and its item's
+    report are; what was decided."""
+    decision, document = found.decision, found.document
+    meeting = " · ".join(part for part in (decision.meeting_date, decision.committee) if part) or "meeting unknown"
+    lines = [
+        f"{meeting} · {decision.item_title or 'item unknown'}",
+        f"  {outcome_line(decision)}",
+        f"  {document.path} · {where(decision)}",
+    ]
+    if found.report is not None:
+        lines.append(f"  report: {found.report.document.path} · {where(found.report)}")
+    lines.append(f"  {decision.text}")
+    return "\n".join(lines)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="councilqa", description=__doc__)
     top.add_argument("-v", "--verbose", action="store_true", help="log what is being done")
@@ -182,9 +190,14 @@ def parser() -> argparse.ArgumentParser:
         default=["hybrid"],
         help="retrieval: the first is scored against the thresholds, others are reported beside it",
     )
-    sub = command("resolutions", cmd_resolutions, "List RESOLVED decisions, newest meeting first.")
+    sub = command(
+        "resolutions",
+        cmd_resolutions,
+        "List the decisions in minutes (resolutions, motions, amendments) with their outcome, newest meeting first.",
+    )
     add_meeting_filters(sub)
     sub.add_argument("--search", help="words that must all occur in the decision or its item")
+    sub.add_argument("--outcome", choices=OUTCOMES, help="only decisions with this outcome")
     sub.add_argument("--json", action="store_true", help="print JSON records")
     sub = command("serve", cmd_serve, "Serve the Gradio chat.")
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")

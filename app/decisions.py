@@ -2,12 +2,14 @@
 
 A question about what was decided, agreed or resolved, whether something was approved, adopted,
 passed or carried, how a vote went, or what became of a motion or amendment, is a decision
-question. Its answer leads with a line made from the decision's record ("Amendment lost at County
-Council on 13 February 2025: For (9), Against (41), Abstain (8). Proposed by Mr Hook, seconded by
-Mr Streatfeild.") and then quotes what was decided, a RESOLVED block whole. The line is not quoted
-text, so every fact in it is checked before it is shown: each printed vote, the outcome word, the
-proposer, seconder and delegate on the cited excerpt (itself checked against its pages), and the
-meeting's date printed on the minutes' pages up to the cited one.
+question (one about what a report asks a committee to decide is not: reports only recommend). Its
+answer leads with a line made from the decision's record ("Amendment lost at County Council on 13
+February 2025: For (9), Against (41), Abstain (8).") and then quotes the sentence that moved it ("Mr
+Hook proposed, and Mr Streatfeild seconded the following amendment:") and what was decided, a
+RESOLVED block whole. The line is not quoted text, so every fact in it is checked before it is
+shown: each printed vote and the outcome word on the cited excerpt (itself checked against its
+pages), the meeting's date printed on the minutes' pages up to the cited one, and the quoted
+sentences on their pages.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ DECISION_QUESTION = re.compile(
     r"delegat\w*|authori[sz]\w*|seconded|nominat\w*|unanimous\w*|sign(?:ed)? off|what happened|(?:do|did) with)\b",
     re.IGNORECASE,
 )
+RECOMMENDED = re.compile(r"\b(?:asked to|recommend\w*)\b", re.IGNORECASE)
 OUTCOME_WORDS = {  # what the excerpt must say for the lead line to name the outcome
     "carried": ("carried", "agreed", "approved", "resolved"),
     "lost": ("lost", "defeated", "fell", "rejected"),
@@ -47,12 +50,15 @@ MOTION_SENTENCES = 2  # sentences quoted from a motion's or amendment's wording 
 
 
 def is_decision_question(question: str) -> bool:
-    """Whether the question asks what was decided or how a vote went.
+    """Whether the question asks what was decided or how a vote went; not what a report asks or
+    recommends a committee to decide (reports only recommend: the answer is in the report).
 
     >>> is_decision_question("Did the LEVI amendment get through?"), is_decision_question("band D council tax")
     (True, False)
+    >>> is_decision_question("In the phase 2 paper, what was Cabinet asked to decide?")
+    False
     """
-    return bool(DECISION_QUESTION.search(question))
+    return bool(DECISION_QUESTION.search(question)) and not RECOMMENDED.search(question)
 
 
 def preference(question: str, prefer: SearchFilter | None, committee: str | None) -> Callable[[Decision], float]:
@@ -79,14 +85,13 @@ def preference(question: str, prefer: SearchFilter | None, committee: str | None
 
 
 def lead_line(decision: Decision) -> str:
-    """The outcome, meeting, vote and people of a decision, in one line.
+    """The outcome, meeting and vote of a decision, in one line (the sentence that moved it is quoted).
 
     >>> from councilqa.records import Votes
     >>> d = Decision(0, 0, "7. Budget", "amendment", "lost", "x", "x", 1, 1, None, "County Council", "2025-02-13",
     ...              Votes(9, 41, 8, ("For (9)", "Against (41)", "Abstain (8)")), "Mr Hook", "Mr Streatfeild")
-    >>> lead_line(d)  # doctest: +NORMALIZE_WHITESPACE
-    'Amendment lost at County Council on 13 February 2025: For (9), Against (41), Abstain (8).
-    Proposed by Mr Hook, seconded by Mr Streatfeild.'
+    >>> lead_line(d)
+    'Amendment lost at County Council on 13 February 2025: For (9), Against (41), Abstain (8).'
     """
     what = f"{KINDS[decision.kind]} {decision.outcome}" if decision.kind in KINDS else decision.outcome.capitalize()
     where = f" at {decision.committee}" if decision.committee else ""
@@ -98,12 +103,6 @@ def lead_line(decision: Decision) -> str:
         line += ", unanimously."
     else:
         line += "."
-    if decision.proposer and not decision.moved:  # when it is, the sentence that moved it is quoted
-        line += f" Proposed by {decision.proposer}" + (
-            f", seconded by {decision.seconder}." if decision.seconder else "."
-        )
-    if decision.delegated:
-        line += " Delegated to " + "; and to ".join(decision.delegated) + "."
     return line
 
 
@@ -124,8 +123,13 @@ def unchecked_facts(decision: Decision, pages: Sequence[Page]) -> list[str]:
     )
     problems = [] if excerpt in cited else ["the excerpt is not on its pages"]
     printed = decision.votes.printed if decision.votes else ()
-    people = (decision.proposer, decision.seconder, *decision.delegated)
-    problems += [f"{fact!r} is not in the excerpt" for fact in (*printed, *people) if fact and fact not in excerpt]
+    problems += [f"{fact!r} is not in the excerpt" for fact in (*printed, *decision.delegated) if fact not in excerpt]
+    if decision.moved and decision.moved_at:  # the sentence that moved it, pages before the vote
+        first, last, _ = decision.moved_at
+        moving = " ".join(" ".join(p.text.split()) for p in pages if first <= p.pdf_page <= last)
+        problems += [] if decision.moved in moving else [f"{decision.moved!r} is not on PDF pages {first}-{last}"]
+    elif decision.moved and decision.moved not in excerpt:
+        problems.append(f"{decision.moved!r} is not in the excerpt")
     if not any(word in lowered for word in OUTCOME_WORDS[decision.outcome]):
         problems.append(f"the outcome {decision.outcome!r} is not in the excerpt")
     if decision.unanimous and "unanimous" not in lowered:

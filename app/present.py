@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 
 from councilqa.app.answer import ABSTAIN
+from councilqa.app.resolutions import FoundDecision, outcome_line
 from councilqa.app.viewer import PageRef
-from councilqa.ingest.resolutions import Resolution
-from councilqa.records import Answer, Citation, Cited, Document, Quote, where
+from councilqa.records import Answer, Citation, Cited, Quote, where
 
 NO_ANSWER = "The papers don't answer this."
 
@@ -82,7 +82,7 @@ def citation_ref(citation: Citation, quotes: Sequence[Quote]) -> PageRef:
     )
 
 
-def _card(key: str, number: str, ref: PageRef, meta: Sequence[str | None], extra: str = "") -> str:
+def _card(key: str, number: str, ref: PageRef, meta: Sequence[str | None], extra: str = "", *, lead: str = "") -> str:
     meeting = " · ".join(html.escape(part) for part in meta if part)
     return (
         f'<div class="cq-card" data-ref="{key}" role="button" tabindex="0" title="Open the page">'
@@ -90,7 +90,7 @@ def _card(key: str, number: str, ref: PageRef, meta: Sequence[str | None], extra
         f'<span class="cq-title">{html.escape(ref.title)}</span>'
         f"{f' <span class=cq-meeting>{meeting}</span>' if meeting else ''}"
         f'<span class="cq-where">{html.escape(ref.where)}</span></div>'
-        f'<div class="cq-excerpt">{highlight(ref.excerpt, ref.quotes)}</div>{extra}</div>'
+        f'{lead}<div class="cq-excerpt">{highlight(ref.excerpt, ref.quotes)}</div>{extra}</div>'
     )
 
 
@@ -109,17 +109,29 @@ def answer_cards(answer: Answer) -> tuple[str, dict[str, PageRef]]:
     return f'<div class="cq-cards"><h3>{heading}</h3>{"".join(cards)}</div>', refs
 
 
-def resolution_cards(found: Sequence[tuple[Resolution, Document]]) -> tuple[str, dict[str, PageRef]]:
-    """Cards for RESOLVED decisions, newest first, and the page each opens, by card key."""
+def resolution_cards(found: Sequence[FoundDecision]) -> tuple[str, dict[str, PageRef]]:
+    """Cards for decisions, newest first, and the pages they open, by key: "r1" the minute, "r1-report"
+    the first page of the item's report where one was found."""
     refs: dict[str, PageRef] = {}
     cards = []
-    for number, (resolution, document) in enumerate(found, 1):
-        key = f"r{number}"
-        refs[key] = PageRef(document.path, resolution.pdf_page, place(resolution), document.title, resolution.text)
-        meta = (resolution.committee, resolution.meeting_date, resolution.item)
-        cards.append(
-            _card(key, f"{number}.", refs[key], meta, f'<div class="cq-doc">{html.escape(document.path)}</div>')
-        )
+    for number, record in enumerate(found, 1):
+        decision, document, key = record.decision, record.document, f"r{number}"
+        refs[key] = PageRef(document.path, decision.pdf_page, place(decision), document.title, decision.text)
+        extra = f'<div class="cq-doc">{html.escape(document.path)}</div>'
+        if record.report is not None:
+            report = record.report
+            refs[f"{key}-report"] = PageRef(
+                report.document.path, report.pdf_page, place(report), report.document.title, report.title
+            )
+            extra += (
+                f'<div class="cq-doc">Report: <a href="#" class="cq-report" data-ref="{key}-report" '
+                f'title="Open the report this item considered">{html.escape(report.title)} · '
+                f"{html.escape(place(report))}</a> in {html.escape(report.document.path)}</div>"
+            )
+        said, _, more = outcome_line(decision).partition(" · ")  # "amendment lost" · the vote, movers …
+        outcome = f'<div class="cq-outcome"><b>{html.escape(said)}</b>{" · " + html.escape(more) if more else ""}</div>'
+        meta = (decision.committee, decision.meeting_date, decision.item_title)
+        cards.append(_card(key, f"{number}.", refs[key], meta, extra, lead=outcome))
     count = f"<p>{len(found)} decision{'s' if len(found) != 1 else ''}</p>"
     return f'<div class="cq-cards">{count}{"".join(cards)}</div>', refs
 

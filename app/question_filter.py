@@ -77,7 +77,7 @@ about_minutes=False)
                 continue
             first, last = period
             stated = SearchFilter(named_committee(question, committees), first, last, mentions=_mentions(first, last))
-            tied = (after.group(0) if after else "") + (before.group(0) if before else "")
+            tied = f"{after.group(0) if after else ''} {before.group(0) if before else ''}"
             return StatedFilter(stated, found.group(0), bool(re.search(r"\bminutes\b", tied, re.I)))
     return None
 

@@ -25,6 +25,7 @@ from councilqa.app.answer import Assistant
 from councilqa.app.library import Library, NotServed
 from councilqa.app.uploads import add_uploads
 from councilqa.app.viewer import PageRef
+from councilqa.records import OUTCOMES
 
 EXAMPLES = [
     "What did Cabinet resolve about Riverside Leisure Centre?",
@@ -83,8 +84,10 @@ class Handlers:
         view = chat.open_page(self.library, refs, str(getattr(event, "ref", "")))
         return view.image, view.caption
 
-    def resolutions(self, committee: str | None, date_from: str, date_to: str, words: str) -> tuple:
-        return chat.list_resolutions(self.library, committee, date_from, date_to, words)
+    def resolutions(
+        self, committee: str | None, date_from: str, date_to: str, words: str, outcome: str = "any"
+    ) -> tuple:
+        return chat.list_resolutions(self.library, committee, date_from, date_to, words, outcome=outcome)
 
     def overview(self) -> tuple:
         overview = self.library.overview()
@@ -143,7 +146,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         for cards, refs in ((ask.cards, ask.refs), (decisions.cards, decisions.refs)):
             cards.open_page(_guard(handlers.open_page), [refs], [page, caption], api_visibility="private")
         gr.on(
-            [decisions.button.click, decisions.fields[-1].submit],
+            [decisions.button.click, decisions.words.submit, decisions.outcome.input],
             _guard(handlers.resolutions),
             inputs=decisions.fields,
             outputs=[decisions.cards, decisions.refs],
@@ -201,16 +204,27 @@ def _ask_tab() -> SimpleNamespace:
 
 def _resolutions_tab(committees: list[str]) -> SimpleNamespace:
     with gr.Tab("Resolutions"):
-        gr.Markdown("RESOLVED decisions from the minutes, newest meeting first. Click one to see its page.")
+        gr.Markdown(
+            "Decisions from the minutes (resolutions, motions, amendments) with their outcome, newest meeting "
+            "first. Click one to see its page, or its report to see the paper the item considered."
+        )
         with gr.Row():
             committee = gr.Dropdown(committees, value=None, label="Committee", allow_custom_value=True)
             date_from = gr.Textbox(label="From", placeholder="YYYY-MM-DD")
             date_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD")
             words = gr.Textbox(label="Words", placeholder="e.g. leisure centre")
+            outcome = gr.Dropdown(["any", *OUTCOMES], value="any", label="Outcome", elem_id="cq-decision-outcome")
         button = gr.Button("Search decisions", variant="primary", elem_id="cq-search-decisions")
         cards = gr.HTML("", label="Decisions", js_on_load=CARD_JS, elem_id="cq-decisions", padding=False)
         refs = gr.State({})
-    return SimpleNamespace(fields=[committee, date_from, date_to, words], button=button, cards=cards, refs=refs)
+    return SimpleNamespace(
+        fields=[committee, date_from, date_to, words, outcome],
+        words=words,
+        outcome=outcome,
+        button=button,
+        cards=cards,
+        refs=refs,
+    )
 
 
 def _documents_tab(max_upload_mb: float) -> SimpleNamespace:

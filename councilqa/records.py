@@ -144,8 +144,14 @@ class Decision:
     proposer: str | None = None
     seconder: str | None = None
     moved: str | None = None  # the sentence that moved it, verbatim: "Mr Hook proposed, and ... seconded the ..."
+    moved_at: tuple[int, int, str | None] | None = None  # its PDF pages and printed label, when not in `excerpt`
     delegated: tuple[str, ...] = ()
     unanimous: bool = False
+
+    @property
+    def embed_text(self) -> str:
+        """What is embedded to find it: its item's heading and what was decided or proposed."""
+        return f"{self.item_title or ''}. {self.text}"
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,8 @@ class DecisionHit:
     documents: tuple[Document, ...]
     score: float
     context: str = ""
+    similarity: float = 0.0  # cosine of the question to the decision's `embed_text`
+    item: MinuteItem | None = None  # the item it was decided in
 
 
 @dataclass(frozen=True)
@@ -326,7 +334,13 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     """A decision as JSON: its fields, less the excerpt (the citation carries it)."""
     fields = asdict(decision)
     del fields["excerpt"]
-    if decision.votes is not None:
-        fields["votes"] = {name: list(v) if isinstance(v, tuple) else v for name, v in fields["votes"].items()}
+    fields["votes"] = votes_json(decision.votes)
     fields["delegated"] = list(decision.delegated)
     return fields
+
+
+def votes_json(votes: Votes | None) -> dict[str, Any] | None:
+    """A vote as JSON: counts, and the printed phrases and named lists as lists."""
+    if votes is None:
+        return None
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in asdict(votes).items()}

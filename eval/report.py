@@ -139,6 +139,10 @@ def write_report(
             for group in ours.by_set
         ),
         "## councilqa, per question type (all sets)\n\n" + metrics_table(ours.by_type, "type"),
+        "## Decision questions (type resolution, all sets), every system\n\n"
+        + metrics_table(
+            {name: s.by_type["resolution"] for name, s in scores.items() if "resolution" in s.by_type}, "system"
+        ),
         "## Abstention: answered against abstained\n\n"
         "councilqa abstains when its evidence score (best cosine + 0.2 × the quoted sentences' share of the "
         "question's rarity-weighted words) is below `answer.min_evidence`. Had the threshold been another "

@@ -220,6 +220,7 @@ def _store(batch: list[_Prepared], index: Index, report: IngestReport, finished:
             fresh.append(item)
     started = time.perf_counter()
     vectors = index.embed([chunk for item in fresh for chunk in item.chunks])
+    decisions = index.embed_decisions([d for item in fresh if item.minutes for d in item.minutes.decisions])
     report.embed_seconds += time.perf_counter() - started
     offset = 0
     for item in batch:
@@ -228,8 +229,17 @@ def _store(batch: list[_Prepared], index: Index, report: IngestReport, finished:
             finished(item)
             continue
         assert item.document is not None
-        count = len(item.chunks)
-        index.add_content(item.document, item.pages, item.chunks, vectors[offset : offset + count], item.minutes)
+        count, decided = len(item.chunks), len(item.minutes.decisions) if item.minutes else 0
+        chunk_vectors = vectors[offset : offset + count]
+        index.add_content(
+            item.document,
+            item.pages,
+            item.chunks,
+            chunk_vectors,
+            minutes=item.minutes,
+            decision_vectors=decisions[:decided],
+        )
+        decisions = decisions[decided:]
         offset += count
         (report.updated if item.known else report.added).append(item.source.rel)
         report.warnings += [(item.source.rel, warning) for warning in item.warnings]

@@ -15,6 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from councilqa.ingest.minutes import Minutes
 from councilqa.records import Decision, DecisionFilter, Document, Meeting, MinuteItem, Page, SearchFilter, Votes
@@ -44,13 +47,13 @@ CREATE TABLE IF NOT EXISTS decisions (
     sha256 TEXT NOT NULL, ordinal INTEGER NOT NULL, item INTEGER, item_title TEXT, kind TEXT NOT NULL,
     outcome TEXT NOT NULL, text TEXT NOT NULL, excerpt TEXT NOT NULL, pdf_page INTEGER NOT NULL,
     pdf_page_end INTEGER NOT NULL, printed_page TEXT, committee TEXT, meeting_date TEXT, votes TEXT,
-    proposer TEXT, seconder TEXT, moved TEXT, delegated TEXT NOT NULL, unanimous INTEGER NOT NULL,
-    PRIMARY KEY (sha256, ordinal));
+    proposer TEXT, seconder TEXT, moved TEXT, moved_at TEXT, delegated TEXT NOT NULL, unanimous INTEGER NOT NULL,
+    vector BLOB, PRIMARY KEY (sha256, ordinal));
 CREATE INDEX IF NOT EXISTS decisions_meeting ON decisions(meeting_date);
 """
 DECISION_COLUMNS = (
     "ordinal, item, item_title, kind, outcome, text, excerpt, pdf_page, pdf_page_end, printed_page, committee, "
-    "meeting_date, votes, proposer, seconder, moved, delegated, unanimous"
+    "meeting_date, votes, proposer, seconder, moved, moved_at, delegated, unanimous"
 )
 ITEM_COLUMNS = "ordinal, number, title, text, pdf_page, pdf_page_end, printed_page, committee, meeting_date"
 
@@ -254,16 +257,25 @@ class Catalog:
         ordered = sorted(papers, key=lambda key: (key[1], key[0] or ""), reverse=True)
         return [Meeting(councils[key], key[0], key[1], tuple(papers[key])) for key in ordered]
 
-    def store_minutes(self, db: sqlite3.Connection, sha256: str, minutes: Minutes) -> None:
-        """Write a content's minuted items and decisions, inside the caller's transaction."""
+    def store_minutes(self, db: sqlite3.Connection, sha256: str, minutes: Minutes, vectors: np.ndarray) -> None:
+        """Write a content's minuted items, and its decisions with their vectors (one row each, in
+        order), inside the caller's transaction."""
         db.executemany(
             f"INSERT OR REPLACE INTO items (sha256, {ITEM_COLUMNS}) VALUES ({', '.join('?' * 10)})",
             [(sha256, *astuple(item)) for item in minutes.items],
         )
         db.executemany(
-            f"INSERT OR REPLACE INTO decisions (sha256, {DECISION_COLUMNS}) VALUES ({', '.join('?' * 19)})",
-            [(sha256, *decision_to_row(decision)) for decision in minutes.decisions],
+            f"INSERT OR REPLACE INTO decisions (sha256, {DECISION_COLUMNS}, vector) VALUES ({', '.join('?' * 21)})",
+            [
+                (sha256, *decision_to_row(decision), np.asarray(vector, dtype=np.float32).tobytes())
+                for decision, vector in zip(minutes.decisions, vectors, strict=True)
+            ],
         )
+
+    def decision_vectors(self) -> dict[tuple[str, int], np.ndarray]:
+        """Each decision's vector, by content sha256 and ordinal."""
+        rows = self._rows("SELECT sha256, ordinal, vector FROM decisions WHERE vector IS NOT NULL")
+        return {(sha256, ordinal): np.frombuffer(vector, dtype=np.float32) for sha256, ordinal, vector in rows}
 
     def pending(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT sha256 FROM pending")]
@@ -287,6 +299,7 @@ def decision_to_row(decision: Decision) -> tuple[object, ...]:
     """A decision as a row of the decisions table (after its sha256)."""
     fields = asdict(decision)
     fields["votes"] = None if decision.votes is None else json.dumps(asdict(decision.votes))
+    fields["moved_at"] = None if decision.moved_at is None else json.dumps(list(decision.moved_at))
     fields["delegated"] = json.dumps(list(decision.delegated))
     fields["unanimous"] = int(decision.unanimous)
     return tuple(fields[column.strip()] for column in DECISION_COLUMNS.split(","))
@@ -294,10 +307,18 @@ def decision_to_row(decision: Decision) -> tuple[object, ...]:
 
 def decision_from_row(row: Sequence[object]) -> Decision:
     fields = dict(zip((column.strip() for column in DECISION_COLUMNS.split(",")), row, strict=True))
-    votes = json.loads(str(fields["votes"])) if fields["votes"] else None
-    fields["votes"] = (
-        None if votes is None else Votes(**{k: tuple(v) if isinstance(v, list) else v for k, v in votes.items()})
-    )
+    votes: dict[str, Any] | None = json.loads(str(fields["votes"])) if fields["votes"] else None
+    if votes is not None:
+        fields["votes"] = Votes(
+            votes["in_favour"],
+            votes["against"],
+            votes["abstained"],
+            tuple(votes["printed"]),
+            tuple(votes["names_for"]),
+            tuple(votes["names_against"]),
+            tuple(votes["names_abstained"]),
+        )
+    fields["moved_at"] = tuple(json.loads(str(fields["moved_at"]))) if fields["moved_at"] else None
     fields["delegated"] = tuple(json.loads(str(fields["delegated"])))
     fields["unanimous"] = bool(fields["unanimous"])
     return Decision(**fields)  # type: ignore[arg-type]

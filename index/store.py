@@ -14,6 +14,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal, cast
 
 import chromadb
@@ -97,6 +98,7 @@ class Index:
             self._collection.modify(configuration={"hnsw": {"ef_search": ef}})
         self._max_batch = client.get_max_batch_size()
         self._finish_pending()
+        self._query_vector = lru_cache(maxsize=256)(lambda query: self.embedder.embed([query])[0])
         self.keywords = KeywordIndex(data_dir / "bm25")
         self.decisions = DecisionSearch()
         self.refresh_keywords()
@@ -124,13 +126,21 @@ class Index:
         """Vectors of the chunks' contextual text (header and text), in order."""
         return self.embedder.embed([chunk.embed_text for chunk in chunks])
 
+    def embed_decisions(self, decisions: Sequence[Decision]) -> np.ndarray:
+        """Vectors of decisions' item heading and text, in order."""
+        if not decisions:
+            return np.zeros((0, 0), dtype=np.float32)
+        return self.embedder.embed([decision.embed_text for decision in decisions])
+
     def add_content(
         self,
         document: Document,
         pages: Sequence[Page],
         chunks: Sequence[Chunk],
         vectors: np.ndarray,
+        *,
         minutes: Minutes | None = None,
+        decision_vectors: np.ndarray | None = None,
     ) -> None:
         """Store a new file's chunks and their vectors, then record it; an interruption leaves no trace."""
         with self.catalog.transaction() as db:
@@ -152,7 +162,8 @@ class Index:
                 [(document.sha256, page.pdf_page, page.label, page.text) for page in pages],
             )
             if minutes is not None:
-                self.catalog.store_minutes(db, document.sha256, minutes)
+                found = decision_vectors if decision_vectors is not None else self.embed_decisions(minutes.decisions)
+                self.catalog.store_minutes(db, document.sha256, minutes, found)
             self._put_document(db, document)
             db.execute("DELETE FROM pending WHERE sha256 = ?", (document.sha256,))
         self._finish_pending()  # the content this path held before, if any
@@ -204,6 +215,7 @@ class Index:
         k: int,
         filters: SearchFilter | None = None,
         mode: Mode = "hybrid",
+        *,
         prefer: SearchFilter | None = None,
         recent: bool = False,
     ) -> list[Hit]:
@@ -221,7 +233,7 @@ class Index:
         allowed = None if not filters else self.catalog.matching(filters)
         if not self.keywords.ids or k < 1 or allowed == []:  # the keyword index mirrors the collection
             return []
-        vector = self.embedder.embed([query])[0]
+        vector = self._query_vector(query)
         wanted = max(CANDIDATES, k * 4)
         shas = None if allowed is None else sorted({document.sha256 for document in allowed})
         scores: list[dict[str, float]] = []  # per list: chunk id -> score normalised to 0..1
@@ -269,7 +281,7 @@ class Index:
         """The `k` decisions read from minutes that best match `query` (see `DecisionSearch`), within
         `filters`; `boost` adds to a decision's score (the meeting or committee a question names)."""
         allowed = None if not filters else {d.sha256 for d in self.catalog.matching(filters)}
-        found = self.decisions.search(query, CANDIDATES, allowed)
+        found = self.decisions.search(query, CANDIDATES, allowed, self._query_vector(query))
         if boost is not None:
             found = [replace(hit, score=hit.score + boost(hit.decision)) for hit in found]
             found.sort(key=lambda hit: -hit.score)

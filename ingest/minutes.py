@@ -80,7 +80,7 @@ OUTCOME = re.compile(
 DEFERRED = re.compile(r"[^.\n]*\b(?:was|were|be|been|is|are)\s+deferred\b[^.]*\.?", re.IGNORECASE)
 DELEGATED = re.compile(
     r"\bdelegat(?:e|es|ed|ing)\s+(?:the\s+)?(?:(?:decision|authority|powers?)\s+)?(?:be\s+(?:given|granted)\s+)?"
-    r"to\s+(?:the\s+)?(?P<to>[A-Z][^;:]{2,200}?)(?=\s*(?:;|:|\.\s|\.$|,\s*to\s|\s+to\s+(?:agree|take|resolve|"
+    r"to\s+(?P<to>(?:the\s+)?[A-Z][^;:]{2,200}?)(?=\s*(?:;|:|\.\s|\.$|,\s*to\s|\s+to\s+(?:agree|take|resolve|"
     r"finalise|make|approve|award|sign|submit|determine|enter|implement|conclude|progress|undertake|negotiate|"
     r"carry|consider|set)\b|\s+(?:and|subject)\s+(?:that|to)\b|$))"
 )
@@ -91,6 +91,9 @@ MOVED_END = re.compile(rf"(?:[^:.“\"]|\.(?!\s|$)){{0,200}}?(?::|{SENTENCE_END}
 SENTENCE = re.compile(rf"(?:[^.]|\.(?!\s|$))*(?:{SENTENCE_END})?")
 HONOURS = frozenset({"OBE", "CBE", "MBE", "QC", "KC", "JP", "DL", "BEM"})
 NEAR_PAGES = 2  # a motion's text joins its decision's excerpt only within this many pages of the vote
+
+
+_Span = tuple[str | None, str | None, int, int]  # an item's number, title, first line and the line after its last
 
 
 class Minutes(NamedTuple):
@@ -145,7 +148,7 @@ class _Motion:
     paragraph: str | None  # its paragraph number, which a vote may name ("set out in paragraph 15")
     proposer: str | None
     seconder: str | None
-    moved_end: int  # end of the sentence that moves it: "Mr Hook proposed, and Mr Streatfeild seconded the following amendment:"
+    moved_end: int  # end of the sentence moving it ("Mr Hook proposed, and Mr Streatfeild seconded the ...:")
     settled: bool = False
 
 
@@ -164,10 +167,10 @@ def read_minutes(pages: Sequence[Page], meeting: tuple[str | None, str | None] |
     items: list[MinuteItem] = []
     decisions: list[Decision] = []
     for committee, when, first, last in _meetings(text, meeting):
-        for number, title, start, end in _items(text, first, last):
-            item = _item(text, len(items), number, title, start, end, committee, when)
+        for span in _items(text, first, last):
+            item = _item(text, len(items), span, (committee, when))
             items.append(item)
-            decisions += _decisions(text, item, start, end, len(decisions))
+            decisions += _decisions(text, item, span[2], span[3], len(decisions))
     return Minutes(items, decisions)
 
 
@@ -190,7 +193,7 @@ def _meetings(
     return found
 
 
-def _items(text: _Text, first: int, last: int) -> list[tuple[str | None, str | None, int, int]]:
+def _items(text: _Text, first: int, last: int) -> list[_Span]:
     """(number, title, first line, line after the last) of each item; lines before the first
     numbered item form an untitled one."""
     headings: list[tuple[int, int, str, str]] = []  # (line, body line, number, title)
@@ -203,7 +206,7 @@ def _items(text: _Text, first: int, last: int) -> list[tuple[str | None, str | N
         if title is not None:
             headings.append((i, body, found["number"], title))
             previous = int(found["number"])
-    spans: list[tuple[str | None, str | None, int, int]] = []
+    spans: list[_Span] = []
     if not headings or headings[0][0] > first + 1:
         spans.append((None, None, first, headings[0][0] if headings else last))
     for n, (_, body, number, title) in enumerate(headings):
@@ -239,20 +242,12 @@ def _upper(line: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
-def _item(
-    text: _Text,
-    ordinal: int,
-    number: str | None,
-    title: str | None,
-    start: int,
-    end: int,
-    committee: str | None,
-    when: str | None,
-) -> MinuteItem:
+def _item(text: _Text, ordinal: int, span: _Span, meeting: tuple[str | None, str | None]) -> MinuteItem:
+    number, title, start, end = span
     begin, stop = text.starts[start], text.starts[end - 1] + len(text.lines[end - 1])
     first, last = text.line_pages[start], text.line_pages[end - 1]
     return MinuteItem(
-        ordinal, number, title, text.span(begin, stop), first.pdf_page, last.pdf_page, first.label, committee, when
+        ordinal, number, title, text.span(begin, stop), first.pdf_page, last.pdf_page, first.label, *meeting
     )
 
 
@@ -429,9 +424,15 @@ class _Reader:
     def _page(self, offset: int) -> int:
         return self.text.page_at(offset).pdf_page
 
+    def _far(self, motion: _Motion) -> tuple[int, int, str | None]:
+        """The pages of a motion's moving sentence, printed many pages before its vote."""
+        first, last = self.text.page_at(motion.start), self.text.page_at(motion.moved_end - 1)
+        return first.pdf_page, last.pdf_page, first.label
+
     def decisions(self, item: MinuteItem, ordinal: int) -> list[Decision]:
         found = []
         for n, draft in enumerate(self.drafts):
+            motion = draft.moved or draft.settles
             first, last = self.text.page_at(draft.start), self.text.page_at(draft.end - 1)
             text = self.text.span(*draft.text)
             found.append(
@@ -451,7 +452,8 @@ class _Reader:
                     votes=draft.votes,
                     proposer=draft.proposer,
                     seconder=draft.seconder,
-                    moved=self.text.span(draft.moved.start, draft.moved.moved_end) if draft.moved else None,
+                    moved=self.text.span(motion.start, motion.moved_end) if motion else None,
+                    moved_at=self._far(motion) if motion and not draft.moved else None,
                     delegated=tuple(dict.fromkeys(m["to"].strip(" ,") for m in DELEGATED.finditer(text))),
                     unanimous=draft.unanimous,
                 )
@@ -485,9 +487,8 @@ def _votes(text: str, found: re.Match[str], stop: int) -> tuple[Votes, int]:
 
 def _votes_by(found: re.Match[str]) -> tuple[Votes, int]:
     abstained = found["abstained"]
-    count = None if abstained is None else {"one": 1, "no": 0}.get(abstained.lower(), None)
-    if abstained is not None and count is None:
-        count = int(abstained)
+    words = {"one": 1, "no": 0}
+    count = None if abstained is None else words.get(abstained.lower(), int(abstained) if abstained.isdigit() else 0)
     return Votes(int(found["for"]), int(found["against"]), count, (" ".join(found.group(0).split()),)), found.end()
 
 
@@ -559,19 +560,20 @@ def _resolved_blocks(text: _Text, first: int, end: int) -> list[re.Match[str]]:
 
 
 def _ends_block(line: str, previous: str, own: re.Match[str] | None, opening: str) -> bool:
-    """Whether `line` starts after a RESOLVED block whose last line so far is `previous`."""
-    if ITEM_REF.match(line) or END.match(line) or RESOLVED.search(line) or MOTION.search(line) or VOTE_FOR.match(line):
+    """Whether `line` starts after a RESOLVED block whose last line so far is `previous`. A numbered
+    block ("(4) RESOLVED", "26) RESOLVED") ends at the next paragraph of its own numbering; an
+    unnumbered one at a numbered paragraph (unless it opened a list), an item heading, or a new
+    sentence that is not one of its parts."""
+    starts_else = ITEM_REF.match(line) or END.match(line) or RESOLVED.search(line) or MOTION.search(line)
+    if starts_else or VOTE_FOR.match(line):
         return True
-    found = ITEM.match(line)
     paragraph = PARAGRAPH.match(line)
     if own is not None:
-        if paragraph and (paragraph["open"], paragraph["close"]) == (own["open"], own["close"]):
-            return int(paragraph["number"]) > int(own["number"])
-        return False
+        same = paragraph and (paragraph["open"], paragraph["close"]) == (own["open"], own["close"])
+        return bool(same and paragraph and int(paragraph["number"]) > int(own["number"]))
     if paragraph and not opening.rstrip().endswith(":") and not previous.rstrip().endswith((":", ";", "and", "or")):
         return True
-    if found and _upper(found["title"]):
+    heading = ITEM.match(line)
+    if heading and _upper(heading["title"]):
         return True
-    if SUB_PART.match(line):
-        return False
-    return previous.endswith(".") and line[:1].isupper()
+    return not SUB_PART.match(line) and previous.endswith(".") and line[:1].isupper()

@@ -57,7 +57,8 @@ def test_resolutions_search_deficit(cheshire, capsys):
     out = capsys.readouterr().out
     committee = "Health and Adult Social Care Scrutiny Committee"
     assert (
-        f"2009-11-18 · {committee} · 7 CENTRAL AND EASTERN CHESHIRE PRIMARY CARE TRUST"
+        f"2009-11-18 · {committee} · 7. CENTRAL AND EASTERN CHESHIRE PRIMARY CARE TRUST -FINANCIAL UPDATE"
+        "\n  resolution noted"
         f"\n  Public reports pack 13th-Jan-2010 10.00 {committee}.pdf · Page 4 · PDF p.6"
         "\n  RESOLVED: That the update be noted and the impact on any future Substantial Developments or Variations in "
         "Service be discussed at the mid point meeting." in out

@@ -90,9 +90,22 @@ def test_resolutions_and_documents_tabs(browser, served: str):
     card = page.locator("#cq-decisions .cq-card").first
     card.wait_for(timeout=30_000)
     assert "38. Riverside Leisure Centre Refurbishment" in card.inner_text()
-    card.click()
-    page.locator("#cq-page-caption").get_by_text("the passage is marked").wait_for(timeout=30_000)
-    assert "Page 2 · PDF p.2" in page.locator("#cq-page-caption").inner_text()
+    assert "resolution agreed" in card.locator(".cq-outcome").inner_text()
+    card.locator(".cq-excerpt").click()
+    caption = page.locator("#cq-page-caption")
+    caption.get_by_text("Page 2 · PDF p.2").wait_for(timeout=30_000)
+    assert "the passage is marked" in caption.inner_text()
+    card.locator("a.cq-report").click()  # the item's report, in the reports pack
+    caption.get_by_text("Page 4 · PDF p.6–9").wait_for(timeout=30_000)
+    assert "Public reports pack" in caption.inner_text() and "the passage is marked" in caption.inner_text()
+
+    page.get_by_label("Words").fill("")
+    page.locator("#cq-decision-outcome input").click()
+    page.get_by_role("option", name="lost").click()  # choosing an outcome searches again
+    lost = page.locator("#cq-decisions .cq-card", has_text="amendment lost")
+    lost.wait_for(timeout=30_000)
+    assert page.locator("#cq-decisions .cq-card").count() == 1
+    assert "For (2), Against (5) · proposed by Councillor Brennan" in lost.inner_text()
 
     page.get_by_role("tab", name="Documents").click()  # still there after switching tabs
     summary = page.locator("#cq-summary")

@@ -57,10 +57,29 @@ def test_open_page_refuses_a_document_not_indexed(library: Library):
         open_page(library, {"a1": ref}, "a1")
 
 
-def test_decisions_by_committee_date_and_words(library: Library):
+def test_decisions_by_committee_date_words_and_outcome(library: Library):
     html, refs = list_resolutions(library, "cabinet", "2026-03-01", "2026-03-31", "leisure centre")
     assert refs and all(ref.doc.startswith("riverford/") for ref in refs.values())
-    assert "Riverside Leisure Centre" in html
+    assert "Riverside Leisure Centre" in html and "r1-report" in refs
     assert list_resolutions(library, "planning", "", "", "")[1] == {}
+    html, refs = list_resolutions(library, "Cabinet", "", "", "", outcome="lost")
+    assert "1 decision<" in html and "<b>amendment lost</b> · For (2), Against (5)" in html
+    assert refs["r1"].doc == "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf"
+    assert refs["r1-report"].pdf_page == 10  # the waste contract's report, "Page 8" of the pack
+    assert list_resolutions(library, None, "", "", "", outcome="any")[0].startswith(
+        '<div class="cq-cards"><p>9 decisions'
+    )
     with pytest.raises(ValueError, match="'to' date"):
         list_resolutions(library, None, "", "31-03-2026", "")
+    with pytest.raises(ValueError, match="after the 'to' date"):
+        list_resolutions(library, None, "2026-04-01", "2026-03-01", "")
+    with pytest.raises(ValueError, match="the outcome 'passed' is not one of: any, carried, lost"):
+        list_resolutions(library, None, "", "", "", outcome="passed")
+
+
+def test_a_decision_card_opens_its_minute_and_its_report(library: Library):
+    _, refs = list_resolutions(library, None, "", "", "leisure")
+    minute, report = open_page(library, refs, "r1"), open_page(library, refs, "r1-report")
+    assert "Page 2 · PDF p.2" in minute.caption and "the passage is marked" in minute.caption
+    assert "Page 4 · PDF p.6–9" in report.caption and "#page=6" in report.caption
+    assert "the passage is marked" in report.caption  # the report's title, as the agenda lists it

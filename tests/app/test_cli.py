@@ -84,8 +84,12 @@ def test_every_excerpt_occurs_on_the_pages_it_cites(question: str, sample_settin
     assert len(record["citations"]) == 8
     for citation in record["citations"]:
         assert collapse(citation["text"]) in cited_pages_text(citation), citation
-    quotes = re.findall(r"(.+?) \[(\d+)\](?: |$)", record["answer"])
-    assert quotes and " ".join(f"{q} [{n}]" for q, n in quotes) == record["answer"]
+    answer = record["answer"]
+    if record["outcome"]:  # a decision's lead line (checked on its page by the assistant), then quotes
+        assert answer.startswith(record["outcome"] + " ")
+        answer = answer.removeprefix(record["outcome"] + " ")
+    quotes = re.findall(r"(.+?) \[(\d+)\](?: |$)", answer)
+    assert quotes and " ".join(f"{q} [{n}]" for q, n in quotes) == answer
     for quote, rank in quotes:
         assert quote in record["citations"][int(rank) - 1]["text"], quote
 
@@ -126,19 +130,72 @@ def test_ingest_fails_only_when_nothing_could_be_ingested(tmp_path: Path, capsys
     assert "skipped bad.pdf: not a PDF" in capsys.readouterr().out
 
 
-def test_resolutions_filters(sample_settings, sample_index, capsys):
+DECISION_KEYS = {
+    "meeting_date", "committee", "item", "kind", "outcome", "votes", "proposer", "seconder", "delegated", "unanimous",
+    "text", "excerpt", "doc", "title", "pdf_page", "pdf_page_end", "printed_page", "report",
+}  # fmt: skip
+PACK = "riverford/Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf"
+
+
+def test_resolutions_json(sample_settings, sample_index, capsys):
     data = ["--data-dir", str(sample_settings.data_dir)]
     assert main(["resolutions", "--committee", "CABINET", "--from", "2026-03-01", "--json", *data]) == 0
     found = json.loads(capsys.readouterr().out)
-    assert {r["meeting_date"] for r in found} == {"2026-03-12"} and len(found) == 5
-    assert all(r["doc"].startswith("riverford/Printed minutes") for r in found)
+    assert {r["meeting_date"] for r in found} == {"2026-03-12"} and len(found) == 6
+    assert all(set(r) == DECISION_KEYS and r["doc"].startswith("riverford/Printed minutes") for r in found)
+    assert all(r["text"] in r["excerpt"] for r in found)
+    (lost,) = [r for r in found if r["outcome"] == "lost"]
+    assert (lost["kind"], lost["item"], lost["proposer"]) == (
+        "amendment",
+        "39. Household Waste Collection Contract",
+        "Councillor Brennan",
+    )
+    assert lost["votes"] == {
+        "in_favour": 2, "against": 5, "abstained": None, "printed": ["For (2)", "Against (5)"],
+        "names_for": [], "names_against": [], "names_abstained": [],
+    }  # fmt: skip
+    (leisure,) = [r for r in found if r["item"] == "38. Riverside Leisure Centre Refurbishment"]
+    assert leisure["report"] == {
+        "doc": PACK,
+        "title": "Riverside Leisure Centre Refurbishment",
+        "pdf_page": 6,
+        "pdf_page_end": 9,
+        "printed_page": "Page 4",
+    }
+    (delegate,) = leisure["delegated"]
+    assert leisure["votes"] is None and "Director of Communities in consultation with the Portfolio" in delegate
+
+
+def test_resolutions_text_shows_outcome_votes_and_report(sample_settings, sample_index, capsys):
+    data = ["--data-dir", str(sample_settings.data_dir)]
+    assert main(["resolutions", "--outcome", "lost", *data]) == 0
+    assert capsys.readouterr().out == (
+        "2026-03-12 · Cabinet · 39. Household Waste Collection Contract\n"
+        "  amendment lost · For (2), Against (5) · proposed by Councillor Brennan\n"
+        "  riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf · 2 · PDF p.2\n"
+        f"  report: {PACK} · Page 8 · PDF p.10–11\n"
+        "  amendment that the contract length be reduced to five years.\n\n"
+        "1 decision(s)\n"
+    )
+    assert main(["resolutions", "--search", "leisure", *data]) == 0
+    assert f"\n  report: {PACK} · Page 4 · PDF p.6–9\n" in capsys.readouterr().out
+    assert main(["resolutions", "--outcome", "withdrawn", *data]) == 0
+    assert capsys.readouterr().out == "0 decision(s)\n"
+
+
+def test_resolutions_filters(sample_settings, sample_index, capsys):
+    data = ["--data-dir", str(sample_settings.data_dir)]
     assert main(["resolutions", "--search", "parking footfall", "--to", "2026-02-28", *data]) == 0
     out = capsys.readouterr().out
-    assert "2026-02-12 · Cabinet · 32. Riverford Town Centre Car Parking Charges" in out
-    assert out.rstrip().endswith("1 resolution(s)")
+    assert "2026-02-12 · Cabinet · 32. Riverford Town Centre Car Parking Charges\n  resolution agreed\n" in out
+    assert "report:" not in out  # minutes of an earlier meeting, carried in a pack: no paper of that meeting
+    assert out.rstrip().endswith("1 decision(s)")
     with pytest.raises(SystemExit):
         main(["resolutions", "--from", "12/02/2026", *data])
     assert "is not a date like 2025-02-13" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["resolutions", "--outcome", "passed", *data])
+    assert "invalid choice: 'passed'" in capsys.readouterr().err
 
 
 def test_progress_is_a_bar_on_a_terminal_and_lines_in_a_log():

@@ -3,11 +3,12 @@ fact of that line checked on the cited page, the RESOLVED block quoted whole (re
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import replace
-from pathlib import Path
 
+import jsonschema
 import pytest
 
 from councilqa.app.answer import Assistant
@@ -17,7 +18,7 @@ from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.store import Index
 from councilqa.records import Answer, Votes
 from councilqa.settings import Settings
-from tests.conftest import collapse, shared_corpus
+from tests.conftest import REPO, collapse, shared_corpus
 
 KENT_MINUTES = (
     "full_council/2025-02-13/originals/Printed minutes 13th-Feb-2025 09.30 County Council.pdf",
@@ -47,7 +48,9 @@ def test_what_cabinet_decided_leads_with_the_outcome_and_quotes_the_whole_resolv
     assert first.doc.endswith("Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf") and first.pdf_page == 2
     assert resolved in first.text and first.meeting_date == "2026-03-12"
     assert answer.decision is not None and answer.decision.delegated  # "be delegated to the Director of Communities"
-    assert answer.to_json()["decision"]["outcome"] == "agreed"
+    record = answer.to_json()
+    jsonschema.validate(record, json.loads((REPO / "app" / "answer.schema.json").read_text()))
+    assert record["decision"]["outcome"] == "agreed" and record["outcome"] == answer.outcome
 
 
 def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, sample_index):
@@ -82,7 +85,8 @@ def test_a_lead_line_whose_facts_are_not_on_the_page_is_not_shown(sample_setting
     assert unchecked_facts(forged, pages) == ["'For (7)' is not in the excerpt", "'Against (0)' is not in the excerpt"]
     assert unchecked_facts(replace(decision, outcome="carried"), pages)  # the page says it was lost
     assert unchecked_facts(replace(decision, meeting_date="2026-03-19"), pages)  # not the date the minutes print
-    assert unchecked_facts(replace(decision, seconder="Councillor Nobody"), pages)
+    assert unchecked_facts(replace(decision, moved="Councillor Nobody proposed an amendment"), pages)
+    assert unchecked_facts(replace(decision, moved_at=(3, 3, "3")), pages)  # quoted as on a page it is not on
 
 
 @pytest.fixture(scope="module")

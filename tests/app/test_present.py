@@ -13,8 +13,8 @@ from councilqa.app.present import (
     highlight,
     resolution_cards,
 )
-from councilqa.app.resolutions import ResolutionFilter, find_resolutions
-from councilqa.records import SearchFilter
+from councilqa.app.resolutions import list_decisions
+from councilqa.records import DecisionFilter, SearchFilter
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +74,27 @@ def test_text_from_the_papers_is_escaped():
 
 
 def test_resolution_cards(sample_index):
-    found = find_resolutions(sample_index.catalog, ResolutionFilter(search="leisure"))
+    found = list_decisions(sample_index.catalog, DecisionFilter(search="leisure"))
     html, refs = resolution_cards(found)
-    assert len(refs) == len(found) >= 1 and "1 decision" in html
+    assert len(found) == 1 and set(refs) == {"r1", "r1-report"} and "1 decision<" in html
     ref = refs["r1"]
-    assert (
-        ref.doc.startswith("riverford/") and "Riverside Leisure Centre" in ref.excerpt and ref.where.startswith("Page ")
+    assert ref.doc.startswith("riverford/Printed minutes") and "Riverside Leisure Centre" in ref.excerpt
+    assert ref.where == "Page 2 · PDF p.2"
+    assert '<div class="cq-outcome"><b>resolution agreed</b> · delegated to ' in html
+    report = refs["r1-report"]  # the report's first page, its title marked
+    assert (report.doc, report.pdf_page, report.where) == (
+        "riverford/Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf",
+        6,
+        "Page 4 · PDF p.6–9",
     )
+    assert report.excerpt == "Riverside Leisure Centre Refurbishment"
+    assert 'data-ref="r1-report"' in html and "Riverside Leisure Centre Refurbishment · Page 4 · PDF p.6–9</a>" in html
+
+
+def test_resolution_cards_show_the_vote_and_movers(sample_index):
+    html, refs = resolution_cards(list_decisions(sample_index.catalog, DecisionFilter(outcome="lost")))
+    assert set(refs) == {"r1", "r1-report"} and "1 decision<" in html
+    assert "<b>amendment lost</b> · For (2), Against (5) · proposed by Councillor Brennan</div>" in html
+    assert "<span class=cq-meeting>Cabinet · 2026-03-12 · 39. Household Waste Collection Contract</span>" in html
+    html, refs = resolution_cards([])
+    assert refs == {} and "0 decisions" in html

@@ -72,8 +72,20 @@ def test_filters_from_the_sidebar_reach_the_question(client: Client):
 
 
 def test_resolutions_endpoint(client: Client):
-    cards = client.predict("Cabinet", "", "", "leisure", api_name="/resolutions")
-    assert "Riverside Leisure Centre" in cards and 'data-ref="r1"' in cards
+    cards = client.predict("Cabinet", "", "", "leisure", "any", api_name="/resolutions")
+    assert "Riverside Leisure Centre" in cards and 'data-ref="r1"' in cards and 'data-ref="r1-report"' in cards
+    assert client.predict("Cabinet", "", "", "leisure", api_name="/resolutions") == cards  # outcome defaults to any
+
+
+def test_resolutions_endpoint_filters_by_outcome(client: Client):
+    cards = client.predict("Cabinet", "", "", "", "lost", api_name="/resolutions")
+    assert (
+        "1 decision<" in cards
+        and "<b>amendment lost</b> · For (2), Against (5) · proposed by Councillor Brennan" in cards
+    )
+    assert "0 decisions" in client.predict("Cabinet", "", "", "leisure", "lost", api_name="/resolutions")
+    with pytest.raises(AppError):
+        client.predict("Cabinet", "", "", "", "passed", api_name="/resolutions")  # not a choice of the menu
 
 
 def test_files_are_served_only_from_the_ingest_roots(served: str, sample_settings, tmp_path: Path):

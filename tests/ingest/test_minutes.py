@@ -34,7 +34,9 @@ def assert_verbatim(decisions: Sequence[Decision], pages: Sequence[Page]) -> Non
     for d in decisions:
         assert d.excerpt in collapse(" ".join(p.text for p in pages[d.pdf_page - 1 : d.pdf_page_end])), d
         assert d.text in d.excerpt
-        assert d.moved is None or d.moved in d.excerpt
+        assert d.moved is None or d.moved_at is not None or d.moved in d.excerpt
+        if d.moved and d.moved_at:  # moved pages before its vote: on the pages it names
+            assert d.moved in collapse(" ".join(p.text for p in pages[d.moved_at[0] - 1 : d.moved_at[1]]))
         for printed in d.votes.printed if d.votes else ():
             assert printed in d.excerpt
 
@@ -66,7 +68,7 @@ def test_sample_minutes_give_items_and_decisions_with_meeting_and_pages():
     leisure = find(decisions, words="Riverside Leisure Centre at an")
     assert leisure.text.startswith("RESOLVED: That (a) Option A") and leisure.text.endswith("in January 2027.")
     assert (leisure.kind, leisure.outcome, leisure.pdf_page, leisure.printed_page) == ("resolution", "agreed", 2, "2")
-    assert leisure.delegated == ("Director of Communities in consultation with the Portfolio Holder for Leisure",)
+    assert leisure.delegated == ("the Director of Communities in consultation with the Portfolio Holder for Leisure",)
     amendment = find(
         decisions, votes="For (2), Against (5)"
     )  # "was put to the vote and was lost: For (2), Against (5)"
@@ -76,7 +78,7 @@ def test_sample_minutes_give_items_and_decisions_with_meeting_and_pages():
 
 
 def test_minutes_inside_a_reports_pack_belong_to_their_own_meeting():
-    (items, decisions), _ = read(CORPUS / "riverford" / "Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf")
+    (_, decisions), _ = read(CORPUS / "riverford" / "Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf")
     assert [(d.item_title, d.committee, d.meeting_date, d.printed_page) for d in decisions] == [
         ("31. Budget Monitoring: Quarter 3 2025/26", "Cabinet", "2026-02-12", "Page 1"),
         ("32. Riverford Town Centre Car Parking Charges", "Cabinet", "2026-02-12", "Page 2"),
@@ -96,8 +98,10 @@ def test_kent_budget_council_votes_amendments_and_the_substantive_motion():
     budget = find(decisions, votes="For (41), Against (10), Abstain (7)")
     assert (budget.kind, budget.outcome) == ("substantive motion", "carried")
     assert (budget.proposer, budget.seconder) == ("Mr Oakford", "Mr Gough")  # moved in paragraph (4), pages before
+    assert budget.moved == "Mr Oakford proposed and Mr Gough Seconded the following motion:"
+    assert budget.moved_at == (3, 3, None)
     assert budget.text.startswith("RESOLVED that:") and "Substantive Motion Carried." in budget.excerpt
-    assert "Chief Executive, in consultation with the Leader of the Council" in budget.delegated[0]
+    assert budget.delegated[0].startswith("the Chief Executive, in consultation with the Leader of the Council")
     s25 = find(decisions, votes="For (57), Against (0), Abstain (2)")  # "Motion carried." then "(4) RESOLVED that"
     assert (s25.kind, s25.outcome, s25.item_title) == ("motion", "carried", "290. Section 25 Report")
     assert s25.text.startswith("RESOLVED that pursuant to section 25")
@@ -133,7 +137,7 @@ def test_kent_cabinet_numbered_resolutions_keep_their_parts_and_delegations():
     assert titles[0] == "84. Apologies" and titles[-1].startswith("92. 24/00096 - Commissioning Plan")
     assert not any(t.startswith(("1.", "2.", "3.")) for t in titles)  # numbered paragraphs are not items
     transfer = find(decisions, words="18-25 section of the Strengthening Independence Service, including")
-    assert transfer.delegated and transfer.delegated[0].startswith("Corporate Director of Adult Social Care and Health")
+    assert transfer.delegated[0].startswith("the Corporate Director of Adult Social Care and Health")
     plan = find(decisions, words="Adopt the Integrated Care Strategy Delivery Plan")
     assert "(b) Delegate authority" in plan.text and "(c) Delegate authority" in plan.text  # parts across a page
     assert_verbatim(decisions, pages)
@@ -163,7 +167,8 @@ def written_minutes(make_pdf) -> Path:
     return make_pdf(
         "Minutes 4th-Mar-2026 19.00 Planning Committee.pdf",
         [
-            "AGENDA\n1. Minutes\nTo receive the minutes of the meeting of the Planning Committee held on 4 February 2026.\n"
+            "AGENDA\n1. Minutes\n"
+            "To receive the minutes of the meeting of the Planning Committee held on 4 February 2026.\n"
             "Minutes of a meeting of the Planning Committee held on Wednesday, 4th March, 2026\n"
             "12 LAND AT MILL FARM\n"
             "It was moved by Councillor Ahmed and seconded by Councillor Price that the application be refused.\n"
