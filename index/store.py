@@ -98,7 +98,9 @@ class Index:
             self._collection.modify(configuration={"hnsw": {"ef_search": ef}})
         self._max_batch = client.get_max_batch_size()
         self._finish_pending()
-        self._query_vector = lru_cache(maxsize=256)(lambda query: self.embedder.embed([query])[0])
+        # a question is embedded once for its chunk and decision searches; kept small, so a question
+        # set asked again (eval --mode) pays the model again and times stay comparable
+        self._query_vector = lru_cache(maxsize=8)(lambda query: self.embedder.embed([query])[0])
         self.keywords = KeywordIndex(data_dir / "bm25")
         self.decisions = DecisionSearch()
         self.refresh_keywords()
