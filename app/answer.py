@@ -108,7 +108,9 @@ class Assistant:
         if decided is not None and decided.score >= DECISION_LED:
             lead = lead_line(decided.decision)
             d = decided.decision
-            quotes = ((Quote(2 if d.moved_at else 1, d.moved),) if d.moved else ()) + (Quote(1, decided_quote(d)),)
+            moved = (Quote(2 if d.moved_at else 1, d.moved),) if d.moved else ()
+            decided_text = decided_quote(d)  # "X proposed an amendment that …": the wording is in the moving sentence
+            quotes = moved + (() if moved and decided_text in moved[0].text else (Quote(1, decided_text),))
             said = self._discussed(question, decided, quotes)
             if said is not None:
                 citations, hits = _cite(hits, decided, k, said)
@@ -147,8 +149,9 @@ class Assistant:
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
         """The decision the question asks about: the best match, if it holds most of the question's
         distinctive words and every fact of its lead line checks out against its pages."""
-        committee = named_committee(question, self.index.catalog.facets()["committee"])
-        boost = preference(question, plan.prefer, committee)
+        facets = self.index.catalog.facets()
+        newest = facets["meeting_date"][-1] if plan.recent and facets["meeting_date"] else None
+        boost = preference(question, plan.prefer, named_committee(question, facets["committee"]), newest)
         found = self.index.search_decisions(question, 1, plan.filters or None, boost)
         if not found:
             return None
@@ -363,7 +366,7 @@ def _cite(
     first = _decision_citations(decided)
     if said is not None:
         first = (*first, replace(said, rank=len(first) + 1))
-    hits = [hit for hit in hits if not _overlaps(hit, decided)][: k - len(first)]
+    hits = [hit for hit in hits if not _overlaps(hit, decided)][: max(0, k - len(first))]
     return (*first, *(_citation(rank, hit) for rank, hit in enumerate(hits, len(first) + 1))), hits
 
 

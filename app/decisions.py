@@ -40,6 +40,8 @@ OUTCOME_WORDS = {  # what the excerpt must say for the lead line to name the out
 KINDS = {"amendment": "Amendment", "motion": "Motion", "substantive motion": "Substantive motion"}
 SAME_MEETING = 1.0  # added to a decision's search score when it is of the meeting the question names
 SAME_COMMITTEE = 0.3  # … of the committee the question names
+RECENT = 0.3  # … at most, for the newest meeting's decisions, when the question asks for the latest
+RECENT_HALF_LIFE = 90  # days
 SAME_KIND = 0.3  # … an amendment when the question asks about one, the substantive motion when it asks for the
 # final vote, any other decision when it asks for neither
 ASKING = """decide decided decision decisions resolve resolved resolution agree agreed approve approved adopt adopted
@@ -61,9 +63,13 @@ def is_decision_question(question: str) -> bool:
     return bool(DECISION_QUESTION.search(question)) and not RECOMMENDED.search(question)
 
 
-def preference(question: str, prefer: SearchFilter | None, committee: str | None) -> Callable[[Decision], float]:
+def preference(
+    question: str, prefer: SearchFilter | None, committee: str | None, newest: str | None = None
+) -> Callable[[Decision], float]:
     """What a decision gains in the ranking from matching what the question names: the meeting (its
-    dates), the committee, and whether it asks about an amendment."""
+    dates), the committee, whether it asks about an amendment or the final vote; and, for a "latest"
+    question (`newest` given: the newest meeting indexed), up to `RECENT` by how near its meeting is
+    to the newest (halving every `RECENT_HALF_LIFE` days)."""
     first = prefer.date_from if prefer else None
     last = prefer.date_to if prefer else None
     amendment = bool(re.search(r"\bamend", question, re.IGNORECASE))
@@ -79,6 +85,9 @@ def preference(question: str, prefer: SearchFilter | None, committee: str | None
             gain += SAME_MEETING
         if committee and committee in (decision.committee or "").lower():
             gain += SAME_COMMITTEE
+        if newest and when:
+            age = (date.fromisoformat(newest) - date.fromisoformat(when)).days
+            gain += RECENT * 0.5 ** (max(age, 0) / RECENT_HALF_LIFE)
         return gain
 
     return boost

@@ -95,7 +95,7 @@ class Library:
 
     def overview(self) -> Overview:
         documents = self.index.catalog.documents()
-        meetings = {(d.committee, d.meeting_date) for d in documents if d.meeting_date}
+        meetings = self.index.catalog.meetings()  # dated papers' meetings, and those minuted in later packs
         rows: list[list[str | int]] = [
             [d.path, d.title, d.committee or "", d.meeting_date or "", d.doc_type, d.n_pages] for d in documents
         ]

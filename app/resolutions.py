@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from councilqa.index.catalog import Catalog
-from councilqa.records import Decision, DecisionFilter, Document, MinuteItem, Page, votes_json
+from councilqa.records import Decision, DecisionFilter, Document, MinuteItem, Page, same_decision, votes_json
 
 MIN_SHARE = 0.6  # share of an item title's words a paper's title must hold to be its report
 REFERENCE = re.compile(r"(?<!\d)(\d{2})/(\d{5})(?!\d)")  # a decision reference: "24/00109"
@@ -89,24 +89,20 @@ class FoundDecision:
         }
 
 
-def find_decisions(catalog: Catalog, wanted: DecisionFilter) -> list[tuple[Decision, Document]]:
-    """Matching decisions, newest meeting first, each with a document that records it.
-
-    Example::
-
-        find_decisions(index.catalog, DecisionFilter(committee="council", outcome="lost", search="amendment"))
-    """
-    return catalog.decisions(wanted)
-
-
 def list_decisions(catalog: Catalog, wanted: DecisionFilter) -> list[FoundDecision]:
-    """`find_decisions`, each with its minuted item and that item's report where one is found.
+    """Matching decisions, newest meeting first (one of each: the same minutes printed and in a later
+    pack are one decision), each with its minuted item and that item's report where one is found.
 
     Example::
 
         [found.report for found in list_decisions(index.catalog, DecisionFilter(search="leisure"))]
     """
-    found = find_decisions(catalog, wanted)
+    found: list[tuple[Decision, Document]] = []
+    seen: set[tuple[str | None, str | None, str]] = set()
+    for decision, document in catalog.decisions(wanted):
+        if same_decision(decision) not in seen:
+            seen.add(same_decision(decision))
+            found.append((decision, document))
     if not found:
         return []
     items = {(document.sha256, item.ordinal): item for item, document in catalog.items()}

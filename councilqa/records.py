@@ -82,7 +82,7 @@ class Votes:
     (9)", "Against (41)", "Abstain (8)"; "carried by 30 votes to 12"), to quote and to check."""
 
     in_favour: int
-    against: int
+    against: int | None  # None where the minutes print no "Against"
     abstained: int | None
     printed: tuple[str, ...]
     names_for: tuple[str, ...] = ()
@@ -174,6 +174,12 @@ class Hit:
     score: float
     documents: tuple[Document, ...]
     also: tuple[tuple[Chunk, Document], ...] = ()
+
+
+def same_decision(decision: Decision) -> tuple[str | None, str | None, str]:
+    """A key that is equal for the same decision recorded in two papers (printed minutes, and the
+    same minutes in a later meeting's pack): its meeting and the start of its record."""
+    return decision.meeting_date, decision.committee, " ".join(decision.excerpt.split()[:40])
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ Metrics = dict[str, float | None]
 LOWER_IS_BETTER = frozenset({"false_abstain", "latency_ms_p50", "latency_ms_p95"})
 RECALL_KS = tuple(range(1, 11))
 PAGE_LINE = re.compile(r"^page\s+(\d{1,4})(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
-BARE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -76,18 +75,42 @@ class PdfPages:
         return collapse(citation.text) in collapse(" ".join(page or "" for page in pages))
 
     def printed_page_correct(self, citation: Citation) -> bool | None:
-        """Whether the citation's label is the one printed at the top or foot of its first page; None
-        where the page prints none (a bare number at the edge counts only when the citation names it)."""
+        """Whether the citation's label is one its first page prints, read from the whole page on its
+        own terms (not the labeller's rules): every line that is "Page N" or "Page N of M" anywhere on
+        the page prints "Page N"; a line that is the label itself ("7", "iv", "3 of 12", "- 7 -")
+        prints it. A null label is wrong where the page prints a "Page N" line; None (not counted)
+        where the label is null and the page prints none."""
         text = self._page_text(citation.doc, citation.pdf_page)
         if text is None:
             return False if citation.printed_page else None
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        edges = lines[:2] + lines[-2:]
-        worded = [f"Page {int(m.group(1))}" for line in edges if (m := PAGE_LINE.match(line))]
-        bare = [line for line in edges if BARE_NUMBER.match(line)]
+        printed = page_labels_printed(text)
         if citation.printed_page is None:
-            return False if worded else None
-        return citation.printed_page in worded + bare
+            return False if any(label.startswith("Page ") for label in printed) else None
+        return citation.printed_page in printed
+
+    def printed_on(self, doc: str, pdf_page: int) -> list[str]:
+        """The labels the page prints, as `printed_page_correct` reads them (for the report)."""
+        text = self._page_text(doc, pdf_page)
+        return sorted(page_labels_printed(text)) if text else []
+
+
+def page_labels_printed(text: str) -> set[str]:
+    """Every label a page's text prints on a line of its own, anywhere on the page.
+
+    >>> sorted(page_labels_printed("Disclaimer\\nPage 20 of 43\\nBody 7\\n- 21 -\\niv"))
+    ['- 21 -', '21', 'Page 20', 'Page 20 of 43', 'iv']
+    """
+    found: set[str] = set()
+    for line in (" ".join(raw.split()) for raw in text.splitlines()):
+        worded = PAGE_LINE.match(line)
+        if worded:
+            found.add(f"Page {int(worded.group(1))}")
+        dashed = re.fullmatch(r"[-–—]\s*(\d{1,4})\s*[-–—]", line)
+        if dashed:
+            found.add(dashed.group(1))
+        if worded or dashed or re.fullmatch(r"\d{1,4}(?: of \d{1,4})?|[ivxlcIVXLC]{1,7}|[A-Z]-\d{1,3}", line):
+            found.add(line)
+    return found
 
 
 def _share(values: Sequence[bool]) -> float | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from councilqa.eval.metrics import RECALL_KS, Metrics, Result, first_match_rank
+from councilqa.eval.metrics import RECALL_KS, Metrics, PdfPages, Result, first_match_rank
 from councilqa.eval.run import ALL, SystemScores
 
 COLUMNS = (
@@ -62,6 +62,18 @@ def recall_chart(scores: dict[str, SystemScores], path: Path) -> None:
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)
+
+
+def label_disagreements(results: Sequence[Result], pages: PdfPages) -> list[str]:
+    """One line per distinct cited page whose label the page itself doesn't print."""
+    seen: dict[tuple[str, int, str | None], str] = {}
+    for result in results:
+        for c in result.answer.citations:
+            key = (c.doc, c.pdf_page, c.printed_page)
+            if key not in seen and pages.printed_page_correct(c) is False:
+                printed = ", ".join(f'"{label}"' for label in pages.printed_on(c.doc, c.pdf_page)) or "nothing"
+                seen[key] = f"- {c.doc} PDF p.{c.pdf_page}: cited as {c.printed_page!r}; the page prints {printed}"
+    return list(seen.values())
 
 
 def misses(results: Sequence[Result], k: int = 5) -> list[str]:
@@ -122,6 +134,7 @@ def write_report(
     stamp: str,
     failures: Sequence[str] | None,
     min_evidence: float,
+    pages: PdfPages,
 ) -> Path:
     """Write the Markdown report at `path` and its chart beside it; return the chart's path."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +163,9 @@ def write_report(
         f"## page_recall@k\n\n![page_recall@k]({chart.name})",
         "## Misses (councilqa: no right page in the top 5, or an unanswerable question answered)\n\n"
         + ("\n".join(misses(results)) or "None."),
+        "## Printed page labels the pages disagree with (councilqa)\n\n"
+        'Each cited first page read whole: every line that is "Page N" (or "Page N of M"), or is the '
+        "label itself.\n\n" + ("\n".join(label_disagreements(results, pages)) or "None."),
         "## Notes\n\n"
         "- Latency is the wall time of one warm question (model loaded), asked for 10 citations.\n"
         "- `printed_page_ok` counts citations whose first page prints a label at its top or foot: a "

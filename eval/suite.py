@@ -95,5 +95,6 @@ def evaluate(
             stamp=str(index.stamp),
             failures=failures,
             min_evidence=assistant.settings.answer.min_evidence,
+            pages=pdf_pages,
         )
     return EvalOutcome(scores, failures, chart)

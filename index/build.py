@@ -183,11 +183,20 @@ def _prepare(source: SourceFile, index: Index, parser: PdfParser, hint: MeetingH
             item.document = _document(source, sha256, parsed.pages, hint)
             settings, count = index.settings.ingest, index.embedder.count_tokens
             item.chunks = chunk_pages(sha256, item.document.context, parsed.pages, settings, count)
-            document = item.document
-            own = (document.committee, document.meeting_date) if document.doc_type == "printed minutes" else None
-            item.minutes = read_minutes(parsed.pages, own)
+            item.minutes = _minutes(item.document, parsed.pages)
     item.seconds = time.perf_counter() - started
     return item
+
+
+def _minutes(document: Document, pages: list[Page]) -> Minutes | None:
+    """The meetings, items and decisions the document minutes. A paper the minutes reader can't read
+    is still indexed, without them, and the reason is logged."""
+    own = (document.committee, document.meeting_date) if document.doc_type == "printed minutes" else None
+    try:
+        return read_minutes(pages, own)
+    except Exception:  # a form of minutes not seen before: keep the paper's passages, log the bug
+        log.exception("minutes of %s could not be read; indexed without its decisions", document.path)
+        return None
 
 
 def _record(item: _Prepared, index: Index, report: IngestReport) -> None:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 
 from councilqa.index.catalog import Catalog
 from councilqa.index.keyword import KeywordIndex
-from councilqa.records import Decision, DecisionHit, Document, MinuteItem, long_date
+from councilqa.records import Decision, DecisionHit, Document, MinuteItem, long_date, same_decision
 
 # The item's whole text against the decision's own record: the record names what was decided; the
 # item's discussion words the question may use. Fitted on eval/decisions.jsonl (top-1 decision 40/50 at
@@ -34,6 +35,20 @@ DENSE_WEIGHT = 0.5
 CANDIDATES = 50
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything a search reads, built whole and swapped in at once, so that a question asked while
+    an upload is ingested never pairs one build's decisions with another's scores."""
+
+    decisions: list[tuple[Decision, tuple[Document, ...]]]
+    item_keys: dict[tuple[str, int], str]  # (content, item ordinal) → keyword id
+    texts: dict[str, str]  # keyword id → item heading and text, as searched
+    item_of: dict[str, MinuteItem]
+    vectors: dict[tuple[str, int], np.ndarray]
+    items: KeywordIndex
+    records: KeywordIndex
+
+
 class DecisionSearch:
     """BM25 over minuted items and over decisions, in memory. Example::
 
@@ -43,13 +58,7 @@ class DecisionSearch:
     """
 
     def __init__(self) -> None:
-        self.decisions: list[tuple[Decision, tuple[Document, ...]]] = []
-        self._item_keys: dict[tuple[str, int], str] = {}
-        self._texts: dict[str, str] = {}
-        self._item_of: dict[str, MinuteItem] = {}
-        self._vectors: dict[tuple[str, int], np.ndarray] = {}
-        self._items = KeywordIndex(None)
-        self._records = KeywordIndex(None)
+        self._now = _Snapshot([], {}, {}, {}, {}, KeywordIndex(None), KeywordIndex(None))
 
     def refresh(self, catalog: Catalog) -> None:
         """Rebuild from the catalog's items and decisions."""
@@ -57,42 +66,45 @@ class DecisionSearch:
         for document in catalog.documents():
             holders[document.sha256].append(document)
         items = {(document.sha256, item.ordinal): item for item, document in catalog.items()}
-        self.decisions = [(d, tuple(holders[doc.sha256])) for d, doc in catalog.decisions()]
-        keys = sorted({(doc[0].sha256, d.item) for d, doc in self.decisions if d.item is not None})
-        self._item_keys = {key: f"{key[0]}:{n}" for n, key in enumerate(keys)}
-        self._texts = {self._item_keys[key]: _item_text(items[key]) if key in items else "" for key in keys}
-        self._item_of = {self._item_keys[key]: items[key] for key in keys if key in items}
-        self._items.rebuild(list(self._texts), list(self._texts.values()))
-        self._vectors = catalog.decision_vectors()
-        self._records.rebuild(
-            [f"{docs[0].sha256}:d{n}" for n, (_, docs) in enumerate(self.decisions)],
-            [_record_text(decision) for decision, _ in self.decisions],
+        decisions = [(d, tuple(holders[doc.sha256])) for d, doc in catalog.decisions()]
+        keys = sorted({(doc[0].sha256, d.item) for d, doc in decisions if d.item is not None})
+        item_keys = {key: f"{key[0]}:{n}" for n, key in enumerate(keys)}
+        texts = {item_keys[key]: _item_text(items[key]) if key in items else "" for key in keys}
+        item_index, record_index = KeywordIndex(None), KeywordIndex(None)
+        item_index.rebuild(list(texts), list(texts.values()))
+        record_index.rebuild(
+            [f"{docs[0].sha256}:d{n}" for n, (_, docs) in enumerate(decisions)],
+            [_record_text(decision) for decision, _ in decisions],
         )
+        item_of = {item_keys[key]: items[key] for key in keys if key in items}
+        vectors = catalog.decision_vectors()
+        self._now = _Snapshot(decisions, item_keys, texts, item_of, vectors, item_index, record_index)
 
     def search(
         self, query: str, k: int, allowed: Collection[str] | None = None, vector: np.ndarray | None = None
     ) -> list[DecisionHit]:
         """Up to `k` decisions, best first, with the documents holding each, their score and the text
         they were found by. With `allowed`, only decisions in those contents (sha256) count."""
-        if not self.decisions or k < 1:
+        now = self._now
+        if not now.decisions or k < 1:
             return []
-        item_scores = dict(self._items.search(query, CANDIDATES, allowed))
-        record_scores = dict(self._records.search(query, CANDIDATES, allowed))
+        item_scores = dict(now.items.search(query, CANDIDATES, allowed))
+        record_scores = dict(now.records.search(query, CANDIDATES, allowed))
         item_top = max(item_scores.values(), default=0.0) or 1.0
         record_top = max(record_scores.values(), default=0.0) or 1.0
         scored = []
-        for n, (decision, documents) in enumerate(self.decisions):
+        for n, (decision, documents) in enumerate(now.decisions):
             sha256 = documents[0].sha256
             if allowed is not None and sha256 not in allowed:
                 continue
-            item_id = self._item_keys.get((sha256, decision.item)) if decision.item is not None else None
+            item_id = now.item_keys.get((sha256, decision.item)) if decision.item is not None else None
             score = ITEM_WEIGHT * item_scores.get(item_id or "", 0.0) / item_top
             score += RECORD_WEIGHT * record_scores.get(f"{sha256}:d{n}", 0.0) / record_top
             if score > 0:
-                context = f"{self._texts.get(item_id or '', '')}\n{_record_text(decision)}"
-                stored = self._vectors.get((sha256, decision.ordinal))
+                context = f"{now.texts.get(item_id or '', '')}\n{_record_text(decision)}"
+                stored = now.vectors.get((sha256, decision.ordinal))
                 similar = float(np.dot(vector, stored)) if vector is not None and stored is not None else 0.0
-                item = self._item_of.get(item_id or "")
+                item = now.item_of.get(item_id or "")
                 scored.append(DecisionHit(decision, documents, score + DENSE_WEIGHT * similar, context, similar, item))
         scored.sort(key=lambda hit: -hit.score)
         return _distinct(scored)[:k]
@@ -115,8 +127,7 @@ def _distinct(found: list[DecisionHit]) -> list[DecisionHit]:
     seen: set[tuple[str | None, str | None, str]] = set()
     kept = []
     for hit in found:
-        key = (hit.decision.meeting_date, hit.decision.committee, " ".join(hit.decision.excerpt.split()[:40]))
-        if key not in seen:
-            seen.add(key)
+        if same_decision(hit.decision) not in seen:
+            seen.add(same_decision(hit.decision))
             kept.append(hit)
     return kept

@@ -3,9 +3,12 @@
 The printed label and the PDF page differ (an agenda pack's front sheet prints none), and a citation
 must name both correctly, so a label is kept only where the evidence is good:
 
-- a line "Page N" (or "Page N of M") at the top or bottom of the page is taken as printed;
-- a bare number at the top or bottom is taken only where it agrees with the other pages of the
-  document: most bare numbers must sit at one offset from the PDF page number, and at least two do;
+- a line "Page N" or "Page N of M" (labelled "Page N"), "N of M" or "- N -" at the top or bottom of
+  the page is taken as printed; a few lines further in (below a disclaimer, above a footnote) it is
+  taken only where it agrees with the page sequence: most such labels sit at one offset from the PDF
+  page number, and at least two do;
+- a bare number (or a roman numeral, in front matter) at the top or bottom is taken only where it
+  agrees with the other pages in the same way;
 - a label the PDF declares in its /PageLabels ("iv", "A-3") is taken where the page also prints it
   at its top or bottom; a declared label the page doesn't print is not a printed label.
 """
@@ -16,21 +19,49 @@ import re
 from collections import Counter
 
 PAGE_WORD = re.compile(r"^page\s+(\d{1,4})(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
+N_OF_M = re.compile(r"^(\d{1,4})\s+of\s+\d{1,4}$", re.IGNORECASE)
+DASHED = re.compile(r"^[-–—]\s*(\d{1,4})\s*[-–—]$")
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
+ROMAN = re.compile(r"^(?=[ivxlc]{1,7}$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
 EDGE_LINES = 2  # lines looked at, at each end of the page text
+NEAR_LINES = 5  # … and for labels that must agree with the page sequence
 
 
-def _edges(text: str) -> list[str]:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _edges(text: str, depth: int = EDGE_LINES) -> list[str]:
+    lines = _lines(text)
+    return lines[:depth] + lines[-depth:]
+
+
+def _worded(line: str) -> tuple[str, int] | None:
+    """The label a line prints and its number: "Page 7 of 9" → ("Page 7", 7), "7 of 9", "- 7 -"."""
+    for pattern, label in ((PAGE_WORD, "Page {}"), (N_OF_M, None), (DASHED, "{}")):
+        found = pattern.match(line)
+        if found:
+            number = int(found.group(1))
+            return (label.format(number) if label else line), number
+    return None
+
+
+def _roman(line: str) -> int | None:
+    if not ROMAN.match(line):
+        return None
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    digits = [values[c] for c in line.lower()]
+    return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
 def label_line(text: str, label: str | None) -> str | None:
-    """The edge line of `text` that prints `label`, so chunking can keep it out of excerpts' ends."""
+    """The line of `text` near its top or bottom that prints `label`, so chunking can keep it out of
+    excerpts' ends."""
     if label is None:
         return None
-    for line in _edges(text):
-        if line == label or (PAGE_WORD.match(line) and line.lower().startswith(label.lower())):
+    for line in _edges(text, NEAR_LINES):
+        worded = _worded(line)
+        if line == label or (worded and worded[0].lower() == label.lower()):
             return line
     return None
 
@@ -44,28 +75,44 @@ def printed_labels(texts: list[str], declared: list[str] | None = None) -> list[
     ['1', '2', None]
     >>> printed_labels(["Contents\\nii", "Foreword", "Page 1\\nText"], declared=["ii", "iii", "1"])
     ['ii', None, 'Page 1']
+    >>> printed_labels(["Disclaimer\\nto add up.\\nPage 2 of 9\\nText", "Disclaimer\\nto add up.\\nPage 3 of 9\\nMore"])
+    ['Page 2', 'Page 3']
     """
     labels: list[str | None] = [None] * len(texts)
-    bare: dict[int, int] = {}
+    near: dict[int, tuple[str, int]] = {}  # worded labels a few lines in, kept if they agree
+    bare: dict[int, tuple[str, int]] = {}  # bare numbers and roman numerals at the edges, likewise
     for index, text in enumerate(texts):
         edges = _edges(text)
-        worded = next((m for line in edges if (m := PAGE_WORD.match(line))), None)
+        worded = next((found for line in edges if (found := _worded(line))), None)
         if worded:
-            labels[index] = f"Page {int(worded.group(1))}"
+            labels[index] = worded[0]
             continue
-        number = next((int(line) for line in edges if BARE_NUMBER.match(line)), None)
+        inner = [line for line in _edges(text, NEAR_LINES) if line not in edges]
+        worded = next((found for line in inner if (found := _worded(line))), None)
+        if worded:
+            near[index] = worded
+            continue
+        number = next((line for line in edges if BARE_NUMBER.match(line) or _roman(line)), None)
         if number is not None:
-            bare[index] = number
+            bare[index] = (number, int(number) if number.isdigit() else (_roman(number) or 0) - 1000)
     for index, label in enumerate(declared or []):
         if labels[index] is None and index < len(texts):
             edges = _edges(texts[index])
             printed = (label.lower(), f"page {label}".lower())
             labels[index] = next((line for line in edges if line.lower() in printed), None)
-    offsets = Counter(number - (index + 1) for index, number in bare.items())
-    if offsets:
-        offset, votes = offsets.most_common(1)[0]
-        if votes >= 2 or len(texts) == 1:
-            for index, number in bare.items():
-                if number - (index + 1) == offset:
-                    labels[index] = str(number)
+    for candidates in (near, bare):
+        for index, label in _in_sequence(candidates, len(texts)).items():
+            labels[index] = labels[index] or label
     return labels
+
+
+def _in_sequence(found: dict[int, tuple[str, int]], n_pages: int) -> dict[int, str]:
+    """The labels among `found` (page index → label and number) that sit at the most common offset
+    from their page's position, when at least two do (or the document has one page)."""
+    offsets = Counter(number - index for index, (_, number) in found.items())
+    if not offsets:
+        return {}
+    offset, votes = offsets.most_common(1)[0]
+    if votes < 2 and n_pages > 1:
+        return {}
+    return {index: label for index, (label, number) in found.items() if number - index == offset}

@@ -84,7 +84,7 @@ DELEGATED = re.compile(
     r"finalise|make|approve|award|sign|submit|determine|enter|implement|conclude|progress|undertake|negotiate|"
     r"carry|consider|set)\b|\s+(?:and|subject)\s+(?:that|to)\b|$))"
 )
-OUTCOME_WORDS = {"defeated": "lost", "fell": "lost", "rejected": "lost", "approved": "carried"}
+OUTCOME_SYNONYMS = {"defeated": "lost", "fell": "lost", "rejected": "lost", "approved": "carried"}
 ANY = re.compile(r".+", re.DOTALL)
 SENTENCE_END = r"\.(?=\s|$)"  # a full stop, not the one in "4.30pm"
 MOVED_END = re.compile(rf"(?:[^:.“\"]|\.(?!\s|$)){{0,200}}?(?::|{SENTENCE_END}|(?=[“\"])|$)")
@@ -308,6 +308,7 @@ class _Reader:
     def read(self, kind: str, found: re.Match[str], stop: int) -> None:
         if kind == "motion":
             self.motions.append(self._motion(found, stop))
+            self.vote = None  # a vote no outcome followed is not this motion's
         elif kind in ("vote", "votes_by"):
             votes, vote_end = _votes(self.text.text, found, stop) if kind == "vote" else _votes_by(found)
             last = self.drafts[-1] if self.drafts else None
@@ -364,7 +365,7 @@ class _Reader:
     def _outcome(self, found: re.Match[str]) -> None:
         unanimous = bool(found["unanimous"])
         word = (found["outcome"] or found["put"] or "agreed").lower()
-        outcome = OUTCOME_WORDS.get(word, word)
+        outcome = OUTCOME_SYNONYMS.get(word, word)
         what = (found["what"] or "").lower()
         if self.vote is not None:
             motion, votes, record_start = self.vote
@@ -413,12 +414,18 @@ class _Reader:
             return
         unanimous = 0 <= start - self.unanimous_at < 200
         draft = _Draft("resolution", "", (start, end), [(start, end)], unanimous=unanimous, resolved=True)
+        if self.vote is not None:  # "For (30) ... Against (2)" then "RESOLVED that ...", with no "carried"
+            _, draft.votes, vote_start = self.vote
+            draft.parts.append((vote_start, start))
+            self.vote = None
         if open_motion and open_motion.kind == "motion" and self._page(start) - self._page(open_motion.start) <= 1:
             open_motion.settled, draft.settles, draft.moved = True, open_motion, open_motion
             draft.kind, draft.outcome = "motion", "agreed"
             draft.proposer, draft.seconder = open_motion.proposer, open_motion.seconder
             draft.parts.append((open_motion.start, max(end, open_motion.moved_end)))
         draft.outcome = draft.outcome or _resolution_outcome(self.text.span(start, end))
+        if draft.votes is not None and draft.outcome == "agreed":
+            draft.outcome = "carried"
         self.drafts.append(draft)
 
     def _page(self, offset: int) -> int:
@@ -462,11 +469,18 @@ class _Reader:
 
 
 def _votes(text: str, found: re.Match[str], stop: int) -> tuple[Votes, int]:
-    """A "For (N) ... Against (M) ... Abstain (K) ..." record from its "For (N)", and where it ends."""
-    against = VOTE_AGAINST.search(text, found.end(), min(stop, found.end() + 3000))
+    """A "For (N) ... Against (M) ... Abstain (K) ..." record from its "For (N)", and where it ends.
+    Its parts are looked for only before the next vote or motion; a part not printed is None."""
+    following = [
+        m.start() for m in (VOTE_FOR.search(text, found.end(), stop), MOTION.search(text, found.end(), stop)) if m
+    ]
+    stop = min([stop, found.end() + 3000, *following])
+    against = VOTE_AGAINST.search(text, found.end(), stop)
+    abstain = VOTE_ABSTAIN.search(text, (against or found).end(), stop)
     if against is None:
-        return Votes(int(found["n"]), 0, None, (found.group(0),)), found.end()
-    abstain = VOTE_ABSTAIN.search(text, against.end(), min(stop, against.end() + 3000))
+        printed = tuple(" ".join(m.group(0).split()) for m in (found, abstain) if m)
+        abstained = int(abstain["n"]) if abstain else None
+        return Votes(int(found["n"]), None, abstained, printed), (abstain or found).end()
     outcome = OUTCOME.search(text, (abstain or against).end(), min(stop, (abstain or against).end() + 1500))
     names_end = outcome.start() if outcome else min(stop, (abstain or against).end())
     names_for = _names(text[found.end() : against.start()])

@@ -69,7 +69,7 @@ def _pypdf_warnings() -> Iterator[list[str]]:
 class PypdfParser:
     """pypdf's text extraction, one `Page` per PDF page, with printed labels detected."""
 
-    version = f"pypdf {pypdf.__version__}, labels v2"
+    version = f"pypdf {pypdf.__version__}, labels v3"
 
     def parse(self, path: Path, name: str) -> ParsedPdf:
         with _pypdf_warnings() as warnings:

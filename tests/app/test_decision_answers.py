@@ -58,6 +58,8 @@ def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, s
     assert answer.outcome is not None and answer.outcome.startswith("Amendment lost at Cabinet on 12 March 2026")
     assert "For (2), Against (5)" in answer.outcome
     assert "For (2), Against (5)" in answer.citations[0].text
+    wording = "amendment that the contract length be reduced to five years"
+    assert answer.answer.count(wording) == 1  # the moving sentence holds the wording: quoted once
 
 
 def test_a_meeting_whose_minutes_are_in_a_later_pack_is_answered_from_them(sample_settings, sample_index):
@@ -131,3 +133,12 @@ def test_minutes_approved_at_a_later_meeting_answer_for_their_own_meeting(kent_m
     assert "For (51), Against (6), Abstain (2)" in answer.outcome
     assert answer.citations[0].doc.endswith("19 December 2024 - County Council minutes.pdf")
     assert "For (51)" in page_text(kent_minutes, answer)
+
+
+def test_the_catalog_knows_each_meeting_and_the_papers_that_minute_it(sample_index):
+    meetings = {(m.committee, m.date): m for m in sample_index.catalog.meetings()}
+    february = meetings[("Cabinet", "2026-02-12")]  # no paper is dated 12 February: its minutes are in March's pack
+    assert february.documents == ("riverford/Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf",)
+    march = meetings[("Cabinet", "2026-03-12")]
+    assert "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf" in march.documents
+    assert list(meetings) == sorted(meetings, key=lambda key: key[1], reverse=True)  # newest first

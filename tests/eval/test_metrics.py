@@ -83,3 +83,20 @@ def test_question_set_errors_name_file_and_line(tmp_path: Path):
     path.write_text("{not json\n")
     with pytest.raises(QuestionSetError, match=r"bad\.jsonl:1: not a question"):
         load_questions(path)
+
+
+def test_printed_page_check_reads_the_whole_page_not_the_labellers_edges(make_pdf):
+    """A label printed below a disclaimer (Kent's budget report) or above a footnote still counts."""
+    path = make_pdf(
+        "budget.pdf",
+        [
+            "Numbers rounded for clarity.\nTables may not add up.\nPage 20 of 43\nCouncil Tax\nBand D rises.",
+            "Body text\nmore text\n- 21 -\nFootnote one.\nFootnote two.\nFootnote three.",
+        ],
+    )
+    pages = PdfPages({"budget.pdf": path}.get)
+    assert pages.printed_page_correct(cite(1, "budget.pdf", 1, "t", None)) is False  # it prints "Page 20 of 43"
+    assert pages.printed_page_correct(cite(1, "budget.pdf", 1, "t", "Page 20")) is True
+    assert pages.printed_page_correct(cite(1, "budget.pdf", 1, "t", "Page 21")) is False
+    assert pages.printed_page_correct(cite(1, "budget.pdf", 2, "t", "21")) is True
+    assert pages.printed_on("budget.pdf", 1) == ["Page 20", "Page 20 of 43"]

@@ -205,3 +205,27 @@ def test_minutes_written_in_the_test_in_other_forms(written_minutes: Path):
     assert (noted.pdf_page, noted.outcome) == (2, "agreed")
     assert len(decisions) == 3  # nothing after "The meeting closed"
     assert_verbatim(decisions, pages)
+
+
+def test_a_vote_with_no_against_and_a_vote_resolved_without_an_outcome_word(make_pdf):
+    path = make_pdf(
+        "Printed minutes 2nd-Apr-2026 19.00 Licensing Committee.pdf",
+        [
+            "Minutes of a meeting of the Licensing Committee held on Thursday, 2 April 2026\n"
+            "4. Taxi Fares\n"
+            "Councillor Ahmed proposed, and Councillor Price seconded, that the fares be raised by 5%.\n"
+            "For (9)\n"
+            "Motion carried.\n"
+            "5. Street Trading\n"
+            "The committee voted as follows: For (7) Against (2)\n"
+            "RESOLVED: That the street trading policy be adopted.\n"
+            "6. Close\n",
+        ],
+    )
+    (_, decisions), pages = read(path, ("Licensing Committee", "2026-04-02"))
+    fares, trading = decisions
+    assert fares.votes is not None and (fares.votes.in_favour, fares.votes.against) == (9, None)  # none printed
+    assert fares.votes.printed == ("For (9)",) and fares.outcome == "carried"
+    assert trading.votes is not None and trading.votes.printed == ("For (7)", "Against (2)")
+    assert (trading.outcome, trading.text) == ("carried", "RESOLVED: That the street trading policy be adopted.")
+    assert_verbatim(decisions, pages)
