@@ -29,14 +29,15 @@ DECISION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 RECOMMENDED = re.compile(r"\b(?:asked to|recommend\w*)\b", re.IGNORECASE)
-OUTCOME_WORDS = {  # what the excerpt must say for the lead line to name the outcome
-    "carried": ("carried", "agreed", "approved", "resolved"),
+OUTCOME_WORDS = {  # word beginnings that print each outcome, in its printed phrase or its RESOLVED text
+    "carried": ("carried", "agreed", "approved", "resolved", "unanimous"),
     "lost": ("lost", "defeated", "fell", "rejected"),
-    "agreed": ("agreed", "resolved", "approved", "adopt"),
+    "agreed": ("agreed", "resolved", "approved", "adopt", "unanimous"),
     "noted": ("note",),
     "deferred": ("deferred",),
     "withdrawn": ("withdrawn",),
 }
+MINUTES_BEGIN = re.compile(r"(?im)^\s*minutes\s+of\s+(?:a\s+meeting\b|the\s+[\w '&-]{2,80}?\s+meeting\s+held\b)")
 KINDS = {"amendment": "Amendment", "motion": "Motion", "substantive motion": "Substantive motion"}
 SAME_MEETING = 1.0  # added to a decision's search score when it is of the meeting the question names
 SAME_COMMITTEE = 0.3  # … of the committee the question names
@@ -97,7 +98,7 @@ def lead_line(decision: Decision) -> str:
     """The outcome, meeting and vote of a decision, in one line (the sentence that moved it is quoted).
 
     >>> from councilqa.records import Votes
-    >>> d = Decision(0, 0, "7. Budget", "amendment", "lost", "x", "x", 1, 1, None, "County Council", "2025-02-13",
+    >>> d = Decision(0, 0, "7. Budget", "amendment", "lost", None, "x", "x", 1, 1, None, "County Council", "2025-02-13",
     ...              Votes(9, 41, 8, ("For (9)", "Against (41)", "Abstain (8)")), "Mr Hook", "Mr Streatfeild")
     >>> lead_line(d)
     'Amendment lost at County Council on 13 February 2025: For (9), Against (41), Abstain (8).'
@@ -123,31 +124,45 @@ def decided_quote(decision: Decision) -> str:
 
 
 def unchecked_facts(decision: Decision, pages: Sequence[Page]) -> list[str]:
-    """The facts of `lead_line` that the cited excerpt or the minutes' pages don't bear out (none,
-    when it may be shown). `pages` are the stored pages of the document holding the decision."""
+    """The facts of `lead_line` and the quotes that the minutes' own pages don't bear out (none, when
+    the answer may lead with it). `pages` are the stored pages of the document holding the decision.
+    Checked with rules of their own, not the minutes reader's: the excerpt on its pages; each printed
+    vote, the outcome as printed (or, for a RESOLVED block, in its text) and the sentence that moved
+    it in the excerpt or on its pages; the meeting's date on the page where these minutes begin."""
     excerpt = " ".join(decision.excerpt.split())
-    lowered = excerpt.lower()
-    cited = " ".join(
-        " ".join(p.text.split()) for p in pages if decision.pdf_page <= p.pdf_page <= decision.pdf_page_end
+    problems = (
+        [] if excerpt in _text(pages, decision.pdf_page, decision.pdf_page_end) else ["the excerpt is not on its pages"]
     )
-    problems = [] if excerpt in cited else ["the excerpt is not on its pages"]
     printed = decision.votes.printed if decision.votes else ()
     problems += [f"{fact!r} is not in the excerpt" for fact in (*printed, *decision.delegated) if fact not in excerpt]
     if decision.moved and decision.moved_at:  # the sentence that moved it, pages before the vote
         first, last, _ = decision.moved_at
-        moving = " ".join(" ".join(p.text.split()) for p in pages if first <= p.pdf_page <= last)
-        problems += [] if decision.moved in moving else [f"{decision.moved!r} is not on PDF pages {first}-{last}"]
+        if decision.moved not in _text(pages, first, last):
+            problems.append(f"{decision.moved!r} is not on PDF pages {first}-{last}")
     elif decision.moved and decision.moved not in excerpt:
         problems.append(f"{decision.moved!r} is not in the excerpt")
-    if not any(word in lowered for word in OUTCOME_WORDS[decision.outcome]):
-        problems.append(f"the outcome {decision.outcome!r} is not in the excerpt")
-    if decision.unanimous and "unanimous" not in lowered:
+    said = decision.outcome_printed or decision.text  # "Amendment lost"; or the RESOLVED block itself
+    words = re.findall(r"[a-z]+", (said if decision.outcome_printed else said[:400]).lower())
+    if said not in excerpt or not any(w.startswith(OUTCOME_WORDS[decision.outcome]) for w in words):
+        problems.append(f"the outcome {decision.outcome!r} is not what the minutes print ({said[:60]!r})")
+    if decision.unanimous and "unanimous" not in excerpt.lower():
         problems.append("'unanimously' is not in the excerpt")
-    if decision.meeting_date:
-        heading = " ".join(p.text for p in pages if p.pdf_page <= decision.pdf_page_end)
-        if not printed_date(decision.meeting_date).search(" ".join(heading.split())):
-            problems.append(f"the meeting date {decision.meeting_date} is not printed in the minutes")
+    if decision.meeting_date and not printed_date(decision.meeting_date).search(_heading(pages, decision.pdf_page)):
+        problems.append(f"the meeting date {decision.meeting_date} is not printed where these minutes begin")
     return problems
+
+
+def _text(pages: Sequence[Page], first: int, last: int) -> str:
+    return " ".join(" ".join(p.text.split()) for p in pages if first <= p.pdf_page <= last)
+
+
+def _heading(pages: Sequence[Page], upto: int) -> str:
+    """The text of the last page up to `upto` where minutes begin ("Minutes of a meeting of …",
+    "Minutes of the Cabinet meeting held …" at the start of a line) and the page after it, where a
+    heading may run on; all the pages up to `upto` where none does (printed minutes)."""
+    starts = [p.pdf_page for p in pages if p.pdf_page <= upto and MINUTES_BEGIN.search(p.text)]
+    first = starts[-1] if starts else 1
+    return _text(pages, first, first + 1 if starts else upto)
 
 
 def printed_date(iso: str) -> re.Pattern[str]:

@@ -130,7 +130,7 @@ def outcome_line(decision: Decision) -> str:
 
     >>> from dataclasses import replace
     >>> from councilqa.records import Votes
-    >>> lost = Decision(0, 5, None, "amendment", "lost", "", "", 2, 2, None, None, None)
+    >>> lost = Decision(0, 5, None, "amendment", "lost", None, "", "", 2, 2, None, None, None)
     >>> outcome_line(replace(lost, votes=Votes(2, 5, None, ("For (2)", "Against (5)")), proposer="Cllr Brennan"))
     'amendment lost · For (2), Against (5) · proposed by Cllr Brennan'
     """

@@ -133,6 +133,7 @@ class Decision:
     item_title: str | None
     kind: str
     outcome: str
+    outcome_printed: str | None  # the outcome as printed ("Amendment lost"), where the minutes print one
     text: str
     excerpt: str
     pdf_page: int

@@ -45,15 +45,15 @@ CREATE TABLE IF NOT EXISTS items (
     PRIMARY KEY (sha256, ordinal));
 CREATE TABLE IF NOT EXISTS decisions (
     sha256 TEXT NOT NULL, ordinal INTEGER NOT NULL, item INTEGER, item_title TEXT, kind TEXT NOT NULL,
-    outcome TEXT NOT NULL, text TEXT NOT NULL, excerpt TEXT NOT NULL, pdf_page INTEGER NOT NULL,
+    outcome TEXT NOT NULL, outcome_printed TEXT, text TEXT NOT NULL, excerpt TEXT NOT NULL, pdf_page INTEGER NOT NULL,
     pdf_page_end INTEGER NOT NULL, printed_page TEXT, committee TEXT, meeting_date TEXT, votes TEXT,
     proposer TEXT, seconder TEXT, moved TEXT, moved_at TEXT, delegated TEXT NOT NULL, unanimous INTEGER NOT NULL,
     vector BLOB, PRIMARY KEY (sha256, ordinal));
 CREATE INDEX IF NOT EXISTS decisions_meeting ON decisions(meeting_date);
 """
 DECISION_COLUMNS = (
-    "ordinal, item, item_title, kind, outcome, text, excerpt, pdf_page, pdf_page_end, printed_page, committee, "
-    "meeting_date, votes, proposer, seconder, moved, moved_at, delegated, unanimous"
+    "ordinal, item, item_title, kind, outcome, outcome_printed, text, excerpt, pdf_page, pdf_page_end, printed_page, "
+    "committee, meeting_date, votes, proposer, seconder, moved, moved_at, delegated, unanimous"
 )
 ITEM_COLUMNS = "ordinal, number, title, text, pdf_page, pdf_page_end, printed_page, committee, meeting_date"
 
@@ -265,7 +265,7 @@ class Catalog:
             [(sha256, *astuple(item)) for item in minutes.items],
         )
         db.executemany(
-            f"INSERT OR REPLACE INTO decisions (sha256, {DECISION_COLUMNS}, vector) VALUES ({', '.join('?' * 21)})",
+            f"INSERT OR REPLACE INTO decisions (sha256, {DECISION_COLUMNS}, vector) VALUES ({', '.join('?' * 22)})",
             [
                 (sha256, *decision_to_row(decision), np.asarray(vector, dtype=np.float32).tobytes())
                 for decision, vector in zip(minutes.decisions, vectors, strict=True)

@@ -10,16 +10,10 @@ Items are numbered headings: "290.   Section 25 Report" over "(Item 5)" (ModernG
 AND EASTERN CHESHIRE PRIMARY CARE TRUST", "38. Riverside Leisure Centre Refurbishment". Item numbers
 rise through a meeting, so a numbered paragraph ("1. Mr Gough proposed ...") is not taken for one.
 
-Decisions, in the forms these papers use:
-- motions and amendments: "Mr Hook proposed, and Mr Streatfeild seconded the following amendment:",
-  "moved by Councillor X and seconded by Councillor Y", "Councillor Brennan proposed an amendment";
-- votes: "For (9) <names> Against (41) <names> Abstain (8) <names>", "For (2), Against (5)",
-  "carried by 30 votes to 12, with 3 abstentions";
-- outcomes: "Amendment lost.", "Motion carried.", "Substantive Motion Carried.", "was put to the
-  vote and was lost", "Agreed unanimously.", "This item was deferred", "The motion was withdrawn";
-- RESOLVED blocks, whole with their lettered or numbered parts.
-A vote or outcome settles the latest open motion of the item (or the one whose paragraph it names);
-a RESOLVED block that follows a carried or unvoted motion records that motion's decision.
+Decisions are read in the forms these papers use (`forms.py`: motions and amendments moved, votes,
+outcomes, RESOLVED blocks). A vote or outcome settles the latest open motion of the item (or the one
+whose paragraph it names, or the substantive motion); a RESOLVED block that follows a carried or
+unvoted motion records that motion's decision.
 """
 
 from __future__ import annotations
@@ -30,6 +24,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from councilqa.ingest.forms import (
+    DEFERRED,
+    DELEGATED,
+    MOTION,
+    MOVED_END,
+    OUTCOME,
+    OUTCOME_SYNONYMS,
+    PARAGRAPH,
+    QUOTED,
+    RESOLVED,
+    SENTENCE,
+    SENTENCE_END,
+    SUB_PART,
+    VOTE_FOR,
+    VOTES_BY,
+    person,
+    read_votes,
+    resolution_outcome,
+    votes_by,
+)
 from councilqa.ingest.labels import label_line
 from councilqa.ingest.metadata import MINUTES_OF, minutes_meeting
 from councilqa.records import Decision, MinuteItem, Page, Votes
@@ -46,50 +60,7 @@ END = re.compile(
     r"Agenda Item \d+$|This page is intentionally left blank)",
     re.IGNORECASE,
 )
-RESOLVED = re.compile(r"(?:\bRESOLVED\b|^(?:Resolved|AGREED)\b)")
-PARAGRAPH = re.compile(r"^(?P<open>\()?(?P<number>\d{1,3})(?P<close>[.)])\)?\s")
-SUB_PART = re.compile(r"^(?:\(?[a-z]{1,4}\)\s|\(?\d{1,2}[.)]\s|[•●▪◦*–-]\s|\S\s)")
-NAME = (  # "Mr A J Hook", "Councillor Brennan", "the Leader"; or a forename and surname with no title
-    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Councillor|Cllr)\.?\s+(?:[A-Z][A-Za-z'’-]*\.?\s+){0,3}?[A-Z][A-Za-z'’-]+"
-    r"|[A-Z][a-z]+\s+[A-Z][A-Za-z'’-]+"
-    r"|[Tt]he\s+(?:Deputy\s+)?(?:Leader|Chairman|Chair|Mayor|Vice-Chairman)(?:\s+of\s+the\s+Council)?)"
-)
-ASIDE = r"\s*(?:\([^)]{0,80}\)\s*)?(?:,[^.;]{0,160}?,\s*)?"  # "(Leader of the Opposition)", ", Deputy Leader ...,"
-MOTION = re.compile(
-    rf"(?P<proposer>{NAME}){ASIDE}proposed,?\s+(?:and\s+)?(?P<seconder>{NAME}){ASIDE}(?i:seconded)\b"
-    rf"|\bmoved\s+by\s+(?P<mover>{NAME})\s+and\s+seconded\s+by\s+(?P<second>{NAME})"
-    rf"|(?P<alone>{NAME}){ASIDE}(?:proposed|moved)\s+(?:(?:an?|the\s+following)\s+(?=amendment|motion)|(?=that\b))"
-)
-QUOTED = re.compile(r"[“\"](?P<text>[^”\"]{10,}?)[”\"]")
-VOTE_FOR = re.compile(r"\bFor\s*\((?P<n>\d{1,3})\)")
-VOTE_AGAINST = re.compile(r"\bAgainst\s*\((?P<n>\d{1,3})\)")
-VOTE_ABSTAIN = re.compile(r"\bAbstain(?:ed|ing|ions?)?\s*\((?P<n>\d{1,3})\)")
-VOTES_BY = re.compile(
-    r"\b(?:carried|lost|defeated|agreed)\s+by\s+(?P<for>\d{1,3})\s+votes?\s+to\s+(?P<against>\d{1,3})"
-    r"(?:,?\s+with\s+(?P<abstained>\d{1,3}|one|no)\s+abstentions?)?",
-    re.IGNORECASE,
-)
-OUTCOME = re.compile(
-    r"\b(?P<what>(?:Substantive\s+)?(?:Motion|Amendment)(?:\s+as\s+amended)?)\s+(?:was\s+|were\s+)?"
-    r"(?:put\s+to\s+the\s+vote\s+and\s+(?:was\s+)?|duly\s+)?"
-    r"(?P<outcome>carried|lost|agreed|defeated|fell|withdrawn|approved|rejected)\b"
-    r"|\bto\s+the\s+vote\s+and\s+it\s+was\s+(?P<put>carried|lost|agreed|defeated)\b"
-    r"|\b(?P<unanimous>(?:agreed|carried)\s+unanimously|unanimously\s+(?:agreed|carried))\b",
-    re.IGNORECASE,
-)
-DEFERRED = re.compile(r"[^.\n]*\b(?:was|were|be|been|is|are)\s+deferred\b[^.]*\.?", re.IGNORECASE)
-DELEGATED = re.compile(
-    r"\bdelegat(?:e|es|ed|ing)\s+(?:the\s+)?(?:(?:decision|authority|powers?)\s+)?(?:be\s+(?:given|granted)\s+)?"
-    r"to\s+(?P<to>(?:the\s+)?[A-Z][^;:]{2,200}?)(?=\s*(?:;|:|\.\s|\.$|,\s*to\s|\s+to\s+(?:agree|take|resolve|"
-    r"finalise|make|approve|award|sign|submit|determine|enter|implement|conclude|progress|undertake|negotiate|"
-    r"carry|consider|set)\b|\s+(?:and|subject)\s+(?:that|to)\b|$))"
-)
-OUTCOME_SYNONYMS = {"defeated": "lost", "fell": "lost", "rejected": "lost", "approved": "carried"}
 ANY = re.compile(r".+", re.DOTALL)
-SENTENCE_END = r"\.(?=\s|$)"  # a full stop, not the one in "4.30pm"
-MOVED_END = re.compile(rf"(?:[^:.“\"]|\.(?!\s|$)){{0,200}}?(?::|{SENTENCE_END}|(?=[“\"])|$)")
-SENTENCE = re.compile(rf"(?:[^.]|\.(?!\s|$))*(?:{SENTENCE_END})?")
-HONOURS = frozenset({"OBE", "CBE", "MBE", "QC", "KC", "JP", "DL", "BEM"})
 NEAR_PAGES = 2  # a motion's text joins its decision's excerpt only within this many pages of the vote
 
 
@@ -283,6 +254,7 @@ class _Draft:
     seconder: str | None = None
     unanimous: bool = False
     resolved: bool = False  # a RESOLVED block has been joined to it
+    printed: tuple[int, int] | None = None  # the outcome as the minutes print it: "Amendment lost"
     settles: _Motion | None = None  # the motion it records the result of
     moved: _Motion | None = None  # the same, when the sentence moving it is in the excerpt
 
@@ -310,7 +282,7 @@ class _Reader:
             self.motions.append(self._motion(found, stop))
             self.vote = None  # a vote no outcome followed is not this motion's
         elif kind in ("vote", "votes_by"):
-            votes, vote_end = _votes(self.text.text, found, stop) if kind == "vote" else _votes_by(found)
+            votes, vote_end = read_votes(self.text.text, found, stop) if kind == "vote" else votes_by(found)
             last = self.drafts[-1] if self.drafts else None
             if last is not None and last.votes is None and -40 <= found.start() - last.end < 60:
                 last.votes = votes  # "was put to the vote and was lost: For (2), Against (5)"
@@ -321,7 +293,7 @@ class _Reader:
             self._outcome(found)
         elif kind == "deferred":
             span = (found.start(), found.end())
-            self.drafts.append(_Draft("resolution", "deferred", span, [span]))
+            self.drafts.append(_Draft("resolution", "deferred", span, [span], printed=span))
         elif kind == "resolved":
             self._resolved(found.start(), found.end())
 
@@ -345,9 +317,9 @@ class _Reader:
             text_start=text_start,
             text_end=text_end,
             paragraph=paragraph["number"] if paragraph else None,
-            proposer=_name(found["proposer"] or found["mover"] or found["alone"]),
-            seconder=_name(found["seconder"] or found["second"]),
-            moved_end=MOVED_END.search(self.text.text, found.end()).end(),  # type: ignore[union-attr]
+            proposer=person(found["proposer"] or found["mover"] or found["alone"]),
+            seconder=person(found["seconder"] or found["second"]),
+            moved_end=_end_of(MOVED_END.search(self.text.text, found.end()), found.end()),
         )
 
     def _target(self, at: int) -> _Motion | None:
@@ -388,7 +360,7 @@ class _Reader:
             outcome = "carried"
         end = found.end() + self.text.text.startswith(".", found.end())  # "Amendment lost."
         draft = _Draft(kind, outcome, (record_start, end), [(record_start, end)], votes)
-        draft.unanimous = unanimous
+        draft.unanimous, draft.printed = unanimous, (found.start(), found.end())
         if motion is not None:
             motion.settled, draft.settles = True, motion
             draft.proposer, draft.seconder = motion.proposer, motion.seconder
@@ -423,7 +395,7 @@ class _Reader:
             draft.kind, draft.outcome = "motion", "agreed"
             draft.proposer, draft.seconder = open_motion.proposer, open_motion.seconder
             draft.parts.append((open_motion.start, max(end, open_motion.moved_end)))
-        draft.outcome = draft.outcome or _resolution_outcome(self.text.span(start, end))
+        draft.outcome = draft.outcome or resolution_outcome(self.text.span(start, end))
         if draft.votes is not None and draft.outcome == "agreed":
             draft.outcome = "carried"
         self.drafts.append(draft)
@@ -449,6 +421,7 @@ class _Reader:
                     item_title=item.heading,
                     kind=draft.kind,
                     outcome=draft.outcome,
+                    outcome_printed=self.text.span(*draft.printed) if draft.printed else None,
                     text=text,
                     excerpt=self.text.span(draft.start, draft.end),
                     pdf_page=first.pdf_page,
@@ -468,80 +441,8 @@ class _Reader:
         return found
 
 
-def _votes(text: str, found: re.Match[str], stop: int) -> tuple[Votes, int]:
-    """A "For (N) ... Against (M) ... Abstain (K) ..." record from its "For (N)", and where it ends.
-    Its parts are looked for only before the next vote or motion; a part not printed is None."""
-    following = [
-        m.start() for m in (VOTE_FOR.search(text, found.end(), stop), MOTION.search(text, found.end(), stop)) if m
-    ]
-    stop = min([stop, found.end() + 3000, *following])
-    against = VOTE_AGAINST.search(text, found.end(), stop)
-    abstain = VOTE_ABSTAIN.search(text, (against or found).end(), stop)
-    if against is None:
-        printed = tuple(" ".join(m.group(0).split()) for m in (found, abstain) if m)
-        abstained = int(abstain["n"]) if abstain else None
-        return Votes(int(found["n"]), None, abstained, printed), (abstain or found).end()
-    outcome = OUTCOME.search(text, (abstain or against).end(), min(stop, (abstain or against).end() + 1500))
-    names_end = outcome.start() if outcome else min(stop, (abstain or against).end())
-    names_for = _names(text[found.end() : against.start()])
-    names_against = _names(text[against.end() : abstain.start() if abstain else names_end])
-    names_abstained = _names(text[abstain.end() : names_end]) if abstain else ()
-    printed = tuple(" ".join(m.group(0).split()) for m in (found, against, abstain) if m)
-    votes = Votes(
-        int(found["n"]),
-        int(against["n"]),
-        int(abstain["n"]) if abstain else None,
-        printed,
-        names_for,
-        names_against,
-        names_abstained,
-    )
-    return votes, (abstain or against).end()
-
-
-def _votes_by(found: re.Match[str]) -> tuple[Votes, int]:
-    abstained = found["abstained"]
-    words = {"one": 1, "no": 0}
-    count = None if abstained is None else words.get(abstained.lower(), int(abstained) if abstained.isdigit() else 0)
-    return Votes(int(found["for"]), int(found["against"]), count, (" ".join(found.group(0).split()),)), found.end()
-
-
-def _names(text: str) -> tuple[str, ...]:
-    """Members named in a vote: "Mr Hill, OBE, Mrs Hohler" → ("Mr Hill, OBE", "Mrs Hohler")."""
-    text = " ".join(text.split()).strip(" ,.")
-    if not re.match(r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Councillor|Cllr|Rich|[A-Z][a-z]+\s[A-Z])", text):
-        return ()
-    names: list[str] = []
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        if names and part.rstrip(".").upper() in HONOURS:
-            names[-1] = f"{names[-1]}, {part}"
-        else:
-            names.append(part)
-    return tuple(names)
-
-
-def _name(name: str | None) -> str | None:
-    return " ".join(name.split()) if name else None
-
-
-def _resolution_outcome(text: str) -> str:
-    """Deferred, withdrawn, noted (every part of it notes something) or agreed.
-
-    >>> _resolution_outcome("RESOLVED: That (a) the work programme be noted; and (b) a site visit be arranged.")
-    'agreed'
-    """
-    lowered = text.lower()
-    if re.search(r"\bdeferred\b", lowered):
-        return "deferred"
-    if re.search(r"\bwithdrawn\b", lowered):
-        return "withdrawn"
-    body = re.sub(r"^\W*(?:resolved|agreed)\W*(?:that\b)?", "", lowered)
-    parts = [p for p in re.split(r";|\([a-z0-9]{1,3}\)|\b[a-z0-9]\)\s", body) if len(p.split()) >= 3]
-    if parts and all(re.search(r"\bnot(?:e|ed|es|ing)\b", part) for part in parts):
-        return "noted"
-    return "agreed"
+def _end_of(found: re.Match[str] | None, default: int) -> int:
+    return found.end() if found else default
 
 
 def _resolved_blocks(text: _Text, first: int, end: int) -> list[re.Match[str]]:

@@ -142,3 +142,16 @@ def test_the_catalog_knows_each_meeting_and_the_papers_that_minute_it(sample_ind
     march = meetings[("Cabinet", "2026-03-12")]
     assert "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf" in march.documents
     assert list(meetings) == sorted(meetings, key=lambda key: key[1], reverse=True)  # newest first
+
+
+def test_a_pack_with_two_meetings_minutes_checks_the_date_of_the_decisions_own_meeting():
+    from councilqa.ingest.minutes import read_minutes
+    from councilqa.ingest.pdf import PypdfParser
+
+    name = "Public reports pack 13th-Jan-2010 10.00 Health and Adult Social Care Scrutiny Committee.pdf"
+    pages = PypdfParser().parse(shared_corpus("cheshire") / name, name).pages
+    joint = next(d for d in read_minutes(pages).decisions if "be thanked for their attendance" in d.text)
+    assert joint.meeting_date == "2009-11-30" and unchecked_facts(joint, pages) == []
+    assert unchecked_facts(replace(joint, meeting_date="2009-11-18"), pages) == [
+        "the meeting date 2009-11-18 is not printed where these minutes begin"  # the pack's other minutes' date
+    ]
