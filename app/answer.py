@@ -157,7 +157,7 @@ class Assistant:
             return None
         hit = found[0]
         decision = hit.decision
-        covered = self.coverage(question, hit.context, ignore=ASKING)
+        covered = self.coverage(question, hit.record, ignore=ASKING)
         match = covered + hit.similarity
         if match < DECISION_CITED:
             log.info("decision %s not cited: match %.2f (words %.2f)", decision.ordinal, match, covered)

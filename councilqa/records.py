@@ -194,6 +194,7 @@ class DecisionHit:
     context: str = ""
     similarity: float = 0.0  # cosine of the question to the decision's `embed_text`
     item: MinuteItem | None = None  # the item it was decided in
+    record: str = ""  # its meeting, item heading and own record, without the rest of the item
 
 
 @dataclass(frozen=True)

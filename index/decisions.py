@@ -102,10 +102,12 @@ class DecisionSearch:
             score += RECORD_WEIGHT * record_scores.get(f"{sha256}:d{n}", 0.0) / record_top
             if score > 0:
                 context = f"{now.texts.get(item_id or '', '')}\n{_record_text(decision)}"
+                record = f"{now.texts.get(item_id or '', '').split(chr(10), 1)[0]}\n{_record_text(decision)}"
                 stored = now.vectors.get((sha256, decision.ordinal))
                 similar = float(np.dot(vector, stored)) if vector is not None and stored is not None else 0.0
                 item = now.item_of.get(item_id or "")
-                scored.append(DecisionHit(decision, documents, score + DENSE_WEIGHT * similar, context, similar, item))
+                hit = DecisionHit(decision, documents, score + DENSE_WEIGHT * similar, context, similar, item, record)
+                scored.append(hit)
         scored.sort(key=lambda hit: -hit.score)
         return _distinct(scored)[:k]
 
