@@ -40,9 +40,11 @@ RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to da
 MORE_GAIN = 0.1  # share of the question's words a sentence must add to a decision's quotes to be quoted too
 MORE_WORDS = 60  # … and at most this long (not a page's header run together)
 # How well the best decision matches a decision question: the share of the question's distinctive words
-# (rarity-weighted) its item and record hold, plus the cosine of the question to its item title and text.
-# Fitted on eval/decisions.jsonl (every wrong or unanswerable decision there scores 0.64 or less, every
-# right one 0.70 or more); at DECISION_LED the answer leads with it, at DECISION_CITED it is cited first.
+# (rarity-weighted) its own record and its item's heading hold, plus the cosine of the question to its
+# item title and text. Fitted on eval/decisions.jsonl while the words were counted in the whole item
+# (every wrong or unanswerable decision there scored 0.64 or less, every right one 0.70 or more);
+# counting them in the record alone gave the same answers on every set. At DECISION_LED the answer leads
+# with the decision, at DECISION_CITED it is cited first.
 DECISION_LED = 0.67
 DECISION_CITED = 0.5
 COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words, in the evidence score
