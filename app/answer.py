@@ -24,7 +24,7 @@ from councilqa.app.decisions import (
 from councilqa.app.question_filter import named_committee, stated_filter
 from councilqa.index.store import Index, Mode
 from councilqa.ingest.chunk import split_sentences
-from councilqa.records import Answer, Chunk, Citation, Decision, Document, Hit, MinuteItem, Quote, SearchFilter
+from councilqa.records import Answer, Chunk, Citation, Decision, Document, Hit, MinuteItem, Page, Quote, SearchFilter
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -165,11 +165,12 @@ class Assistant:
             log.info("decision %s not cited: match %.2f (words %.2f)", decision.ordinal, match, covered)
             return None
         document = hit.documents[0]
-        problems = unchecked_facts(hit.decision, self.index.catalog.pages(document.sha256))
+        pages = self.index.catalog.pages(document.sha256)
+        problems = unchecked_facts(hit.decision, pages)
         if problems:
             log.warning("decision %s of %s not shown: %s", hit.decision.ordinal, document.path, "; ".join(problems))
             return None
-        return _Decided(hit.decision, hit.documents, match, hit.similarity, hit.item)
+        return _Decided(hit.decision, hit.documents, match, hit.similarity, hit.item, pages)
 
     def coverage(self, question: str, text: str, ignore: str = "") -> float:
         """The share of the question's words, weighted by their rarity in the index, that `text`
@@ -201,7 +202,7 @@ class Assistant:
         if len(said.split()) > MORE_WORDS:
             return None
         gain = self.coverage(question, f"{quoted} {said}", ASKING) - self.coverage(question, quoted, ASKING)
-        pages = [p for p in self.index.catalog.pages(sha256) if item.pdf_page <= p.pdf_page <= item.pdf_page_end]
+        pages = (p for p in decided.pages if item.pdf_page <= p.pdf_page <= item.pdf_page_end)
         page = next((p for p in pages if said in " ".join(p.text.split())), None)
         if gain < MORE_GAIN or page is None:
             return None
@@ -355,6 +356,7 @@ class _Decided:
     score: float  # how well it matches the question (DECISION_LED, DECISION_CITED)
     similarity: float  # cosine of the question to it: its citation's score
     item: MinuteItem | None  # the item it was decided in
+    pages: list[Page]  # the stored pages of the document holding it, read once
 
 
 def _cite(

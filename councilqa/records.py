@@ -185,13 +185,11 @@ def same_decision(decision: Decision) -> tuple[str | None, str | None, str]:
 
 @dataclass(frozen=True)
 class DecisionHit:
-    """A decision found by search, with every document that records it, its score, and the text it
-    was found by (its item's heading and text, and its own record)."""
+    """A decision found by search, with every document that records it and its score."""
 
     decision: Decision
     documents: tuple[Document, ...]
     score: float
-    context: str = ""
     similarity: float = 0.0  # cosine of the question to the decision's `embed_text`
     item: MinuteItem | None = None  # the item it was decided in
     record: str = ""  # its meeting, item heading and own record, without the rest of the item

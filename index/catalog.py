@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS decisions (
     vector BLOB, PRIMARY KEY (sha256, ordinal));
 CREATE INDEX IF NOT EXISTS decisions_meeting ON decisions(meeting_date);
 """
+COMMITTEE_PART = "instr(lower(coalesce(d.committee, '')), lower(?)) > 0"  # part of the name, any case
 DECISION_COLUMNS = (
     "ordinal, item, item_title, kind, outcome, outcome_printed, text, excerpt, pdf_page, pdf_page_end, printed_page, "
     "committee, meeting_date, votes, proposer, seconder, moved, moved_at, delegated, unanimous"
@@ -126,7 +127,7 @@ class Catalog:
         """Documents that pass the filter (see `SearchFilter` for what each field means)."""
         clauses, args = [], []
         if wanted.committee is not None:
-            clauses.append("instr(lower(coalesce(d.committee, '')), lower(?)) > 0")
+            clauses.append(COMMITTEE_PART)
             args.append(wanted.committee.strip())
         dated = ["d.meeting_date >= ?"] * (wanted.date_from is not None) + ["d.meeting_date <= ?"] * (
             wanted.date_to is not None
@@ -206,7 +207,7 @@ class Catalog:
         clauses, args = [], []
         wanted = wanted or DecisionFilter()
         if wanted.committee is not None:
-            clauses.append("instr(lower(coalesce(d.committee, '')), lower(?)) > 0")
+            clauses.append(COMMITTEE_PART)
             args.append(wanted.committee.strip())
         if wanted.date_from is not None:
             clauses.append("d.meeting_date >= ?")

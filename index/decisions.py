@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,7 +42,6 @@ class _Snapshot:
 
     decisions: list[tuple[Decision, tuple[Document, ...]]]
     item_keys: dict[tuple[str, int], str]  # (content, item ordinal) → keyword id
-    texts: dict[str, str]  # keyword id → item heading and text, as searched
     item_of: dict[str, MinuteItem]
     vectors: dict[tuple[str, int], np.ndarray]
     items: KeywordIndex
@@ -58,7 +57,7 @@ class DecisionSearch:
     """
 
     def __init__(self) -> None:
-        self._now = _Snapshot([], {}, {}, {}, {}, KeywordIndex(None), KeywordIndex(None))
+        self._now = _Snapshot([], {}, {}, {}, KeywordIndex(None), KeywordIndex(None))
 
     def refresh(self, catalog: Catalog) -> None:
         """Rebuild from the catalog's items and decisions."""
@@ -78,7 +77,7 @@ class DecisionSearch:
         )
         item_of = {item_keys[key]: items[key] for key in keys if key in items}
         vectors = catalog.decision_vectors()
-        self._now = _Snapshot(decisions, item_keys, texts, item_of, vectors, item_index, record_index)
+        self._now = _Snapshot(decisions, item_keys, item_of, vectors, item_index, record_index)
 
     def search(
         self, query: str, k: int, allowed: Collection[str] | None = None, vector: np.ndarray | None = None
@@ -101,20 +100,23 @@ class DecisionSearch:
             score = ITEM_WEIGHT * item_scores.get(item_id or "", 0.0) / item_top
             score += RECORD_WEIGHT * record_scores.get(f"{sha256}:d{n}", 0.0) / record_top
             if score > 0:
-                context = f"{now.texts.get(item_id or '', '')}\n{_record_text(decision)}"
-                record = f"{now.texts.get(item_id or '', '').split(chr(10), 1)[0]}\n{_record_text(decision)}"
                 stored = now.vectors.get((sha256, decision.ordinal))
                 similar = float(np.dot(vector, stored)) if vector is not None and stored is not None else 0.0
                 item = now.item_of.get(item_id or "")
-                hit = DecisionHit(decision, documents, score + DENSE_WEIGHT * similar, context, similar, item, record)
-                scored.append(hit)
+                scored.append(DecisionHit(decision, documents, score + DENSE_WEIGHT * similar, similar, item))
         scored.sort(key=lambda hit: -hit.score)
-        return _distinct(scored)[:k]
+        return [replace(hit, record=_record_with_heading(hit)) for hit in _distinct(scored)[:k]]
 
 
 def _item_text(item: MinuteItem) -> str:
     meeting = f"{item.committee or ''} {long_date(item.meeting_date) if item.meeting_date else ''}"
     return f"{meeting} {item.heading or ''}\n{item.text}"
+
+
+def _record_with_heading(hit: DecisionHit) -> str:
+    """A found decision's record, under its meeting and item heading."""
+    heading = _item_text(hit.item).split("\n", 1)[0] if hit.item else ""
+    return f"{heading}\n{_record_text(hit.decision)}"
 
 
 def _record_text(decision: Decision) -> str:
