@@ -287,7 +287,7 @@ def compose(question: str, hits: list[Hit], n_sentences: int) -> tuple[Quote, ..
     numeric = bool(AMOUNT.search(question))
     scored = [
         (
-            sum(1 / spread[term] ** 0.5 for term in shared)
+            sum(1 / spread[term] ** 0.5 for term in sorted(shared))  # sorted: the same sum whatever the hash seed
             + 0.5 * hits[rank - 1].score
             - 0.05 * rank
             + (0.5 if numeric and FIGURE.search(sentence) else 0.0),
