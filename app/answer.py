@@ -10,6 +10,7 @@ import logging
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -31,10 +32,6 @@ log = logging.getLogger(__name__)
 
 ABSTAIN = "The papers don't appear to answer this. The closest passages are listed below."
 NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
-STOPWORD_TEXT = """a an and are as at be been by can did do does for from had has have how i in is it its of on
-or that the their there these they this to was were what when where which who why will with would about after any
-into our out over so than then them up we you your"""
-STOPWORDS = frozenset(STOPWORD_TEXT.split())
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
 RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to date|to date)\b", re.I)
 MORE_GAIN = 0.1  # share of the question's words a sentence must add to a decision's quotes to be quoted too
@@ -59,19 +56,7 @@ FIGURE_TOKEN = re.compile(r"[-–]?[£$€]?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?(?=\s
 LEADING_FIGURES = re.compile(rf"(?:{FIGURE_TOKEN.pattern}\s*)*")
 ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
 CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
-WORD = re.compile(r"[a-z0-9£%]+(?:[.,][0-9]+)*")
-
-
-def terms(text: str) -> set[str]:
-    """Content words of `text`, lower-cased, with a crude plural/tense ending removed."""
-    return {_stem(word) for word in WORD.findall(text.lower()) if word not in STOPWORDS}
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+Words = Callable[[str], list[str]]  # text to its words as the keyword index holds them (`Index.words`)
 
 
 class Assistant:
@@ -120,7 +105,7 @@ class Assistant:
             evidence = self.evidence(question, hits, quotes) if hits else None
         elif hits:
             offset = len(citations) - len(hits)  # the decision's record, cited first but not led with
-            composed = compose(question, hits, self.settings.answer.answer_sentences)
+            composed = compose(question, hits, self.settings.answer.answer_sentences, self.index.words)
             composed = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             quotes = tuple(quote for quote in composed if quote.text in citations[quote.citation - 1].text)
             evidence = self.evidence(question, hits, quotes)
@@ -175,11 +160,10 @@ class Assistant:
     def coverage(self, question: str, text: str, ignore: str = "") -> float:
         """The share of the question's words, weighted by their rarity in the index, that `text`
         holds. Question words ("how", "much") and the words of `ignore` don't count."""
-        keywords = self.index.keywords
-        skip = QUESTION_WORDS | set(keywords.words(ignore))
-        wanted = [word for word in dict.fromkeys(keywords.words(question)) if word not in skip]
-        rarity = keywords.rarity(wanted)
-        held = set(keywords.words(text))
+        skip = QUESTION_WORDS | set(self.index.words(ignore))
+        wanted = [word for word in dict.fromkeys(self.index.words(question)) if word not in skip]
+        rarity = self.index.rarity(wanted)
+        held = set(self.index.words(text))
         total = sum(rarity.values())
         return sum(weight for word, weight in rarity.items() if word in held) / total if total else 0.0
 
@@ -198,7 +182,7 @@ class Assistant:
             return None
         pseudo = Hit(Chunk(sha256, -1, rest, item.pdf_page, item.pdf_page_end, None, None, ""), 0.0, ())
         quoted = " ".join(quote.text for quote in quotes)
-        said = compose(question, [pseudo], 1)[0].text
+        said = compose(question, [pseudo], 1, self.index.words)[0].text
         if len(said.split()) > MORE_WORDS:
             return None
         gain = self.coverage(question, f"{quoted} {said}", ASKING) - self.coverage(question, quoted, ASKING)
@@ -268,18 +252,18 @@ class Assistant:
         return max(hit.score for hit in hits) + COVERAGE_WEIGHT * self.coverage(question, quoted)
 
 
-def compose(question: str, hits: list[Hit], n_sentences: int) -> tuple[Quote, ...]:
+def compose(question: str, hits: list[Hit], n_sentences: int, words: Words) -> tuple[Quote, ...]:
     """The sentences of the top hits that best match the question, with the number of the citation
     each is quoted from, in the order they appear.
 
     A sentence scores for each question word it shares, the more for words few of the candidate
     sentences share (local rarity), plus its hit's similarity; for a question that asks for an
     amount, sentences holding figures score more. A sentence found in two excerpts (or within a longer
-    one) is quoted once.
+    one) is quoted once. Words are compared as `words` gives them (the keyword index's stemmed words).
     """
-    wanted = terms(question)
+    wanted = set(words(question)) - QUESTION_WORDS
     candidates = [
-        (rank, position, sentence, terms(sentence) & wanted)
+        (rank, position, sentence, set(words(sentence)) & wanted)
         for rank, hit in enumerate(hits[:ANSWER_HITS], 1)
         for position, sentence in enumerate(answer_units(hit.chunk.text))
     ]

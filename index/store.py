@@ -338,6 +338,14 @@ class Index:
         }
         self.keywords.rebuild(ids, [texts[i] for i in ids])
 
+    def words(self, text: str) -> list[str]:
+        """`text`'s words as the keyword index holds them: lower-cased, stemmed, stopwords dropped."""
+        return self.keywords.words(text)
+
+    def rarity(self, words: list[str]) -> dict[str, float]:
+        """Each word's (as from `words`) inverse document frequency over the indexed chunks."""
+        return self.keywords.rarity(words)
+
     def stored_chunks(self) -> list[Chunk]:
         """Every chunk in the collection, as stored (for benchmarks and checks)."""
         stored = self._collection.get(include=["documents", "metadatas"])

@@ -15,7 +15,7 @@ def test_concurrent_questions_are_all_answered(sample_settings, sample_index):
     assert all(answer.citations and not answer.abstained for answer in answers)
 
 
-def test_an_amount_question_prefers_the_sentence_with_the_figure():
+def test_an_amount_question_prefers_the_sentence_with_the_figure(sample_index):
     chunk = Chunk(
         "sha",
         0,
@@ -26,7 +26,7 @@ def test_an_amount_question_prefers_the_sentence_with_the_figure():
         None,
         "t",
     )
-    quotes = compose("How much will the refurbishment cost?", [Hit(chunk, 0.5, ())], 1)
+    quotes = compose("How much will the refurbishment cost?", [Hit(chunk, 0.5, ())], 1, sample_index.words)
     assert quotes == (Quote(1, "The works will cost £8.7 million in total."),)
 
 
@@ -81,7 +81,7 @@ def test_a_meeting_nothing_indexed_mentions_is_said_so_and_abstained(sample_sett
     assert answer.citations and not answer.filters  # closest matches from all papers
 
 
-def test_a_table_rows_figures_are_quoted_with_its_label_and_paragraph_numbers_are_not():
+def test_a_table_rows_figures_are_quoted_with_its_label_and_paragraph_numbers_are_not(sample_index):
     from councilqa.app.answer import answer_units
 
     text = (
@@ -94,7 +94,9 @@ def test_a_table_rows_figures_are_quoted_with_its_label_and_paragraph_numbers_ar
         "6.4 The council tax rate rises. It funds care.",
     ]
     chunk = Chunk("sha", 0, text, 1, 1, None, None, "t")
-    quotes = compose("What is the target for repeat referrals within 12 months?", [Hit(chunk, 0.5, ())], 1)
+    quotes = compose(
+        "What is the target for repeat referrals within 12 months?", [Hit(chunk, 0.5, ())], 1, sample_index.words
+    )
     assert quotes == (Quote(1, "2 Reduce repeat referrals (within 12 months). 18% 10%"),)
 
 
