@@ -10,7 +10,6 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -22,6 +21,7 @@ from councilqa.app.decisions import (
     preference,
     unchecked_facts,
 )
+from councilqa.app.grounds import AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words
 from councilqa.app.question_filter import named_committee, stated_filter
 from councilqa.index.store import Index, Mode
 from councilqa.ingest.chunk import split_sentences
@@ -30,7 +30,8 @@ from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ABSTAIN = "The papers don't appear to answer this. The closest passages are listed below."
+CLOSEST = "The closest passages are listed below."
+ABSTAIN = f"The papers don't appear to answer this. {CLOSEST}"
 NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
 RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to date|to date)\b", re.I)
@@ -45,18 +46,10 @@ MORE_WORDS = 60  # … and at most this long (not a page's header run together)
 DECISION_LED = 0.67
 DECISION_CITED = 0.5
 COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words, in the evidence score
-QUESTION_WORDS = frozenset(
-    "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
-)  # as `KeywordIndex.words` gives them; bm25s' stopwords keep them
-AMOUNT = re.compile(
-    r"\b(how (much|many)|what (percentage|proportion|share|number)|cost|total|figure|budget|rate)\b", re.I
-)
-FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|billion|k\b)|\b\d{2,}")
 FIGURE_TOKEN = re.compile(r"[-–]?[£$€]?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?(?=\s|$)")
 LEADING_FIGURES = re.compile(rf"(?:{FIGURE_TOKEN.pattern}\s*)*")
 ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
 CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
-Words = Callable[[str], list[str]]  # text to its words as the keyword index holds them (`Index.words`)
 
 
 class Assistant:
@@ -71,6 +64,7 @@ class Assistant:
         self.settings = settings
         self.index = index
         self.mode = mode
+        self.grounds = Grounds(index.words, index.holds, index.rarity)
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
         """Search (within `filters`; a meeting the question names ranks first), check every excerpt
@@ -109,14 +103,7 @@ class Assistant:
             composed = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             quotes = tuple(quote for quote in composed if quote.text in citations[quote.citation - 1].text)
             evidence = self.evidence(question, hits, quotes)
-        if not citations:
-            text = NO_INDEX if not self.index.catalog.counts()["chunks"] else ABSTAIN
-        elif plan.refusal is not None:
-            text, quotes = plan.refusal, ()
-        elif lead is not None or (quotes and evidence is not None and evidence >= self.settings.answer.min_evidence):
-            text = " ".join([*([lead] if lead else []), *(f"{quote.text} [{quote.citation}]" for quote in quotes)])
-        else:
-            text, quotes = ABSTAIN, ()
+        text, quotes = self._say(question, plan, citations, quotes, lead=lead, evidence=evidence)
         timings = {"search": (searched - started) * 1000, "total": (time.perf_counter() - started) * 1000}
         shown = decided.decision if decided and lead and quotes else None
         return Answer(
@@ -132,6 +119,40 @@ class Assistant:
             shown,
             lead if shown else None,
         )
+
+    def _say(
+        self,
+        question: str,
+        plan: _Plan,
+        citations: tuple[Citation, ...],
+        quotes: tuple[Quote, ...],
+        *,
+        lead: str | None,
+        evidence: float | None,
+    ) -> tuple[str, tuple[Quote, ...]]:
+        """The answer's text and the quotes it keeps: the lead and quotes, with any part of the question
+        they leave unanswered said so; or why there is no answer (nothing indexed, a refusal, a reason the
+        papers don't answer it, too little evidence)."""
+        if not citations:
+            return (NO_INDEX if not self.index.catalog.counts()["chunks"] else ABSTAIN), ()
+        if plan.refusal is not None:
+            return plan.refusal, ()
+        withheld = None if lead is not None else self._withheld(question, citations, quotes)
+        if withheld is not None:
+            return f"{withheld} {CLOSEST}", ()
+        if lead is None and not (quotes and evidence is not None and evidence >= self.settings.answer.min_evidence):
+            return ABSTAIN, ()
+        text = " ".join([*([lead] if lead else []), *(f"{quote.text} [{quote.citation}]" for quote in quotes)])
+        unanswered = [] if lead else self.grounds.unanswered_parts(question, [quote.text for quote in quotes])
+        return " ".join([text, *(f"The passages found don't answer “{part}”." for part in unanswered)]), quotes
+
+    def _withheld(self, question: str, citations: tuple[Citation, ...], quotes: tuple[Quote, ...]) -> str | None:
+        """Why the papers don't answer the question, when the checks of `Grounds` find a reason: a name
+        no indexed paper holds, or quotes that hold no figure for what an amount question asks."""
+        unknown = self.grounds.unknown_names(question, (citation.text for citation in citations))
+        if unknown:
+            return f"No indexed paper mentions {', '.join(f'“{name}”' for name in unknown)}."
+        return self.grounds.withheld(question, [quote.text for quote in quotes]) if quotes else None
 
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
         """The decision the question asks about: the best match, if it holds most of the question's

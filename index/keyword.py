@@ -63,6 +63,14 @@ class KeywordIndex:
             ]
         )
 
+    def holds(self, word: str) -> bool:
+        """Whether any indexed text holds `word` (as from `words`), or, for a word of three letters or
+        more, a word it begins ("lib" for "liber")."""
+        if self._retriever is None:
+            return False
+        vocab = self._retriever.vocab_dict
+        return word in vocab or (len(word) >= 3 and any(known.startswith(word) for known in vocab))
+
     def rarity(self, words: list[str]) -> dict[str, float]:
         """BM25's inverse document frequency of each word (as from `words`); a word in no text gets
         the highest."""

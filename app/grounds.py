@@ -1,0 +1,203 @@
+"""Why the papers don't answer a question, said in the answer instead of quoting what is merely related.
+
+The evidence score (cosine plus word coverage) tells "about the same topic" from "unrelated"; it cannot
+tell "the papers say it" from "the papers share some words with it". These checks read the question's
+form and the sentences the answer would quote:
+
+- a name, organisation or abbreviation the question asks about that no indexed paper holds
+  ("No indexed paper mentions 'Wirral PCT'"); an abbreviation counts as held when a retrieved passage
+  spells it out ("Kent County Council" for KCC), and a shortened word when the papers hold a longer
+  one ("Lib Dem", "Liberal Democrat");
+- an amount question whose quoted sentences hold no figure, hold sums of money where it asks how
+  many, or whose best-matching sentence gives figures for other years than the one asked about;
+- a question in parts ("… and what …?") whose quotes leave one part without its words: the answer
+  says which part is not answered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+Words = Callable[[str], list[str]]  # text to its words as the keyword index holds them (`Index.words`)
+
+AMOUNT = re.compile(
+    r"\b(how (much|many)|what (percentage|proportion|share|number)|cost|total|figure|budget|rate|salary|turnout"
+    r"|deficit|surplus|precept)\b",
+    re.I,
+)  # a question that wants a figure, for ranking sentences that hold one first
+QUANTITY = (
+    r"(percentage|proportion|share|number|figure|cost|total|budget|rate|salary|turnout|deficit|surplus|precept|target"
+    r"|amount|sum)s?"
+)
+# A question that asks for an amount: "how much/many", "what … rate/cost/…", or words with no question
+# word that name one ("repeat referrals target 2020").
+ASKS_AMOUNT = re.compile(
+    rf"\bhow (much|many)\b|\bwhat(?:\s+[\w'’-]+){{0,8}}?\s+{QUANTITY}\b"
+    rf"|^(?!.*\b(what|how|who|which|when|where|why|did|does|is|was)\b).*\b{QUANTITY}\b",
+    re.I,
+)
+# What an amount is of, when the question names it: a figure that answers it is given as one.
+MEASURE = re.compile(
+    r"\b(salary|salaries|turnout|deficit|surplus|precept|target|rate|budget|cost|saving|income|fee|price)s?\b", re.I
+)
+COUNT = re.compile(r"\bhow many\b", re.I)
+FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|billion|k\b)|\b\d{2,}")
+MONEY = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b")
+# A year, or a financial year ("2025-26", "2010/11"); both of a span's years count.
+YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b")
+# A name: capitalised words run together, with "and"/"of" inside ("Kent Fire and Rescue Authority"),
+# or an abbreviation ("KCC", "LTP5"). A single capitalised word that opens the question is its first
+# word, not a name.
+NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:and|of|for)\s+)?[A-Z][\w’'-]*)*")
+CLAUSE = re.compile(r"\s*[;•\uf0b7\uf0a7\u25aa\u25cf]\s*")  # a list's items, and clauses set off by ";"
+ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]+s?$")
+MONTHS_AND_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday".split()
+)
+# Where a question asks two things: "…, and how much…", "…? What…".
+PARTS = re.compile(r"\?\s+|,?\s+and\s+(?=(?:how|what|who|when|which|where|why|is|was|did|does)\b)", re.I)
+PART_WORDS = 2  # a part of at least this many words of its own, none of them quoted, is not answered
+
+
+@dataclass(frozen=True)
+class Grounds:
+    """What the checks need of the index: its word forms, and whether it holds a word anywhere."""
+
+    words: Words
+    indexed: Callable[[str], bool]  # whether any indexed chunk holds this word (as `words` gives it)
+    rarity: Callable[[list[str]], dict[str, float]]  # each word's inverse document frequency
+
+    def unknown_names(self, question: str, passages: Iterable[str]) -> list[str]:
+        """The names in `question` that no indexed paper holds (an abbreviation spelled out in one of
+        `passages` is held)."""
+        texts = list(passages)
+        return [name for name in names(question) if not self._held(name, texts)]
+
+    def _names(self, name: str, text: str) -> bool:
+        """Whether `text` holds `name`: its words, or the words an abbreviation stands for."""
+        if ABBREVIATION.match(name) and spells_out(name.rstrip("s"), text):
+            return True
+        return set(self.words(name)) <= set(self.words(text))
+
+    def _held(self, name: str, passages: list[str]) -> bool:
+        if ABBREVIATION.match(name) and any(spells_out(name.rstrip("s"), text) for text in passages):
+            return True
+        return all(self.indexed(word) for word in self.words(name))
+
+    def withheld(self, question: str, quotes: list[str]) -> str | None:
+        """Why `quotes` don't answer an amount question, in a sentence; None when they may. A question
+        in parts is not withheld: a part left unanswered is said so instead (`unanswered_parts`)."""
+        if not ASKS_AMOUNT.search(question) or len(parts(question)) > 1:
+            return None
+        figured = [quote for quote in quotes if FIGURE.search(_without_years(quote))]
+        if not figured:
+            return "The passages found give no figure for what the question asks."
+        if COUNT.search(question) and all(_only_money(quote) for quote in figured):
+            return "The passages found give sums of money, not the number the question asks for."
+        return self._untied(question, figured) or _other_years(question, max(figured, key=self._weigher(question)))
+
+    def _untied(self, question: str, figured: list[str]) -> str | None:
+        """A measure the question names ("salary") that no quote with a figure holds, or a name of more
+        than one word ("Wirral PCT") that no clause with a figure holds."""
+        measures = sorted({match.group(0).lower() for match in MEASURE.finditer(question)})
+        wanted = {word for measure in measures for word in self.words(measure)}
+        if wanted and not any(wanted <= set(self.words(quote)) for quote in figured):
+            return f"The passages found give no {' or '.join(measures)} figure for what the question asks about."
+        clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_without_years(c))]
+        named = [name for name in names(question) if len(name.split()) > 1]  # "KCC" may be "the Council"
+        untied = [name for name in named if not any(self._names(name, clause) for clause in clauses)]
+        if untied:
+            return f"The passages found give no figure for {', '.join(f'“{name}”' for name in untied)}."
+        return None
+
+    def unanswered_parts(self, question: str, quotes: list[str]) -> list[str]:
+        """The parts of a question in parts whose own words the quotes mostly lack."""
+        asked = parts(question)
+        if len(asked) < 2:
+            return []
+        held = set(self.words(" ".join(quotes)))
+        missing = []
+        for part in asked:
+            own = set(self.words(part)) - QUESTION_WORDS
+            if len(own) >= PART_WORDS and not own & held:
+                missing.append(part)
+        return missing if len(missing) < len(asked) else []
+
+    def _weigher(self, question: str) -> Callable[[str], float]:
+        """How much of the question a text holds: its question words, weighted by rarity."""
+        rarity = self.rarity(list(dict.fromkeys(set(self.words(question)) - QUESTION_WORDS)))
+
+        def weight(text: str) -> float:
+            held = set(self.words(text))
+            return sum(value for word, value in rarity.items() if word in held)
+
+        return weight
+
+
+QUESTION_WORDS = frozenset(
+    "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
+)  # as `KeywordIndex.words` gives them; bm25s' stopwords keep them
+
+
+def parts(question: str) -> list[str]:
+    """The questions a question asks: "What is X, and how much is Y?" asks two."""
+    return [part.strip(" ,?") for part in PARTS.split(question) if part.strip(" ,?")]
+
+
+def names(question: str) -> list[str]:
+    """The names a question asks about: capitalised runs and abbreviations, without months and days,
+    the possessive "'s", or a sentence's capitalised first word when it stands alone."""
+    found = []
+    for match in NAME.finditer(question):
+        name = re.sub(r"[’']s$", "", match.group(0))
+        kept = [word for word in name.split() if word.lower() not in MONTHS_AND_DAYS]
+        opens = match.start() == 0 or question[: match.start()].rstrip().endswith((".", "?", "!", ":"))
+        if not kept or (opens and len(name.split()) == 1):
+            continue
+        found.append(" ".join(kept))
+    return found
+
+
+def spells_out(abbreviation: str, text: str) -> bool:
+    """Whether `text` holds capitalised words whose initials spell `abbreviation` ("Kent County Council"
+    for KCC), "and"/"of"/"the" between them allowed."""
+    letters = [c for c in abbreviation if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    pattern = r"\s+(?:(?:and|of|the|for|&)\s+)?".join(rf"{c}[\w’'-]*" for c in letters)
+    return re.search(rf"\b{pattern}\b", text) is not None
+
+
+def years(text: str) -> set[int]:
+    """The years `text` names; a financial year ("2025-26") names both."""
+    found = set()
+    for match in YEAR.finditer(text):
+        first = int(match.group(1))
+        found.add(first)
+        if match.group(2):
+            second = int(match.group(2)[-2:]) + first // 100 * 100
+            if 0 < second - first <= 1:
+                found.add(second)
+    return found
+
+
+def _other_years(question: str, best: str) -> str | None:
+    """When the question names years and the quote that answers it best names only others."""
+    asked, given = years(question), years(best)
+    if asked and given and not asked & given:
+        found = ", ".join(str(year) for year in sorted(given))
+        return f"The closest figures found are for {found}, not {', '.join(str(year) for year in sorted(asked))}."
+    return None
+
+
+def _without_years(text: str) -> str:
+    return YEAR.sub(" ", text)
+
+
+def _only_money(text: str) -> bool:
+    """Whether every figure in `text` (years aside) is a sum of money."""
+    rest = MONEY.sub(" ", _without_years(text))
+    return FIGURE.search(rest) is None
