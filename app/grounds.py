@@ -9,7 +9,9 @@ form and the sentences the answer would quote:
   spells it out ("Kent County Council" for KCC), and a shortened word when the papers hold a longer
   one ("Lib Dem", "Liberal Democrat");
 - an amount question whose quoted sentences hold no figure, hold sums of money where it asks how
-  many, or whose best-matching sentence gives figures for other years than the one asked about;
+  many, hold none beside what it counts, the measure it names ("salary") or the multi-word name it
+  asks about ("Wirral PCT"), or whose best-matching sentence gives figures for other years than the
+  one asked about;
 - a question in parts ("… and what …?") whose quotes leave one part without its words: the answer
   says which part is not answered.
 """
@@ -43,6 +45,12 @@ MEASURE = re.compile(
     r"\b(salary|salaries|turnout|deficit|surplus|precept|target|rate|budget|cost|saving|income|fee|price)s?\b", re.I
 )
 COUNT = re.compile(r"\bhow many\b", re.I)
+# What "how many" counts: the words after it, up to the verb or preposition ("how many library branches").
+COUNTED = re.compile(
+    r"\bhow many ((?:(?!(?:does|do|did|will|would|have|has|had|are|were|is|was|in|on|of|for|under|at|can|could|by)\s)"
+    r"[\w’'-]+\s*){1,3})",
+    re.I,
+)
 FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|billion|k\b)|\b\d{2,}")
 MONEY = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b")
 # A year, or a financial year ("2025-26", "2010/11"); both of a span's years count.
@@ -53,13 +61,19 @@ YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b")
 NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:and|of|for)\s+)?[A-Z][\w’'-]*)*")
 CLAUSE = re.compile(r"\s*[;•\uf0b7\uf0a7\u25aa\u25cf]\s*")  # a list's items, and clauses set off by ";"
 ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]+s?$")
+OPENERS = frozenset(
+    "what how who whom which when where why and but or the a an in at on of for to did does do is was were are has "
+    "have had will would can could should".split()
+)
 MONTHS_AND_DAYS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday".split()
 )
 # Where a question asks two things: "…, and how much…", "…? What…".
 PARTS = re.compile(r"\?\s+|,?\s+and\s+(?=(?:how|what|who|when|which|where|why|is|was|did|does)\b)", re.I)
-PART_WORDS = 2  # a part of at least this many words of its own, none of them quoted, is not answered
+# A part with PART_WORDS words of its own or more, at most PART_HELD of them quoted, is not answered
+# (a part any quoted word belongs to may be answered in other words: "aiming for" by "Target").
+PART_WORDS, PART_HELD = 2, 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,10 @@ class Grounds:
             return "The passages found give no figure for what the question asks."
         if COUNT.search(question) and all(_only_money(quote) for quote in figured):
             return "The passages found give sums of money, not the number the question asks for."
+        counted = COUNTED.search(question)
+        wanted = set(self.words(counted.group(1))) - QUESTION_WORDS if counted else set()
+        if wanted and not any(wanted & set(self.words(quote)) for quote in figured):
+            return f"The passages found give no number of {counted.group(1).strip()}." if counted else None
         return self._untied(question, figured) or _other_years(question, max(figured, key=self._weigher(question)))
 
     def _untied(self, question: str, figured: list[str]) -> str | None:
@@ -114,7 +132,7 @@ class Grounds:
         return None
 
     def unanswered_parts(self, question: str, quotes: list[str]) -> list[str]:
-        """The parts of a question in parts whose own words the quotes mostly lack."""
+        """The parts of a question in parts whose own words the quotes mostly lack (not all of them)."""
         asked = parts(question)
         if len(asked) < 2:
             return []
@@ -122,7 +140,7 @@ class Grounds:
         missing = []
         for part in asked:
             own = set(self.words(part)) - QUESTION_WORDS
-            if len(own) >= PART_WORDS and not own & held:
+            if len(own) >= PART_WORDS and len(own & held) <= PART_HELD:
                 missing.append(part)
         return missing if len(missing) < len(asked) else []
 
@@ -152,10 +170,12 @@ def names(question: str) -> list[str]:
     the possessive "'s", or a sentence's capitalised first word when it stands alone."""
     found = []
     for match in NAME.finditer(question):
-        name = re.sub(r"[’']s$", "", match.group(0))
-        kept = [word for word in name.split() if word.lower() not in MONTHS_AND_DAYS]
+        words = re.sub(r"[’']s$", "", match.group(0)).split()
         opens = match.start() == 0 or question[: match.start()].rstrip().endswith((".", "?", "!", ":"))
-        if not kept or (opens and len(name.split()) == 1):
+        if opens and (len(words) == 1 or words[0].lower() in OPENERS):
+            words = words[1:]  # "What", or "And KCC": a sentence's first word
+        kept = [word for word in words if word.lower() not in MONTHS_AND_DAYS]
+        if not kept:
             continue
         found.append(" ".join(kept))
     return found

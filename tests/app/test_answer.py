@@ -55,7 +55,7 @@ def test_an_excerpt_not_on_its_pages_is_never_shown(sample_settings, sample_inde
 def test_a_question_the_papers_do_not_answer_is_abstained_with_closest_matches(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("How many library branches will close in 2026?")
     assert answer.abstained and answer.quotes == () and answer.citations
-    assert answer.evidence is not None and answer.evidence < sample_settings.answer.min_evidence
+    assert answer.answer.startswith("The passages found give no number of library branches")
 
 
 def test_explicit_filters_limit_the_citations(sample_settings, sample_index):

@@ -41,7 +41,7 @@ def test_what_cabinet_decided_leads_with_the_outcome_and_quotes_the_whole_resolv
     answer = Assistant(sample_settings, sample_index).ask("What did Cabinet decide about the leisure centre?")
     assert answer.outcome == "Agreed at Cabinet on 12 March 2026."
     assert answer.answer.startswith(answer.outcome)
-    resolved = answer.quotes[-1].text
+    resolved = next(quote.text for quote in answer.quotes if quote.text.startswith("RESOLVED"))
     assert resolved.startswith("RESOLVED: That (a) Option A") and "£8.7 million" in resolved  # (a), the decision itself
     assert "(b) the award of the construction contract" in resolved and resolved.endswith("in January 2027.")
     first = answer.citations[0]

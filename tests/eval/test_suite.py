@@ -52,7 +52,9 @@ def test_eval_writes_results_report_and_chart(sample_settings, sample_index, tmp
         "## Abstention",
     ):
         assert heading in text
-    assert "| 0.64 (current) |" in text  # the abstention trade-off around the threshold
+    assert (
+        f"| {sample_settings.answer.min_evidence:.2f} (current) |" in text
+    )  # the abstention trade-off around the threshold
     chart = tmp_path / "report_recall.png"
     assert chart.read_bytes().startswith(b"\x89PNG") and "](report_recall.png)" in text
 

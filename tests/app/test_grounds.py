@@ -1,0 +1,122 @@
+"""Abstention that says why: each reason shown on papers made in the test, ingested into a real index
+with the real model, and an answerable question of the same form answered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from councilqa.app.answer import Assistant
+from councilqa.app.grounds import Grounds, names, spells_out, years
+from councilqa.index.build import ingest, open_index
+from councilqa.index.embed import SentenceTransformerEmbedder
+from councilqa.index.store import Index
+from councilqa.settings import Settings
+from tests.conftest import write_pdf
+
+PAGES = [
+    "Health Scrutiny Committee\n"
+    "Finance of the mental health trusts\n"
+    "The Central Cheshire PCT forecast a deficit of £18 million in 2010/11.\n"
+    "Wirral PCT currently had a balanced position; its projections showed a deficit unless services changed.\n"
+    "Teenage pregnancy rates remained a concern for the trust board.",
+    "Adult Social Care Report\n"
+    "In 2014 some 1,200 people received direct payments to arrange their own care.\n"
+    "The Kent Fire and Rescue Authority shares the council tax with the county.\n"
+    "The chief executive presented the annual report on staffing and the workforce plan.\n"
+    "The staffing budget for the chief executive's department is £4.2 million.",
+    "Leisure and Libraries Report\n"
+    "The Riverside Leisure Centre refurbishment will cost £8.7 million in total.\n"
+    "The council will invest £2.5 million in library buildings across the borough.\n"
+    "Members welcomed the new reading scheme for children in the libraries.",
+]
+
+
+@pytest.fixture(scope="module")
+def papers_index(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Index:
+    folder = tmp_path_factory.mktemp("grounds-papers")
+    write_pdf(folder / "Scrutiny report 12th-Jan-2011.pdf", PAGES)
+    index = open_index(Settings(data_dir=tmp_path_factory.mktemp("grounds-index")), embedder)
+    ingest([folder], index)
+    return index
+
+
+@pytest.fixture(scope="module")
+def assistant(papers_index: Index) -> Assistant:
+    return Assistant(papers_index.settings, papers_index)
+
+
+@pytest.fixture(scope="module")
+def grounds(papers_index: Index) -> Grounds:
+    return Grounds(papers_index.words, papers_index.holds, papers_index.rarity)
+
+
+def test_an_answerable_amount_question_is_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("How much will the Riverside Leisure Centre refurbishment cost?")
+    assert not answer.abstained and "£8.7 million" in answer.answer
+
+
+def test_a_name_no_paper_holds_is_named_in_the_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("What deficit was Zanzibar Holdings projecting for 2010/11?")
+    assert answer.abstained and answer.answer.startswith("No indexed paper mentions “Zanzibar Holdings”.")
+    assert answer.citations  # the closest passages are still listed
+
+
+def test_an_abbreviation_counts_as_mentioned_where_a_passage_spells_it_out(grounds: Grounds) -> None:
+    passage = "The Kent Fire and Rescue Authority shares the council tax with the county."
+    assert grounds.unknown_names("What precept has KFRA set?", [passage]) == []
+    assert grounds.unknown_names("What precept has KXYZ set?", [passage]) == ["KXYZ"]
+    assert spells_out("KCC", "Kent County Council") and not spells_out("KCC", "Kent Council")
+
+
+def test_a_shortened_word_counts_as_mentioned_where_a_paper_holds_the_longer_one(grounds: Grounds) -> None:
+    assert grounds.unknown_names("What did the Wirr PCT say?", []) == []  # "Wirr" begins "Wirral"
+    assert grounds.unknown_names("What did the Wirral Hospice say?", []) == ["Wirral Hospice"]
+
+
+def test_a_figure_about_another_organisation_is_not_an_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("What deficit figure was Wirral PCT projecting for 2010/11?")
+    assert answer.abstained, answer.answer  # the £18 million is Central Cheshire PCT's
+    assert answer.answer.startswith("The passages found give no figure for “Wirral PCT”.")
+
+
+def test_figures_for_another_year_are_not_an_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("How many people received direct payments in 2020?")
+    assert answer.abstained and answer.answer.startswith("The closest figures found are for 2014, not 2020.")
+    answered = assistant.ask("How many people received direct payments in 2014?")
+    assert not answered.abstained and "1,200" in answered.answer
+
+
+def test_a_measure_no_figure_is_given_for_is_not_an_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("What is the chief executive's annual salary?")
+    assert answer.abstained and answer.answer.startswith("The passages found give no salary figure")
+
+
+def test_the_checks_on_quotes_each_give_their_reason(grounds: Grounds) -> None:
+    rates = ["Teenage pregnancy rates remained a concern for the trust board."]
+    assert grounds.withheld("What was the teenage pregnancy rate?", rates) == (
+        "The passages found give no figure for what the question asks."
+    )
+    money = ["The council will invest £2.5 million in library buildings across the borough."]
+    assert grounds.withheld("How many library buildings will the council invest in?", money) == (
+        "The passages found give sums of money, not the number the question asks for."
+    )
+    assert grounds.withheld("How much will the council invest in library buildings?", money) is None
+    assert grounds.withheld("Who chaired the meeting?", rates) is None  # not an amount question
+
+
+def test_a_part_of_a_question_the_quotes_leave_out_is_said_so(assistant: Assistant) -> None:
+    answer = assistant.ask("How much will the leisure centre refurbishment cost, and who will run the crematorium?")
+    assert not answer.abstained and "£8.7 million" in answer.answer
+    assert answer.answer.endswith("The passages found don't answer “who will run the crematorium”.")
+
+
+def test_names_years_and_parts_are_read_from_the_question() -> None:
+    assert names("What deficit was Wirral PCT projecting in May 2010? And KCC's?") == ["Wirral PCT", "KCC"]
+    assert names("Cheshire West and Chester delayed transfers of care target") == ["Cheshire West and Chester"]
+    assert years("the 2025-26 budget, against 2010/11 and 2024") == {2010, 2011, 2024, 2025, 2026}
+
+
+def test_papers_index_is_real(papers_index: Index) -> None:
+    assert Path(papers_index.settings.data_dir).is_dir() and papers_index.catalog.counts()["pages"] == len(PAGES)
