@@ -49,6 +49,10 @@ COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words,
 FIGURE_TOKEN = re.compile(r"[-–]?[£$€]?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?(?=\s|$)")
 LEADING_FIGURES = re.compile(rf"(?:{FIGURE_TOKEN.pattern}\s*)*")
 ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
+# Where a unit an answer quotes whole begins: a paragraph or row number ("6.4 ", "27. ", "3) "), or a
+# RESOLVED block ("RESOLVED that", "(4) RESOLVED"). Such a unit is quoted whole up to WHOLE_WORDS.
+WHOLE_START = re.compile(r"(?:\d{1,3}(?:\.\d{1,2})?[.)]?\s|\(\d{1,3}\)\s+RESOLVED\b|RESOLVED\b|Resolved\b|AGREED\b)")
+WHOLE_WORDS = 120
 CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
 
 
@@ -305,13 +309,33 @@ def compose(question: str, hits: list[Hit], n_sentences: int, words: Words) -> t
     ]
     if not scored:
         return (Quote(1, answer_units(hits[0].chunk.text)[0]),)
-    best: list[tuple[float, int, int, str]] = []
-    for candidate in sorted(scored, key=lambda s: -s[0]):
+    ranked = sorted(scored, key=lambda s: -s[0])
+    score, rank, position, _ = ranked[0]
+    best = [(score, rank, position, answering_unit(hits[rank - 1].chunk.text, position))]
+    for candidate in ranked[1:]:
         if len(best) == n_sentences:
             break
         if not any(candidate[3] in chosen[3] or chosen[3] in candidate[3] for chosen in best):
             best.append(candidate)
     return tuple(Quote(rank, sentence) for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))
+
+
+def answering_unit(text: str, position: int) -> str:
+    """The numbered paragraph, RESOLVED block or numbered table row that sentence `position` of `text`
+    (as `answer_units` gives them) belongs to, when the excerpt holds all of it (the next one starts
+    within it) and it is at most `WHOLE_WORDS` long; else the sentence alone.
+
+    >>> answering_unit("6.3 Tax rises. 6.4 The cap is 3%. It funds care. So it goes on. 6.5 Next.", 2)
+    '6.4 The cap is 3%. It funds care. So it goes on.'
+    """
+    units = answer_units(text)
+    starts = [i for i, unit in enumerate(units) if WHOLE_START.match(unit)]
+    first = max((i for i in starts if i <= position), default=None)
+    end = next((i for i in starts if i > position), None)
+    if first is None or end is None:
+        return units[position]
+    whole = " ".join(units[first:end])
+    return whole if len(whole.split()) <= WHOLE_WORDS and whole in text else units[position]
 
 
 def answer_units(text: str) -> list[str]:

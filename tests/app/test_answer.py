@@ -107,3 +107,31 @@ def test_what_a_meeting_decided_is_not_answered_from_its_agenda_alone(sample_set
     assert answer.citations and answer.citations[0].meeting_date == "2026-04-09"  # its papers, as closest matches
     minuted = assistant.ask("What did cabinet resolve about the waste contract at the 12 March 2026 meeting?")
     assert not minuted.abstained and "RESOLVED" in minuted.answer
+
+
+def test_a_numbered_paragraph_or_resolved_block_that_answers_is_quoted_whole(sample_index):
+    text = (
+        "6.3 The council tax base grew by 1.2%. 6.4 The referendum limit is 3% for general increases. "
+        "Members noted the limit and asked for a briefing. 6.5 The adult social care levy is 2%."
+    )
+    chunk = Chunk("sha", 0, text, 1, 1, None, None, "t")
+    quotes = compose(
+        "What is the referendum limit for general increases?", [Hit(chunk, 0.5, ())], 1, sample_index.words
+    )
+    assert quotes == (
+        Quote(
+            1, "6.4 The referendum limit is 3% for general increases. Members noted the limit and asked for a briefing."
+        ),
+    )
+    text = (
+        "27. Parking charges. Members discussed the charges at length. RESOLVED: That the parking charges be "
+        "approved. The Director be delegated to set the start date. 28. Waste contract."
+    )
+    chunk = replace(chunk, text=text)
+    quotes = compose("What was resolved about the parking charges?", [Hit(chunk, 0.5, ())], 1, sample_index.words)
+    assert quotes == (
+        Quote(1, "RESOLVED: That the parking charges be approved. The Director be delegated to set the start date."),
+    )
+    cut = replace(chunk, text=text.removesuffix(" 28. Waste contract."))  # the block may go on past the excerpt
+    quotes = compose("What was resolved about the parking charges?", [Hit(cut, 0.5, ())], 1, sample_index.words)
+    assert quotes == (Quote(1, "RESOLVED: That the parking charges be approved."),)
