@@ -44,6 +44,8 @@ ASKS_AMOUNT = re.compile(
 MEASURE = re.compile(
     r"\b(salary|salaries|turnout|deficit|surplus|precept|target|rate|budget|cost|saving|income|fee|price)s?\b", re.I
 )
+RATED = re.compile(r"\b(rate|percentage|proportion|turnout)s?\b", re.I)  # asks for a rate …
+RATE = re.compile(r"\d\s?(%|per ?cent)|\bper\b|\ban? (hour|day|week|month|year)\b", re.I)  # … given as one
 COUNT = re.compile(r"\bhow many\b", re.I)
 # What "how many" counts: the words after it, up to the verb or preposition ("how many library branches").
 COUNTED = re.compile(
@@ -120,11 +122,14 @@ class Grounds:
     def _untied(self, question: str, figured: list[str]) -> str | None:
         """A measure the question names ("salary") that no quote with a figure holds, or a name of more
         than one word ("Wirral PCT") that no clause with a figure holds."""
+        clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_without_years(c))]
         measures = sorted({match.group(0).lower() for match in MEASURE.finditer(question)})
         wanted = {word for measure in measures for word in self.words(measure)}
-        if wanted and not any(wanted <= set(self.words(quote)) for quote in figured):
+        rated = RATED.search(question) is not None
+        if wanted and not any(
+            wanted & set(self.words(clause)) and (not rated or RATE.search(clause)) for clause in clauses
+        ):
             return f"The passages found give no {' or '.join(measures)} figure for what the question asks about."
-        clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_without_years(c))]
         named = [name for name in names(question) if len(name.split()) > 1]  # "KCC" may be "the Council"
         untied = [name for name in named if not any(self._names(name, clause) for clause in clauses)]
         if untied:

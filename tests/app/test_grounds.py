@@ -104,6 +104,12 @@ def test_the_checks_on_quotes_each_give_their_reason(grounds: Grounds) -> None:
     )
     assert grounds.withheld("How much will the council invest in library buildings?", money) is None
     assert grounds.withheld("Who chaired the meeting?", rates) is None  # not an amount question
+    beside = ["Teenage pregnancy rates and the 18 week target for treatment remained concerns."]
+    assert grounds.withheld("What was the teenage pregnancy rate?", beside) == (
+        "The passages found give no rate figure for what the question asks about."  # 18 weeks is no rate
+    )
+    given = ["The teenage pregnancy rate fell to 21 per 1,000 girls."]
+    assert grounds.withheld("What was the teenage pregnancy rate?", given) is None
 
 
 def test_a_part_of_a_question_the_quotes_leave_out_is_said_so(assistant: Assistant) -> None:
