@@ -21,7 +21,7 @@ from councilqa.app.decisions import (
     preference,
     unchecked_facts,
 )
-from councilqa.app.grounds import AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words
+from councilqa.app.grounds import AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words, named_councils
 from councilqa.app.question_filter import named_committee, stated_filter
 from councilqa.index.store import Index, Mode
 from councilqa.ingest.chunk import split_sentences
@@ -153,9 +153,10 @@ class Assistant:
     def _withheld(self, question: str, citations: tuple[Citation, ...], quotes: tuple[Quote, ...]) -> str | None:
         """Why the papers don't answer the question, when the checks of `Grounds` find a reason: a name
         no indexed paper holds, or quotes that hold no figure for what an amount question asks."""
-        unknown = self.grounds.unknown_names(question, (citation.text for citation in citations))
+        unknown = [f"“{name}”" for name in self.grounds.unknown_names(question, (c.text for c in citations))]
+        unknown += self.grounds.unknown_years(question)
         if unknown:
-            return f"No indexed paper mentions {', '.join(f'“{name}”' for name in unknown)}."
+            return f"No indexed paper mentions {' or '.join(unknown)}."
         return self.grounds.withheld(question, [quote.text for quote in quotes]) if quotes else None
 
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
@@ -221,11 +222,21 @@ class Assistant:
     def _plan(self, question: str, explicit: SearchFilter) -> _Plan:
         """What to search: the filters given; the meeting the question names, ranked first (or a
         refusal when no indexed paper is from it or mentions it, or when the question asks what it
-        decided and no minutes of it are indexed); newer meetings first for "latest" questions."""
+        decided and no minutes of it are indexed); a refusal when it asks what a council decided and no
+        indexed paper is that council's; newer meetings first for "latest" questions."""
         recent = bool(RECENT.search(question))
+        catalog = self.index.catalog
+        outside = [name for name in named_councils(question) if not catalog.minutes_council(name)]
+        if outside and is_decision_question(question):
+            councils = " and ".join(catalog.councils())
+            held = f"the index holds papers of {councils}" if councils else "no indexed paper names its council"
+            elsewhere = (
+                f"No indexed minutes are {outside[0]}'s ({held}), so the papers don't record what {outside[0]} "
+                f"decided. {CLOSEST}"
+            )
+            return _Plan(explicit, None, None, elsewhere, recent)
         if explicit:
             return _Plan(explicit, None, None, None, recent)
-        catalog = self.index.catalog
         stated = stated_filter(question, catalog.facets()["committee"], date.today())
         if stated is None or stated.about_minutes:  # "the September 2009 minutes": approved at a later meeting
             return _Plan(explicit, None, None, None, recent)

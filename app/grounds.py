@@ -57,6 +57,13 @@ FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|bi
 MONEY = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b")
 # A year, or a financial year ("2025-26", "2010/11"); both of a span's years count.
 YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b")
+WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A council the question names: "Medway councillors", "Kent County Council" ("Kent"), not "council tax".
+COUNCIL_KIND = r"(?:County|Borough|City|District|Town|Parish)\b"
+COUNCIL = re.compile(
+    rf"\b(?P<name>(?!{COUNCIL_KIND})[A-Z][a-z]+(?:\s+(?:and\s+)?(?!{COUNCIL_KIND})[A-Z][a-z]+)*)(?:['’]s)?\s+"
+    rf"(?:{COUNCIL_KIND}\s+)?[Cc]ouncil(?:lors?)?\b(?!\s+tax)"
+)
 # A name: capitalised words run together, with "and"/"of" inside ("Kent Fire and Rescue Authority"),
 # or an abbreviation ("KCC", "LTP5"). A single capitalised word that opens the question is its first
 # word, not a name.
@@ -91,6 +98,10 @@ class Grounds:
         `passages` is held)."""
         texts = list(passages)
         return [name for name in names(question) if not self._held(name, texts)]
+
+    def unknown_years(self, question: str) -> list[str]:
+        """The years written out in `question` ("2031", not the "26" of "2025-26") no indexed paper holds."""
+        return [year for year in dict.fromkeys(WRITTEN_YEAR.findall(question)) if not self.indexed(year)]
 
     def _names(self, name: str, text: str) -> bool:
         """Whether `text` holds `name`: its words, or the words an abbreviation stands for."""
@@ -163,6 +174,11 @@ class Grounds:
 QUESTION_WORDS = frozenset(
     "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
 )  # as `KeywordIndex.words` gives them; bm25s' stopwords keep them
+
+
+def named_councils(question: str) -> list[str]:
+    """The councils a question names ("How did Medway councillors vote" names Medway)."""
+    return list(dict.fromkeys(match.group("name") for match in COUNCIL.finditer(question)))
 
 
 def parts(question: str) -> list[str]:

@@ -172,6 +172,22 @@ class Catalog:
             for column in ("committee", "doc_type", "meeting_date")
         }
 
+    def councils(self) -> list[str]:
+        """The councils whose papers are indexed (as their papers name them), sorted."""
+        return [row[0] for row in self._rows("SELECT DISTINCT council FROM documents WHERE council != '' ORDER BY 1")]
+
+    def minutes_council(self, name: str) -> bool:
+        """Whether any indexed paper that records decisions may be council `name`'s: its council holds
+        the name, or, where its council is not known, its path, title or first page does."""
+        like = f"%{name}%"
+        rows = self._rows(
+            "SELECT 1 FROM documents d JOIN pages p ON p.sha256 = d.sha256 AND p.pdf_page = 1 "
+            "WHERE d.sha256 IN (SELECT sha256 FROM decisions) AND (d.council LIKE ? "
+            "OR (COALESCE(d.council, '') = '' AND (d.path LIKE ? OR d.title LIKE ? OR p.text LIKE ?))) LIMIT 1",
+            (like, like, like, like),
+        )
+        return bool(rows)
+
     def holds(self, sha256: str, first: int, last: int, text: str) -> bool:
         """Whether `text` occurs in the stored text of PDF pages `first`..`last` (whitespace collapsed)."""
         rows = self._rows(

@@ -21,15 +21,16 @@ PAGES = [
     "The Central Cheshire PCT forecast a deficit of £18 million in 2010/11.\n"
     "Wirral PCT currently had a balanced position; its projections showed a deficit unless services changed.\n"
     "Teenage pregnancy rates remained a concern for the trust board.",
+    "Direct Payments\nIn 2014 some 1,200 people received direct payments to arrange their own care.",
     "Adult Social Care Report\n"
-    "In 2014 some 1,200 people received direct payments to arrange their own care.\n"
     "The Kent Fire and Rescue Authority shares the council tax with the county.\n"
     "The chief executive presented the annual report on staffing and the workforce plan.\n"
     "The staffing budget for the chief executive's department is £4.2 million.",
     "Leisure and Libraries Report\n"
     "The Riverside Leisure Centre refurbishment will cost £8.7 million in total.\n"
     "The council will invest £2.5 million in library buildings across the borough.\n"
-    "Members welcomed the new reading scheme for children in the libraries.",
+    "Members welcomed the new reading scheme for children in the libraries.\n"
+    "The libraries strategy lasts until 2020.",
 ]
 
 
@@ -61,6 +62,27 @@ def test_a_name_no_paper_holds_is_named_in_the_answer(assistant: Assistant) -> N
     answer = assistant.ask("What deficit was Zanzibar Holdings projecting for 2010/11?")
     assert answer.abstained and answer.answer.startswith("No indexed paper mentions “Zanzibar Holdings”.")
     assert answer.citations  # the closest passages are still listed
+
+
+def test_a_year_no_paper_holds_is_named_in_the_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("How much will the council invest in library buildings in 2031?")
+    assert answer.abstained and answer.answer.startswith("No indexed paper mentions 2031.")
+
+
+def test_what_a_council_decided_is_not_answered_from_another_councils_papers(
+    assistant: Assistant, sample_settings: Settings, sample_index: Index
+) -> None:
+    answer = assistant.ask("How did Medway councillors vote on the leisure centre refurbishment?")
+    assert answer.abstained and answer.answer.startswith(
+        "No indexed minutes are Medway's (no indexed paper names its council), so the papers don't record what "
+        "Medway decided."
+    )
+    answer = Assistant(sample_settings, sample_index).ask("How did Medway councillors vote on the leisure centre?")
+    assert answer.abstained and "the index holds papers of Riverford Borough Council" in answer.answer
+    answer = Assistant(sample_settings, sample_index).ask(
+        "What did Riverford Borough Council decide about the leisure centre?"
+    )
+    assert not answer.abstained and answer.outcome == "Agreed at Cabinet on 12 March 2026."
 
 
 def test_an_abbreviation_counts_as_mentioned_where_a_passage_spells_it_out(grounds: Grounds) -> None:
