@@ -152,7 +152,7 @@ class Assistant:
 
     def _withheld(self, question: str, citations: tuple[Citation, ...], quotes: tuple[Quote, ...]) -> str | None:
         """Why the papers don't answer the question, when the checks of `Grounds` find a reason: a name
-        no indexed paper holds, or quotes that hold no figure for what an amount question asks."""
+        or year no indexed paper holds, or quotes that hold no figure for what an amount question asks."""
         unknown = [f"“{name}”" for name in self.grounds.unknown_names(question, (c.text for c in citations))]
         unknown += self.grounds.unknown_years(question)
         if unknown:
@@ -226,8 +226,9 @@ class Assistant:
         indexed paper is that council's; newer meetings first for "latest" questions."""
         recent = bool(RECENT.search(question))
         catalog = self.index.catalog
-        outside = [name for name in named_councils(question) if not catalog.minutes_council(name)]
-        if outside and is_decision_question(question):
+        deciding = is_decision_question(question)
+        outside = [name for name in named_councils(question) if deciding and not catalog.minutes_council(name)]
+        if outside:
             councils = " and ".join(catalog.councils())
             held = f"the index holds papers of {councils}" if councils else "no indexed paper names its council"
             elsewhere = (

@@ -4,16 +4,19 @@ The evidence score (cosine plus word coverage) tells "about the same topic" from
 tell "the papers say it" from "the papers share some words with it". These checks read the question's
 form and the sentences the answer would quote:
 
-- a name, organisation or abbreviation the question asks about that no indexed paper holds
-  ("No indexed paper mentions 'Wirral PCT'"); an abbreviation counts as held when a retrieved passage
+- a name, organisation, abbreviation or year the question names that no indexed paper holds ("No
+  indexed paper mentions “Zanzibar Holdings”"); an abbreviation counts as held when a passage found
   spells it out ("Kent County Council" for KCC), and a shortened word when the papers hold a longer
   one ("Lib Dem", "Liberal Democrat");
-- an amount question whose quoted sentences hold no figure, hold sums of money where it asks how
-  many, hold none beside what it counts, the measure it names ("salary") or the multi-word name it
-  asks about ("Wirral PCT"), or whose best-matching sentence gives figures for other years than the
-  one asked about;
-- a question in parts ("… and what …?") whose quotes leave one part without its words: the answer
-  says which part is not answered.
+- an amount question whose quoted sentences hold no figure; only sums of money where it asks how
+  many; no figure beside what it counts ("how many library branches"); none in the same clause as
+  the measure it names ("salary"; a rate question needs a rate there, "%", "per", "an hour"), or as
+  the multi-word name it asks about ("Wirral PCT", where the figure beside it is another trust's);
+  or whose best-matching sentence gives figures for other years than the one it asks about;
+- a question in parts ("…, and who …?") whose quotes hold none of one part's words: the answer says
+  which part is not answered.
+
+Which council's decisions the index holds is checked in `Assistant._plan` (`named_councils`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 Words = Callable[[str], list[str]]  # text to its words as the keyword index holds them (`Index.words`)
+QUESTION_WORDS = frozenset(
+    "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
+)  # as `KeywordIndex.words` gives them; bm25s' stopwords keep them
 
 AMOUNT = re.compile(
     r"\b(how (much|many)|what (percentage|proportion|share|number)|cost|total|figure|budget|rate|salary|turnout"
@@ -110,6 +116,8 @@ class Grounds:
         return set(self.words(name)) <= set(self.words(text))
 
     def _held(self, name: str, passages: list[str]) -> bool:
+        """Whether the index holds every word of `name` (or a longer word it begins), or `passages`
+        spell out the abbreviation it is."""
         if ABBREVIATION.match(name) and any(spells_out(name.rstrip("s"), text) for text in passages):
             return True
         return all(self.indexed(word) for word in self.words(name))
@@ -125,14 +133,15 @@ class Grounds:
         if COUNT.search(question) and all(_only_money(quote) for quote in figured):
             return "The passages found give sums of money, not the number the question asks for."
         counted = COUNTED.search(question)
-        wanted = set(self.words(counted.group(1))) - QUESTION_WORDS if counted else set()
-        if wanted and not any(wanted & set(self.words(quote)) for quote in figured):
-            return f"The passages found give no number of {counted.group(1).strip()}." if counted else None
+        if counted is not None:
+            things = set(self.words(counted.group(1))) - QUESTION_WORDS
+            if things and not any(things & set(self.words(quote)) for quote in figured):
+                return f"The passages found give no number of {counted.group(1).strip()}."
         return self._untied(question, figured) or _other_years(question, max(figured, key=self._weigher(question)))
 
     def _untied(self, question: str, figured: list[str]) -> str | None:
-        """A measure the question names ("salary") that no quote with a figure holds, or a name of more
-        than one word ("Wirral PCT") that no clause with a figure holds."""
+        """A measure the question names ("salary") that no clause with a figure holds (a rate question:
+        with a rate), or a name of more than one word ("Wirral PCT") that no clause with a figure holds."""
         clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_without_years(c))]
         measures = sorted({match.group(0).lower() for match in MEASURE.finditer(question)})
         wanted = {word for measure in measures for word in self.words(measure)}
@@ -169,11 +178,6 @@ class Grounds:
             return sum(value for word, value in rarity.items() if word in held)
 
         return weight
-
-
-QUESTION_WORDS = frozenset(
-    "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
-)  # as `KeywordIndex.words` gives them; bm25s' stopwords keep them
 
 
 def named_councils(question: str) -> list[str]:
