@@ -52,7 +52,6 @@ MEASURE = re.compile(
 )
 RATED = re.compile(r"\b(rate|percentage|proportion|turnout)s?\b", re.I)  # asks for a rate …
 RATE = re.compile(r"\d\s?(%|per ?cent)|\bper\b|\ban? (hour|day|week|month|year)\b", re.I)  # … given as one
-COUNT = re.compile(r"\bhow many\b", re.I)
 # What "how many" counts: the words after it, up to the verb or preposition ("how many library branches").
 COUNTED = re.compile(
     r"\bhow many ((?:(?!(?:does|do|did|will|would|have|has|had|are|were|is|was|in|on|of|for|under|at|can|could|by)\s)"
@@ -63,6 +62,13 @@ FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|bi
 MONEY = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b")
 # A year, or a financial year ("2025-26", "2010/11"); both of a span's years count.
 YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b")
+PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s")  # "2.23 The …", "(4) …"
+# A question that asks when: "When did …", "What date …", "By when …"; and a date that answers it.
+ASKS_DATE = re.compile(r"^(?:when\b|by when\b|(?:what|which) (?:date|day|month|year)\b)", re.I)
+DATE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # A council the question names: "Medway councillors", "Kent County Council" ("Kent"), not "council tax".
 COUNCIL_KIND = r"(?:County|Borough|City|District|Town|Parish)\b"
@@ -123,26 +129,37 @@ class Grounds:
         return all(self.indexed(word) for word in self.words(name))
 
     def withheld(self, question: str, quotes: list[str]) -> str | None:
-        """Why `quotes` don't answer an amount question, in a sentence; None when they may. A question
-        in parts is not withheld: a part left unanswered is said so instead (`unanswered_parts`)."""
-        if not ASKS_AMOUNT.search(question) or len(parts(question)) > 1:
+        """Why `quotes` don't answer a date or amount question, in a sentence; None when they may. A
+        question in parts is not withheld: a part left unanswered is said so instead (`unanswered_parts`)."""
+        if len(parts(question)) > 1:
             return None
-        figured = [quote for quote in quotes if FIGURE.search(_without_years(quote))]
+        if ASKS_DATE.search(question) and not any(DATE.search(quote) for quote in quotes):
+            return "The passages found give no date for what the question asks."
+        if not ASKS_AMOUNT.search(question):
+            return None
+        figured = [quote for quote in quotes if FIGURE.search(_values(quote))]
         if not figured:
             return "The passages found give no figure for what the question asks."
-        if COUNT.search(question) and all(_only_money(quote) for quote in figured):
-            return "The passages found give sums of money, not the number the question asks for."
+        clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_values(c))]
+        return (
+            self._uncounted(question, figured)
+            or _other_years(question, max(figured, key=self._weigher(question)))
+            or self._untied(question, clauses)
+        )
+
+    def _uncounted(self, question: str, figured: list[str]) -> str | None:
+        """For "how many X": quotes whose figures are all sums of money, or none of which names X. For
+        any other amount question: a measure it names ("salary") that no clause with a figure holds (a
+        rate question: with a rate beside it)."""
         counted = COUNTED.search(question)
         if counted is not None:
+            if all(_only_money(quote) for quote in figured):
+                return "The passages found give sums of money, not the number the question asks for."
             things = set(self.words(counted.group(1))) - QUESTION_WORDS
             if things and not any(things & set(self.words(quote)) for quote in figured):
                 return f"The passages found give no number of {counted.group(1).strip()}."
-        return self._untied(question, figured) or _other_years(question, max(figured, key=self._weigher(question)))
-
-    def _untied(self, question: str, figured: list[str]) -> str | None:
-        """A measure the question names ("salary") that no clause with a figure holds (a rate question:
-        with a rate), or a name of more than one word ("Wirral PCT") that no clause with a figure holds."""
-        clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_without_years(c))]
+            return None
+        clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_values(c))]
         measures = sorted({match.group(0).lower() for match in MEASURE.finditer(question)})
         wanted = {word for measure in measures for word in self.words(measure)}
         rated = RATED.search(question) is not None
@@ -150,6 +167,10 @@ class Grounds:
             wanted & set(self.words(clause)) and (not rated or RATE.search(clause)) for clause in clauses
         ):
             return f"The passages found give no {' or '.join(measures)} figure for what the question asks about."
+        return None
+
+    def _untied(self, question: str, clauses: list[str]) -> str | None:
+        """A name of more than one word ("Wirral PCT") that no clause with a figure holds."""
         named = [name for name in names(question) if len(name.split()) > 1]  # "KCC" may be "the Council"
         untied = [name for name in named if not any(self._names(name, clause) for clause in clauses)]
         if untied:
@@ -238,11 +259,12 @@ def _other_years(question: str, best: str) -> str | None:
     return None
 
 
-def _without_years(text: str) -> str:
-    return YEAR.sub(" ", text)
+def _values(text: str) -> str:
+    """`text` without what looks like a figure but is none: years, and a paragraph number before it."""
+    return YEAR.sub(" ", PARAGRAPH_NUMBER.sub(" ", text))
 
 
 def _only_money(text: str) -> bool:
     """Whether every figure in `text` (years aside) is a sum of money."""
-    rest = MONEY.sub(" ", _without_years(text))
+    rest = MONEY.sub(" ", _values(text))
     return FIGURE.search(rest) is None

@@ -132,6 +132,15 @@ def test_the_checks_on_quotes_each_give_their_reason(grounds: Grounds) -> None:
     )
     given = ["The teenage pregnancy rate fell to 21 per 1,000 girls."]
     assert grounds.withheld("What was the teenage pregnancy rate?", given) is None
+    numbered = ["2.23 The override for the deficit on the schools grant was extended."]  # 2.23 is no figure
+    assert grounds.withheld("How much is the schools grant deficit?", numbered) == (
+        "The passages found give no figure for what the question asks."
+    )
+    undated = ["The board will review the strategy after the consultation."]
+    assert grounds.withheld("When will the board review the strategy?", undated) == (
+        "The passages found give no date for what the question asks."
+    )
+    assert grounds.withheld("When will the board review the strategy?", [f"{undated[0][:-1]} in March."]) is None
 
 
 def test_a_part_of_a_question_the_quotes_leave_out_is_said_so(assistant: Assistant) -> None:
