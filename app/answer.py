@@ -21,7 +21,7 @@ from councilqa.app.decisions import (
     preference,
     unchecked_facts,
 )
-from councilqa.app.grounds import AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words, named_councils
+from councilqa.app.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words, named_councils
 from councilqa.app.question_filter import named_committee, stated_filter
 from councilqa.index.store import Index, Mode
 from councilqa.ingest.chunk import split_sentences
@@ -34,6 +34,7 @@ CLOSEST = "The closest passages are listed below."
 ABSTAIN = f"The papers don't appear to answer this. {CLOSEST}"
 NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
+LONGEST_QUESTION = 1000  # characters; a question is a question, not a paper
 RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to date|to date)\b", re.I)
 MORE_GAIN = 0.1  # share of the question's words a sentence must add to a decision's quotes to be quoted too
 MORE_WORDS = 60  # … and at most this long (not a page's header run together)
@@ -68,7 +69,7 @@ class Assistant:
         self.settings = settings
         self.index = index
         self.mode = mode
-        self.grounds = Grounds(index.words, index.holds, index.rarity)
+        self.grounds = Grounds(index.words, index.has_word, index.rarity)
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
         """Search (within `filters`; a meeting the question names ranks first), check every excerpt
@@ -77,6 +78,8 @@ class Assistant:
         question = " ".join(question.split())
         if not question:
             raise ValueError("the question is empty")
+        if len(question) > LONGEST_QUESTION:
+            raise ValueError(f"the question is {len(question)} characters long; ask in at most {LONGEST_QUESTION}")
         started = time.perf_counter()
         k = k or self.settings.answer.k
         plan = self._plan(question, filters or SearchFilter())
@@ -226,9 +229,9 @@ class Assistant:
         indexed paper is that council's; newer meetings first for "latest" questions."""
         recent = bool(RECENT.search(question))
         catalog = self.index.catalog
-        deciding = is_decision_question(question)
-        outside = [name for name in named_councils(question) if deciding and not catalog.minutes_council(name)]
-        if outside:
+        named = named_councils(question) if is_decision_question(question) else []
+        outside = [name for name in named if not catalog.minutes_council(name)]
+        if outside and len(outside) == len(named):  # "Kent and Medway councillors": Kent's minutes may say
             councils = " and ".join(catalog.councils())
             held = f"the index holds papers of {councils}" if councils else "no indexed paper names its council"
             elsewhere = (
@@ -305,7 +308,7 @@ def compose(question: str, hits: list[Hit], n_sentences: int, words: Words) -> t
         for position, sentence in enumerate(answer_units(hit.chunk.text))
     ]
     spread = Counter(term for *_, shared in candidates for term in shared)
-    numeric = bool(AMOUNT.search(question))
+    numeric = bool(ASKS_AMOUNT.search(question))
     scored = [
         (
             sum(1 / spread[term] ** 0.5 for term in sorted(shared))  # sorted: the same sum whatever the hash seed

@@ -30,27 +30,31 @@ QUESTION_WORDS = frozenset(
     "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
 )  # as `KeywordIndex.words` gives them; bm25s' stopwords keep them
 
-AMOUNT = re.compile(
-    r"\b(how (much|many)|what (percentage|proportion|share|number)|cost|total|figure|budget|rate|salary|turnout"
-    r"|deficit|surplus|precept)\b",
-    re.I,
-)  # a question that wants a figure, for ranking sentences that hold one first
+# A question that asks for an amount: "how much/many"; "what" and, before any verb, a quantity ("What
+# deficit figure…", "What is the chief executive's salary?"); or words with no question word that end
+# on one, a year aside ("repeat referrals target 2020"). Compose ranks sentences with figures first for
+# these.
 QUANTITY = (
-    r"(percentage|proportion|share|number|figure|cost|total|budget|rate|salary|turnout|deficit|surplus|precept|target"
-    r"|amount|sum)s?"
+    r"(?:percentage|proportion|share|number|figure|cost|total|budget|rate|salary|salaries|turnout|deficit|surplus"
+    r"|precept|target|amount|sum|population)s?"
 )
-# A question that asks for an amount: "how much/many", "what … rate/cost/…", or words with no question
-# word that name one ("repeat referrals target 2020").
+NOT_A_VERB = r"(?!(?:did|does|do|has|have|had|can|could|should|would|will|say|said|says|think|thinks)\b)"
 ASKS_AMOUNT = re.compile(
-    rf"\bhow (much|many)\b|\bwhat(?:\s+[\w'’-]+){{0,8}}?\s+{QUANTITY}\b"
-    rf"|^(?!.*\b(what|how|who|which|when|where|why|did|does|is|was)\b).*\b{QUANTITY}\b",
+    rf"\bhow (?:much|many)\b|\bwhat(?:['’]s)?(?:\s+{NOT_A_VERB}[\w'’-]+){{0,8}}?\s+{QUANTITY}\b"
+    rf"|^(?!.*\b(?:what|how|who|which|when|where|why|did|does|is|was)\b).*\b{QUANTITY}"
+    r"(?:\s+(?:for|in|by|of)?\s*(?:19|20)\d\d(?:\s?[-/–]\s?\d\d(?:\d\d)?)?)?\s*\??$",
     re.I,
 )
-# What an amount is of, when the question names it: a figure that answers it is given as one.
+HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+# What an amount is of, when the question names it: a figure that answers it is given with that word.
+# A sum of money answers a cost, budget, price, fee or spend however it is put ("priced at £8.7m").
 MEASURE = re.compile(
-    r"\b(salary|salaries|turnout|deficit|surplus|precept|target|rate|budget|cost|saving|income|fee|price)s?\b", re.I
+    r"\b(salary|salaries|turnout|deficit|surplus|precept|target|rate|saving|income|population|budget|cost|price"
+    r"|fee|spend)s?\b",
+    re.I,
 )
-RATED = re.compile(r"\b(rate|percentage|proportion|turnout)s?\b", re.I)  # asks for a rate …
+PRICED = ("budget", "cost", "price", "fee", "spend")
+RATED = re.compile(r"\b(rate|percentage|proportion|turnout)s?\b", re.I)  # asks for a rate (not "how much") …
 RATE = re.compile(r"\d\s?(%|per ?cent)|\bper\b|\ban? (hour|day|week|month|year)\b", re.I)  # … given as one
 # What "how many" counts: the words after it, up to the verb or preposition ("how many library branches").
 COUNTED = re.compile(
@@ -58,23 +62,37 @@ COUNTED = re.compile(
     r"[\w’'-]+\s*){1,3})",
     re.I,
 )
-FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|billion|k\b)|\b\d{2,}")
+FIGURE = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|m\b|bn\b|million|billion|k\b)|\b\d{2,}|\b\d\s+[a-z]")
+NUMBER_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred"
+    r"|thousand|dozen|no)\s+[a-z]",
+    re.I,
+)  # a count put in words: "two abstentions", "no votes against"
 MONEY = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b")
-# A year, or a financial year ("2025-26", "2010/11"); both of a span's years count.
-YEAR = re.compile(r"\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b")
-PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s")  # "2.23 The …", "(4) …"
+# A year, or a span of years ("2025-26", "2010/11", "2016-2020"); a span names the years it joins. A
+# number after a currency sign is no year ("£2000").
+YEAR = re.compile(r"(?<![£$€\d,.])\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b(?![,.]?\d|%)")
+PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})+[.)]?\s|^\(?\d{1,3}[.)]\s+(?=[A-Z])")  # "2.23 The", "4) The"
+MONTHS = "January February March April May June July August September October November December".split()
+DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+SEASONS = "spring summer autumn winter".split()
 # A question that asks when: "When did …", "What date …", "By when …"; and a date that answers it.
 ASKS_DATE = re.compile(r"^(?:when\b|by when\b|(?:what|which) (?:date|day|month|year)\b)", re.I)
 DATE = re.compile(
-    r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
-    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    rf"{YEAR.pattern}|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b"
+    rf"|\b(?:{'|'.join(f'{m[:3]}(?:{m[3:]})?' for m in MONTHS)}|{'|'.join(DAYS)}|{'|'.join(SEASONS)})\b",
+    re.I,
 )
-WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# A council the question names: "Medway councillors", "Kent County Council" ("Kent"), not "council tax".
+# A council the question names: "Medway councillors", "Kent County Council" ("Kent"); not "council tax",
+# "Full Council", "Labour councillors". The names are read from the question's first 300 characters.
 COUNCIL_KIND = r"(?:County|Borough|City|District|Town|Parish)\b"
 COUNCIL = re.compile(
-    rf"\b(?P<name>(?!{COUNCIL_KIND})[A-Z][a-z]+(?:\s+(?:and\s+)?(?!{COUNCIL_KIND})[A-Z][a-z]+)*)(?:['’]s)?\s+"
+    rf"\b(?P<name>(?!{COUNCIL_KIND})[A-Z][a-z]+(?:\s+(?:and\s+)?(?!{COUNCIL_KIND})[A-Z][a-z]+){{0,4}})(?:['’]s)?\s+"
     rf"(?:{COUNCIL_KIND}\s+)?[Cc]ouncil(?:lors?)?\b(?!\s+tax)"
+)
+NOT_A_COUNCIL = frozenset(
+    "full the this that our your their each every any labour conservative conservatives tory tories liberal "
+    "democrat democrats lib dem dems green greens reform independent independents opposition group party".split()
 )
 # A name: capitalised words run together, with "and"/"of" inside ("Kent Fire and Rescue Authority"),
 # or an abbreviation ("KCC", "LTP5"). A single capitalised word that opens the question is its first
@@ -87,46 +105,45 @@ OPENERS = frozenset(
     "have had will would can could should".split()
 )
 MONTHS_AND_DAYS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday".split()
+    [word.lower() for word in MONTHS + DAYS] + [word[:3].lower() for word in MONTHS + DAYS] + ["sept", "tues", "thurs"]
 )
 # Where a question asks two things: "…, and how much…", "…? What…".
 PARTS = re.compile(r"\?\s+|,?\s+and\s+(?=(?:how|what|who|when|which|where|why|is|was|did|does)\b)", re.I)
-# A part with PART_WORDS words of its own or more, at most PART_HELD of them quoted, is not answered
-# (a part any quoted word belongs to may be answered in other words: "aiming for" by "Target").
-PART_WORDS, PART_HELD = 2, 0
+PART_WORDS = 2  # a part with this many words of its own or more, none of them quoted, is not answered
 
 
 @dataclass(frozen=True)
 class Grounds:
-    """What the checks need of the index: its word forms, and whether it holds a word anywhere."""
+    """What the checks need of the index: its word forms, whether it holds a word, and how rare a
+    word is in it."""
 
     words: Words
-    indexed: Callable[[str], bool]  # whether any indexed chunk holds this word (as `words` gives it)
+    has_word: Callable[[str], bool]  # whether an indexed chunk holds this word (as `words` gives it) or a longer one
     rarity: Callable[[list[str]], dict[str, float]]  # each word's inverse document frequency
 
     def unknown_names(self, question: str, passages: Iterable[str]) -> list[str]:
         """The names in `question` that no indexed paper holds (an abbreviation spelled out in one of
         `passages` is held)."""
         texts = list(passages)
-        return [name for name in names(question) if not self._held(name, texts)]
+        return [name for name in names(question) if not self._known(name, texts)]
 
     def unknown_years(self, question: str) -> list[str]:
-        """The years written out in `question` ("2031", not the "26" of "2025-26") no indexed paper holds."""
-        return [year for year in dict.fromkeys(WRITTEN_YEAR.findall(question)) if not self.indexed(year)]
+        """The years written out in `question` ("2031", not the "2026" of "2025-26") no indexed paper holds."""
+        written = (str(year) for year in sorted(years(question)) if str(year) in question)
+        return [year for year in written if not self.has_word(year)]
 
-    def _names(self, name: str, text: str) -> bool:
-        """Whether `text` holds `name`: its words, or the words an abbreviation stands for."""
-        if ABBREVIATION.match(name) and spells_out(name.rstrip("s"), text):
-            return True
-        return set(self.words(name)) <= set(self.words(text))
-
-    def _held(self, name: str, passages: list[str]) -> bool:
+    def _known(self, name: str, passages: list[str]) -> bool:
         """Whether the index holds every word of `name` (or a longer word it begins), or `passages`
         spell out the abbreviation it is."""
         if ABBREVIATION.match(name) and any(spells_out(name.rstrip("s"), text) for text in passages):
             return True
-        return all(self.indexed(word) for word in self.words(name))
+        return all(self.has_word(word) for word in self.words(name))
+
+    def _names_in(self, name: str, text: str) -> bool:
+        """Whether `text` holds `name`: its words, or the words an abbreviation stands for."""
+        if ABBREVIATION.match(name) and spells_out(name.rstrip("s"), text):
+            return True
+        return set(self.words(name)) <= set(self.words(text))
 
     def withheld(self, question: str, quotes: list[str]) -> str | None:
         """Why `quotes` don't answer a date or amount question, in a sentence; None when they may. A
@@ -137,57 +154,63 @@ class Grounds:
             return "The passages found give no date for what the question asks."
         if not ASKS_AMOUNT.search(question):
             return None
-        figured = [quote for quote in quotes if FIGURE.search(_values(quote))]
+        counted = COUNTED.search(question)
+        figured = [quote for quote in quotes if _has_figure(quote, counted is not None)]
         if not figured:
             return "The passages found give no figure for what the question asks."
-        clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_values(c))]
+        clauses = [c for quote in figured for c in CLAUSE.split(quote) if _has_figure(c, counted is not None)]
         return (
-            self._uncounted(question, figured)
+            (self._uncounted(counted.group(1), figured) if counted else self._unmeasured(question, clauses))
             or _other_years(question, max(figured, key=self._weigher(question)))
             or self._untied(question, clauses)
         )
 
-    def _uncounted(self, question: str, figured: list[str]) -> str | None:
-        """For "how many X": quotes whose figures are all sums of money, or none of which names X. For
-        any other amount question: a measure it names ("salary") that no clause with a figure holds (a
-        rate question: with a rate beside it)."""
-        counted = COUNTED.search(question)
-        if counted is not None:
-            if all(_only_money(quote) for quote in figured):
-                return "The passages found give sums of money, not the number the question asks for."
-            things = set(self.words(counted.group(1))) - QUESTION_WORDS
-            if things and not any(things & set(self.words(quote)) for quote in figured):
-                return f"The passages found give no number of {counted.group(1).strip()}."
-            return None
-        clauses = [c for quote in figured for c in CLAUSE.split(quote) if FIGURE.search(_values(c))]
-        measures = sorted({match.group(0).lower() for match in MEASURE.finditer(question)})
-        wanted = {word for measure in measures for word in self.words(measure)}
-        rated = RATED.search(question) is not None
-        if wanted and not any(
-            wanted & set(self.words(clause)) and (not rated or RATE.search(clause)) for clause in clauses
-        ):
-            return f"The passages found give no {' or '.join(measures)} figure for what the question asks about."
+    def _uncounted(self, counted: str, figured: list[str]) -> str | None:
+        """For "how many X": quotes whose figures are all sums of money, or none of which names X."""
+        if all(_only_money(quote) for quote in figured):
+            return "The passages found give sums of money, not the number the question asks for."
+        things = set(self.words(counted)) - QUESTION_WORDS
+        if things and not any(things & set(self.words(quote)) for quote in figured):
+            return f"The passages found give no number of {counted.strip()}."
         return None
 
+    def _unmeasured(self, question: str, clauses: list[str]) -> str | None:
+        """A measure the question names ("salary") that no clause with a figure holds: by its word, or,
+        for a cost, budget, price, fee or spend, as a sum of money; a rate asked for ("what rate",
+        not "how much … business rates") must be given as one."""
+        measures = sorted({match.group(0).lower() for match in MEASURE.finditer(question)})
+        wanted = {word for measure in measures for word in self.words(measure)}
+        rated = RATED.search(question) is not None and not HOW_MUCH.search(question)
+        priced = bool(wanted & set(self.words(" ".join(PRICED))))
+        for clause in clauses:
+            named = bool(wanted & set(self.words(clause))) or (priced and MONEY.search(clause) is not None)
+            if named and (not rated or RATE.search(clause)):
+                return None
+        if not wanted:
+            return None
+        return f"The passages found give no {' or '.join(measures)} figure for what the question asks about."
+
     def _untied(self, question: str, clauses: list[str]) -> str | None:
-        """A name of more than one word ("Wirral PCT") that no clause with a figure holds."""
-        named = [name for name in names(question) if len(name.split()) > 1]  # "KCC" may be "the Council"
-        untied = [name for name in named if not any(self._names(name, clause) for clause in clauses)]
+        """A name of more than one word ("Wirral PCT") that no clause with a figure holds; a one-word
+        name ("KCC") may be put otherwise ("the Council")."""
+        named = [name for name in names(question) if len(name.split()) > 1]
+        untied = [name for name in named if not any(self._names_in(name, clause) for clause in clauses)]
         if untied:
             return f"The passages found give no figure for {', '.join(f'“{name}”' for name in untied)}."
         return None
 
     def unanswered_parts(self, question: str, quotes: list[str]) -> list[str]:
-        """The parts of a question in parts whose own words the quotes mostly lack (not all of them)."""
+        """The parts of a question in parts with `PART_WORDS` words of their own or more, none of which
+        the quotes hold; none when that is every part (then nothing is answered, and the evidence says so)."""
         asked = parts(question)
         if len(asked) < 2:
             return []
         held = set(self.words(" ".join(quotes)))
-        missing = []
-        for part in asked:
-            own = set(self.words(part)) - QUESTION_WORDS
-            if len(own) >= PART_WORDS and len(own & held) <= PART_HELD:
-                missing.append(part)
+        missing = [
+            part
+            for part in asked
+            if len(own := set(self.words(part)) - QUESTION_WORDS) >= PART_WORDS and not own & held
+        ]
         return missing if len(missing) < len(asked) else []
 
     def _weigher(self, question: str) -> Callable[[str], float]:
@@ -202,8 +225,17 @@ class Grounds:
 
 
 def named_councils(question: str) -> list[str]:
-    """The councils a question names ("How did Medway councillors vote" names Medway)."""
-    return list(dict.fromkeys(match.group("name") for match in COUNCIL.finditer(question)))
+    """The councils a question names, each once ("How did Kent and Medway councillors vote" names Kent
+    and Medway; "Full Council" and "Labour councillors" name none)."""
+    found = []
+    for match in COUNCIL.finditer(question[:300]):
+        for name in re.split(r"\s+and\s+", match.group("name")):
+            words = name.split()
+            while words and words[0].lower() in OPENERS | NOT_A_COUNCIL:
+                words = words[1:]
+            if words and not any(word.lower() in NOT_A_COUNCIL for word in words):
+                found.append(" ".join(words))
+    return list(dict.fromkeys(found))
 
 
 def parts(question: str) -> list[str]:
@@ -216,7 +248,7 @@ def names(question: str) -> list[str]:
     the possessive "'s", or a sentence's capitalised first word when it stands alone."""
     found = []
     for match in NAME.finditer(question):
-        words = re.sub(r"[’']s$", "", match.group(0)).split()
+        words = re.sub(r"[’']s$", "", match.group(0).strip("‘’'\"“”")).split()
         opens = match.start() == 0 or question[: match.start()].rstrip().endswith((".", "?", "!", ":"))
         if opens and (len(words) == 1 or words[0].lower() in OPENERS):
             words = words[1:]  # "What", or "And KCC": a sentence's first word
@@ -238,14 +270,19 @@ def spells_out(abbreviation: str, text: str) -> bool:
 
 
 def years(text: str) -> set[int]:
-    """The years `text` names; a financial year ("2025-26") names both."""
+    """The years `text` names; a span names both ends ("2025-26": 2025 and 2026; "2016-2020": 2016 and
+    2020), a number after a currency sign none ("£2000").
+
+    >>> sorted(years("the 2025-26 budget, 2010/11, 2016-2020 and £2000"))
+    [2010, 2011, 2016, 2020, 2025, 2026]
+    """
     found = set()
     for match in YEAR.finditer(text):
         first = int(match.group(1))
         found.add(first)
         if match.group(2):
-            second = int(match.group(2)[-2:]) + first // 100 * 100
-            if 0 < second - first <= 1:
+            second = int(match.group(2)) if len(match.group(2)) == 4 else int(match.group(2)) + first // 100 * 100
+            if 0 < second - first <= 50:
                 found.add(second)
     return found
 
@@ -264,7 +301,12 @@ def _values(text: str) -> str:
     return YEAR.sub(" ", PARAGRAPH_NUMBER.sub(" ", text))
 
 
+def _has_figure(text: str, counting: bool) -> bool:
+    """Whether `text` holds a figure (years and paragraph numbers aside); counting, a count in words too."""
+    rest = _values(text)
+    return FIGURE.search(rest) is not None or (counting and NUMBER_WORD.search(rest) is not None)
+
+
 def _only_money(text: str) -> bool:
     """Whether every figure in `text` (years aside) is a sum of money."""
-    rest = MONEY.sub(" ", _values(text))
-    return FIGURE.search(rest) is None
+    return not _has_figure(MONEY.sub(" ", text), counting=True)

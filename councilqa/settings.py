@@ -62,8 +62,8 @@ class AnswerSettings(BaseModel):
         description="Evidence score an answer needs: the best excerpt's cosine similarity to the question "
         "plus 0.2 times the share of the question's rarity-weighted words that the quoted sentences hold. "
         "Below it the assistant says the papers don't answer the question and shows the excerpts as "
-        "closest matches. Between the values fitted on cheshire_dev (0.52) and on kent_dev (0.48) by "
-        "`python -m councilqa.eval.fit_abstention`, which reports each tested on the other set.",
+        "closest matches. Fitted on each dev set and tested on the other by "
+        "`python -m councilqa.eval.fit_abstention` (README: Settings).",
     )
     answer_sentences: int = Field(3, ge=1, le=5, description="Sentences quoted in the answer.")
 

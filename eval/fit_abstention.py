@@ -4,7 +4,9 @@ Every question is asked once with no threshold; an answer then abstains at thres
 abstained anyway (a refusal, or a reason `Grounds` found) or when it is not led by a decision and its
 evidence is below t. The fit picks, on the fitting set, the t with the highest abstain_recall whose
 false_abstain is at most `--max-false-abstain`, the middle of the widest run of such t; the other set
-then reports what that t gives it. Run it over an index holding the sets' papers::
+then reports what that t gives it. Only the threshold is fitted this way: the checks of
+`app/grounds.py` were written looking at both dev sets. Run it over an index holding the sets' papers
+(`make eval` builds one in .councilqa-eval)::
 
     python -m councilqa.eval.fit_abstention --data-dir .councilqa-eval \\
         ../shared/eval/cheshire_dev.jsonl ../shared/eval/kent_dev.jsonl
@@ -44,19 +46,26 @@ def rates(asked: list[Asked], threshold: float) -> tuple[float, float]:
 
 
 def fit(asked: list[Asked], max_false: float) -> float:
-    """The threshold with the best abstain_recall at false_abstain ≤ `max_false` (the middle of the
-    widest run of equally good ones)."""
-    allowed = [(rates(asked, t)[0], t) for t in GRID if rates(asked, t)[1] <= max_false]
-    if not allowed:
-        return GRID[0]
-    best = max(recall for recall, _ in allowed)
+    """The threshold with the best abstain_recall at false_abstain ≤ `max_false`, the middle of the
+    widest run of equally good ones; when none keeps false_abstain that low, the one that comes
+    closest (the best abstain_recall among those with the least false_abstain).
+
+    >>> fit([Asked(True, False, 0.6), Asked(True, False, 0.55), Asked(False, False, 0.45)], 0.0)
+    0.51
+    >>> fit([Asked(True, True, None), Asked(False, False, 0.5)], 0.0)  # false_abstain is 1 at every t
+    0.63
+    """
+    measured = {t: rates(asked, t) for t in GRID}
+    least = min(false for _, false in measured.values())
+    allowed = [t for t, (_, false) in measured.items() if false <= max(max_false, least)]
+    best = max(measured[t][0] for t in allowed)
     runs: list[list[float]] = []
     for t in GRID:
-        good = (rates(asked, t)[0], t) in allowed and rates(asked, t)[0] == best
-        if good and runs and runs[-1][-1] == round(t - 0.01, 2):
-            runs[-1].append(t)
-        elif good:
-            runs.append([t])
+        if t in allowed and measured[t][0] == best:
+            if runs and runs[-1][-1] == round(t - 0.01, 2):
+                runs[-1].append(t)
+            else:
+                runs.append([t])
     widest = max(runs, key=len)
     return widest[len(widest) // 2]
 

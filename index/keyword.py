@@ -63,7 +63,7 @@ class KeywordIndex:
             ]
         )
 
-    def holds(self, word: str) -> bool:
+    def has_word(self, word: str) -> bool:
         """Whether any indexed text holds `word` (as from `words`), or, for a word of three letters or
         more, a word it begins ("lib" for "liber")."""
         if self._retriever is None:

@@ -342,9 +342,9 @@ class Index:
         """`text`'s words as the keyword index holds them: lower-cased, stemmed, stopwords dropped."""
         return self.keywords.words(text)
 
-    def holds(self, word: str) -> bool:
+    def has_word(self, word: str) -> bool:
         """Whether any indexed chunk holds `word` (as from `words`) or a longer word it begins."""
-        return self.keywords.holds(word)
+        return self.keywords.has_word(word)
 
     def rarity(self, words: list[str]) -> dict[str, float]:
         """Each word's (as from `words`) inverse document frequency over the indexed chunks."""
