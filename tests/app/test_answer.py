@@ -3,6 +3,8 @@
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+import pytest
+
 from councilqa.app.answer import Assistant, compose
 from councilqa.records import Chunk, Hit, Quote, SearchFilter
 
@@ -135,3 +137,8 @@ def test_a_numbered_paragraph_or_resolved_block_that_answers_is_quoted_whole(sam
     cut = replace(chunk, text=text.removesuffix(" 28. Waste contract."))  # the block may go on past the excerpt
     quotes = compose("What was resolved about the parking charges?", [Hit(cut, 0.5, ())], 1, sample_index.words)
     assert quotes == (Quote(1, "RESOLVED: That the parking charges be approved."),)
+
+
+def test_a_question_longer_than_a_question_is_refused_with_its_length(sample_settings, sample_index):
+    with pytest.raises(ValueError, match="the question is 1001 characters long; ask in at most 1000"):
+        Assistant(sample_settings, sample_index).ask("a" * 1001)
