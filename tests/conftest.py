@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,13 @@ from councilqa.settings import Settings
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 SHARED = Path(os.environ.get("COUNCILQA_SHARED", REPO.parent / "shared"))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def collapse(text: str) -> str:

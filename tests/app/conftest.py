@@ -1,18 +1,12 @@
 """The app served for real over the sample index, on a free port of this machine."""
 
-import socket
 from collections.abc import Iterator
 
 import pytest
 
 from councilqa.app.answer import Assistant
 from councilqa.app.ui import build_app, launch
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.conftest import free_port
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,7 @@ from councilqa.app.answer import Assistant
 from councilqa.app.ui import build_app, launch
 from councilqa.index.build import open_index
 from councilqa.settings import Settings, UiSettings
-from tests.app.conftest import free_port
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, free_port
 
 
 def listening_addresses(port: int) -> set[str]:

@@ -6,6 +6,7 @@ import pytest
 
 from councilqa.index.build import ingest, open_index
 from councilqa.index.store import Index, IndexStampMismatch
+from councilqa.records import Chunk
 from councilqa.settings import IngestSettings, Settings
 from tests.conftest import CORPUS
 
@@ -16,7 +17,7 @@ def index(tmp_path: Path, embedder) -> Index:
 
 
 def chunk_ids(index: Index) -> list[str]:
-    return sorted(index._collection.get(include=[])["ids"])
+    return sorted(index.vectors.ids())
 
 
 class CountingEmbedder:
@@ -39,7 +40,7 @@ def test_sample_corpus_ingests(sample_ingest):
     assert len(report.added) == 3 and not report.skipped
     counts = index.catalog.counts()
     assert counts["documents"] == 3 and counts["pages"] == 17
-    assert counts["chunks"] == report.chunks == index._collection.count()
+    assert counts["chunks"] == report.chunks == index.vectors.count()
     described = {(d.title, d.council, d.committee, d.meeting_date, d.doc_type) for d in index.catalog.documents()}
     assert described == {
         ("Climate Action Plan 2026-2030 - Report", "Riverford Borough Council", "Cabinet", "2026-04-09", "strategy"),
@@ -102,7 +103,7 @@ def test_a_file_that_turns_bad_is_dropped(index: Index, make_pdf, tmp_path: Path
     (tmp_path / "root" / "report.pdf").write_bytes(b"%PDF-1.7\n damaged")
     report = ingest([tmp_path / "root"], index)
     assert [p for p, _ in report.skipped] == ["report.pdf"]
-    assert index.search("pool", k=3) == [] and index._collection.count() == 0
+    assert index.search("pool", k=3) == [] and index.vectors.count() == 0
 
 
 def test_interrupted_add_is_cleaned_up_on_next_open(tmp_path: Path, embedder, make_pdf):
@@ -114,12 +115,7 @@ def test_interrupted_add_is_cleaned_up_on_next_open(tmp_path: Path, embedder, ma
     ingest([tmp_path / "root"], index)
     with index.catalog.transaction() as db:  # as if killed before the final commit of a new file
         db.execute("INSERT INTO pending VALUES ('deadbeef')")
-    index._collection.upsert(
-        ids=["deadbeef:0"],
-        embeddings=[embedder.embed(["pool cost"])[0]],
-        documents=["half-written"],
-        metadatas=[{"doc_sha256": "deadbeef", "ordinal": 0, "pdf_page": 1, "pdf_page_end": 1, "header": "x"}],
-    )
+    index.vectors.upsert([Chunk("deadbeef", 0, "half-written", 1, 1, None, None, "x")], embedder.embed(["pool cost"]))
     assert all(hit.chunk.text != "half-written" for hit in index.search("pool cost", k=5))
     reopened = open_index(settings, embedder)
     assert chunk_ids(reopened) and not any(i.startswith("deadbeef") for i in chunk_ids(reopened))
@@ -134,9 +130,8 @@ def test_index_refuses_other_chunking_settings(tmp_path: Path, embedder):
 
 
 def test_chunks_fit_the_model_window(sample_index: Index, embedder):
-    stored = sample_index._collection.get(include=["documents", "metadatas"])
-    for text, metadata in zip(stored["documents"], stored["metadatas"], strict=True):
-        assert embedder.count_tokens(f"{metadata['header']}\n{text}") + 2 <= 256
+    for chunk in sample_index.vectors.chunks():
+        assert embedder.count_tokens(f"{chunk.header}\n{chunk.text}") + 2 <= 256
 
 
 def test_prune_drops_files_that_are_gone(index: Index, make_pdf, tmp_path: Path):
@@ -152,7 +147,7 @@ def test_prune_drops_files_that_are_gone(index: Index, make_pdf, tmp_path: Path)
     assert report.pruned == ["bad.pdf", "gone.pdf"]
     assert [d.path for d in index.catalog.documents()] == ["keep.pdf"] and index.catalog.skipped() == []
     assert all("pool" not in hit.chunk.text for hit in index.search("pool cost", k=5))
-    assert index._collection.count() == index.catalog.counts()["chunks"]
+    assert index.vectors.count() == index.catalog.counts()["chunks"]
 
 
 def test_citations_name_every_copy(index: Index, make_pdf, tmp_path: Path):

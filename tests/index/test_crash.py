@@ -50,12 +50,11 @@ def test_kill_9_mid_ingest_then_resume(tmp_path: Path, embedder):
     settings = Settings(data_dir=data_dir)
     index = open_index(settings, embedder)  # usable: opens, and searches what was committed
     assert index.search("parks and budgets", k=3)
-    stored = index._collection.get(include=["metadatas"])
     complete = {d.sha256 for d in index.catalog.documents()}
-    assert {m["doc_sha256"] for m in stored["metadatas"]} <= complete  # half-written vectors are gone
+    assert {chunk.doc_sha256 for chunk in index.vectors.chunks()} <= complete  # half-written vectors are gone
 
     report = ingest([root], index)
     assert len(report.added) == N_FILES - done_before and len(report.unchanged) == done_before
     counts = index.catalog.counts()
     assert counts["documents"] == N_FILES
-    assert index._collection.count() == counts["chunks"]  # every chunk once: no duplicates, no leftovers
+    assert index.vectors.count() == counts["chunks"]  # every chunk once: no duplicates, no leftovers

@@ -38,10 +38,10 @@ def test_keyword_index_follows_the_collection_after_an_interruption(tmp_path: Pa
     index = open_index(settings, embedder)
     make_pdf("root/report.pdf", ["The pool will cost four million pounds."])
     ingest([tmp_path / "root"], index)
-    assert index.keywords.ids == sorted(index._collection.get(include=[])["ids"])
+    assert index.keywords.ids == sorted(index.vectors.ids())
     index.keywords.rebuild([], [])  # as if killed after new chunks were stored, before the rebuild
     reopened = open_index(settings, embedder)
-    assert reopened.keywords.ids == sorted(reopened._collection.get(include=[])["ids"]) != []
+    assert reopened.keywords.ids == sorted(reopened.vectors.ids()) != []
 
 
 def test_a_keyword_index_built_with_other_parameters_is_rebuilt(tmp_path: Path, embedder, make_pdf):

@@ -1,0 +1,190 @@
+"""Chunk vectors, with each chunk's text and metadata: the seam between the index and a vector database.
+
+`VectorStore` is what the index needs of one. `ChromaStore` keeps them in Chroma, embedded in the data
+directory (`PersistentClient`, the default) or on a Chroma server (`HttpClient`, when
+`index.chroma_url` is set; a distributed Chroma deployment speaks the same HTTP API). Our own vectors
+are passed in every time: the collection has no embedding function, so Chroma's default, which
+downloads a model, can never run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol, cast
+from urllib.parse import urlsplit
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.types import Where
+from chromadb.config import Settings as ChromaSettings
+
+from councilqa.records import Chunk
+from councilqa.settings import Settings
+
+PAGE = 300  # records per read of the whole collection: distributed Chroma caps results at 300
+
+
+class VectorStoreUnavailable(Exception):
+    """The configured vector store can't be reached or opened; the message says where and why."""
+
+
+class VectorStore(Protocol):
+    """Chunks and their vectors, found by id, by content (a document's sha256) or by nearness."""
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Store `chunks` with their `vectors` (rows, in order), replacing any with the same ids."""
+        ...
+
+    def delete(self, sha256: str) -> None:
+        """Drop every chunk of one content."""
+        ...
+
+    def nearest(self, vector: np.ndarray, n: int, shas: Sequence[str] | None = None) -> dict[str, float]:
+        """The `n` chunks nearest `vector` (of the contents `shas`, when given): id → cosine similarity."""
+        ...
+
+    def get(self, ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray]]:
+        """The chunks with these ids that are stored, each with its vector."""
+        ...
+
+    def ids(self) -> list[str]:
+        """Every stored chunk's id."""
+        ...
+
+    def chunks(self) -> list[Chunk]:
+        """Every stored chunk."""
+        ...
+
+    def count(self) -> int:
+        """How many chunks are stored."""
+        ...
+
+
+class ChromaStore:
+    """A `VectorStore` in one Chroma collection (cosine space, HNSW `ef_search` as given)."""
+
+    def __init__(self, client: ClientAPI, name: str, ef_search: int) -> None:
+        # Writes go in batches of what the client allows (distributed Chroma: 300), and a query asks for
+        # at most 200 (`CANDIDATES` or k * 4 for k <= 50), within distributed Chroma's cap of 300.
+        self._collection = client.get_or_create_collection(
+            name, configuration={"hnsw": {"space": "cosine", "ef_search": ef_search}}, embedding_function=None
+        )
+        if (self._collection.configuration.get("hnsw") or {}).get("ef_search") != ef_search:
+            self._collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+        self._batch = client.get_max_batch_size()
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for start in range(0, len(chunks), self._batch):
+            part = chunks[start : start + self._batch]
+            self._collection.upsert(
+                ids=[chunk.id for chunk in part],
+                embeddings=vectors[start : start + self._batch],
+                documents=[chunk.text for chunk in part],
+                metadatas=[_metadata(chunk) for chunk in part],
+            )
+
+    def delete(self, sha256: str) -> None:
+        self._collection.delete(where={"doc_sha256": sha256})
+
+    def nearest(self, vector: np.ndarray, n: int, shas: Sequence[str] | None = None) -> dict[str, float]:
+        where = None if shas is None else cast(Where, {"doc_sha256": {"$in": list(shas)}})
+        found = self._collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        return dict(zip(found["ids"][0], (1.0 - d for d in (found["distances"] or [[]])[0]), strict=True))
+
+    def get(self, ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray]]:
+        if not ids:
+            return []
+        found = self._collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        texts, metadatas = found["documents"] or [], found["metadatas"] or []
+        return [
+            (_chunk(str(text), metadata), vector)
+            for text, metadata, vector in zip(texts, metadatas, _rows(found["embeddings"]), strict=True)
+        ]
+
+    def ids(self) -> list[str]:
+        return [chunk_id for page in self._pages([]) for chunk_id in page["ids"]]
+
+    def chunks(self) -> list[Chunk]:
+        return [
+            _chunk(str(text), metadata)
+            for page in self._pages(["documents", "metadatas"])
+            for text, metadata in zip(page["documents"] or [], page["metadatas"] or [], strict=True)
+        ]
+
+    def _pages(self, include: list[str]) -> Iterator[Any]:
+        """The whole collection, `PAGE` records at a time (distributed Chroma returns at most 300)."""
+        offset = 0
+        while True:
+            page = self._collection.get(include=cast(Any, include), limit=PAGE, offset=offset)
+            yield page
+            if len(page["ids"]) < PAGE:
+                return
+            offset += PAGE
+
+    def count(self) -> int:
+        return self._collection.count()
+
+
+def open_chroma(settings: Settings, name: str) -> ChromaStore:
+    """The collection `name` in the Chroma that `settings` name: a server at `index.chroma_url`, or
+    embedded in the data directory."""
+    url = settings.index.chroma_url
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if url is None:
+            client: ClientAPI = chromadb.PersistentClient(
+                path=str(settings.data_dir / "chroma"), settings=chroma_settings
+            )
+        else:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise VectorStoreUnavailable(
+                    f"index.chroma_url {url!r} is not an http(s) URL like http://127.0.0.1:8000"
+                )
+            client = chromadb.HttpClient(
+                host=parts.hostname,
+                port=parts.port or (443 if parts.scheme == "https" else 8000),
+                ssl=parts.scheme == "https",
+                settings=chroma_settings,
+            )
+        return ChromaStore(client, name, settings.index.search_ef)
+    except VectorStoreUnavailable:
+        raise
+    except Exception as error:  # chromadb raises ValueError, ConnectionError or httpx errors for an absent server
+        where = url or str(settings.data_dir / "chroma")
+        raise VectorStoreUnavailable(f"Chroma at {where} could not be opened: {error}") from error
+
+
+def _rows(embeddings: Any) -> list[np.ndarray]:
+    """Chroma's `embeddings` field as a list of vectors (it may be an array, a list or None)."""
+    return [] if embeddings is None else [np.asarray(row, dtype=np.float32) for row in embeddings]
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int]:
+    metadata: dict[str, str | int] = {
+        "doc_sha256": chunk.doc_sha256,
+        "ordinal": chunk.ordinal,
+        "pdf_page": chunk.pdf_page,
+        "pdf_page_end": chunk.pdf_page_end,
+        "header": chunk.header,
+    }
+    if chunk.printed_page is not None:
+        metadata["printed_page"] = chunk.printed_page
+    if chunk.section is not None:
+        metadata["section"] = chunk.section
+    return metadata
+
+
+def _chunk(text: str, metadata: Any) -> Chunk:
+    printed, section = metadata.get("printed_page"), metadata.get("section")
+    return Chunk(
+        doc_sha256=str(metadata["doc_sha256"]),
+        ordinal=int(metadata["ordinal"]),
+        text=text,
+        pdf_page=int(metadata["pdf_page"]),
+        pdf_page_end=int(metadata["pdf_page_end"]),
+        printed_page=None if printed is None else str(printed),
+        section=None if section is None else str(section),
+        header=str(metadata["header"]),
+    )
