@@ -17,7 +17,7 @@ import pytest
 from councilqa.index.build import IngestReport, ingest, open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.store import Index
-from councilqa.settings import Settings
+from councilqa.settings import IndexSettings, Settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -42,7 +42,9 @@ def embedder() -> SentenceTransformerEmbedder:
 
 @pytest.fixture(scope="session")
 def sample_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("sample-index"))
+    # embedded whatever COUNCILQA_INDEX__CHROMA_URL says (tests/index runs with it set): the sample
+    # index serves the whole session, and the test server doesn't
+    return Settings(data_dir=tmp_path_factory.mktemp("sample-index"), index=IndexSettings())
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,9 @@
-"""The index with its vectors on a real Chroma server: `chroma run` (it ships with chromadb) started on
-a free loopback port for this module, and stopped by its process id. The catalog and the keyword
-index stay in each data directory."""
+"""What only a Chroma server shows (the server is `tests/index/conftest.py`'s `chroma run`): the
+vectors leave the data directory, two data directories keep apart on one server, and a server that
+doesn't answer is named. The catalog and the keyword index stay in each data directory."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,26 +17,9 @@ from councilqa.settings import IndexSettings, Settings
 from tests.conftest import CORPUS, free_port
 
 
-@pytest.fixture(scope="module")
-def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    folder = tmp_path_factory.mktemp("chroma-server")
-    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(folder), "--port", str(port)]
-    command += ["--host", "127.0.0.1"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, "chroma run ended before it answered"
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                break
-        except OSError:
-            assert time.monotonic() < deadline, "chroma run did not answer within 60 s"
-            time.sleep(0.2)
-    yield url
-    os.kill(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+@pytest.fixture
+def vector_store() -> None:
+    """These tests name the server in their own settings: each runs once (not per `vector_store`)."""
 
 
 def on_server(data_dir: Path, url: str) -> Settings:
