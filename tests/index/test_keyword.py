@@ -30,7 +30,8 @@ def test_hybrid_hits_carry_their_cosine_similarity(sample_index, embedder):
     vector = embedder.embed(["Mill Lane car park tariff"])[0]
     for hit in hits:
         expected = float(embedder.embed([hit.chunk.embed_text])[0] @ vector)
-        assert hit.score == pytest.approx(expected, abs=1e-4)
+        # in bf16 a text's vector varies with the padding of the batch it is embedded in (by ~2e-4)
+        assert hit.score == pytest.approx(expected, abs=1e-4 if embedder.precision == "fp32" else 1e-3)
 
 
 def test_keyword_index_follows_the_collection_after_an_interruption(tmp_path: Path, embedder, make_pdf):

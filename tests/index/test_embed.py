@@ -1,0 +1,45 @@
+"""The model's precision: bf16 where the CPU has bf16 instructions, fp32 elsewhere, never mixed in one
+index (the real model; /proc/cpuinfo-like files written in the test)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from councilqa.index.build import open_index
+from councilqa.index.embed import SentenceTransformerEmbedder, cpu_has_bf16
+from councilqa.index.store import IndexStampMismatch
+from councilqa.settings import IndexSettings, Settings
+
+TEXTS = [
+    "The Riverside Leisure Centre refurbishment will cost £8.7 million.",
+    "RESOLVED: That the revised car parking charges be approved with effect from 1 April.",
+    "Potholes and poorly maintained roads continue to inconvenience road users.",
+]
+
+
+def test_bf16_is_chosen_only_where_the_cpu_has_it(tmp_path: Path) -> None:
+    with_bf16 = tmp_path / "cpuinfo-bf16"
+    with_bf16.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n")
+    without = tmp_path / "cpuinfo"
+    without.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2\n")
+    assert cpu_has_bf16(with_bf16) and not cpu_has_bf16(without)
+    assert not cpu_has_bf16(tmp_path / "absent")  # no /proc/cpuinfo: fp32
+
+
+def test_bf16_vectors_are_within_cosine_0_998_of_fp32_and_named_apart() -> None:
+    fp32 = SentenceTransformerEmbedder(precision="fp32")
+    bf16 = SentenceTransformerEmbedder(precision="bf16")
+    cosines = np.sum(fp32.embed(TEXTS) * bf16.embed(TEXTS), axis=1)
+    assert cosines.min() >= 0.998
+    assert bf16.model_id == f"{fp32.model_id} bf16"  # fp32 keeps the id indexes were built under
+
+
+def test_an_index_never_mixes_precisions(tmp_path: Path) -> None:
+    fp32 = Settings(data_dir=tmp_path / "data", index=IndexSettings(precision="fp32"))
+    open_index(fp32).close()
+    bf16 = Settings(data_dir=tmp_path / "data", index=IndexSettings(precision="bf16"))
+    with pytest.raises(IndexStampMismatch, match="Use another --data-dir"):
+        open_index(bf16)
