@@ -20,6 +20,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 IDS = "chunk_ids.json"
+SOURCE = "source.txt"  # what the index was built from (`rebuild`'s `source`), to tell when it is stale
 # BM25's term-saturation and length-normalisation parameters: Anserini's defaults (Lin et al.), which
 # beat bm25s' (1.5, 0.75) on every dev set here; chunks are packed to similar lengths already, so
 # normalising less for length loses little.
@@ -39,10 +40,12 @@ class KeywordIndex:
         self.folder = folder
         self.k1, self.b = k1, b
         self.ids: list[str] = []
+        self.source: str | None = None
         self._groups = _groups(self.ids)
         self._retriever: Any = None
         if folder is not None and (folder / IDS).is_file():
             self.ids = json.loads((folder / IDS).read_text())
+            self.source = (folder / SOURCE).read_text() if (folder / SOURCE).is_file() else None
             self._groups = _groups(self.ids)
             if self.ids:
                 self._retriever = bm25s.BM25.load(str(folder), show_progress=False)
@@ -81,18 +84,18 @@ class KeywordIndex:
             found = {w: int(indptr[vocab[w] + 1] - indptr[vocab[w]]) for w in words if w in vocab}
         return {w: math.log(1 + (total - found.get(w, 0) + 0.5) / (found.get(w, 0) + 0.5)) for w in words}
 
-    def rebuild(self, ids: list[str], texts: list[str]) -> None:
-        """Index `texts` under `ids`, replacing what was there."""
+    def rebuild(self, ids: list[str], texts: list[str], source: str | None = None) -> None:
+        """Index `texts` under `ids`, replacing what was there; `source` names what they came from."""
         retriever = None
         if ids:
             retriever = self._bm25s.BM25(k1=self.k1, b=self.b)
             retriever.index(self._tokens(texts), show_progress=False)
         if self.folder is not None:
-            self._save(retriever, ids)
-        self._retriever, self.ids, self._groups = retriever, list(ids), _groups(ids)
+            self._save(retriever, ids, source)
+        self._retriever, self.ids, self._groups, self.source = retriever, list(ids), _groups(ids), source
         log.info("keyword index rebuilt over %d texts", len(ids))
 
-    def _save(self, retriever: Any, ids: list[str]) -> None:
+    def _save(self, retriever: Any, ids: list[str], source: str | None) -> None:
         assert self.folder is not None
         staging = self.folder.with_name(self.folder.name + ".new")
         shutil.rmtree(staging, ignore_errors=True)
@@ -100,6 +103,8 @@ class KeywordIndex:
         if retriever is not None:
             retriever.save(str(staging), show_progress=False)
         (staging / IDS).write_text(json.dumps(ids))
+        if source is not None:
+            (staging / SOURCE).write_text(source)
         shutil.rmtree(self.folder, ignore_errors=True)
         staging.rename(self.folder)
 

@@ -256,14 +256,16 @@ class Index:
         return list(hits.values())
 
     def refresh_keywords(self, force: bool = False) -> None:
-        """Rebuild the keyword index from the collection if they differ or it was built with other
-        parameters (or always, with `force`)."""
+        """Rebuild the keyword index from the vector store when the catalog's contents changed since it
+        was built (`Catalog.contents_signature`: opening an index lists no chunks), or it was built
+        with other parameters (or always, with `force`)."""
         self.decisions.refresh(self.catalog)
-        ids = sorted(self.vectors.ids())
-        if not force and not self.keywords.stale and sorted(self.keywords.ids) == ids:
+        signature = self.catalog.contents_signature()
+        if not force and not self.keywords.stale and self.keywords.source == signature:
             return
         texts = {chunk.id: chunk.embed_text for chunk in self.vectors.chunks()}
-        self.keywords.rebuild(ids, [texts[i] for i in ids])
+        ids = sorted(texts)
+        self.keywords.rebuild(ids, [texts[i] for i in ids], source=signature)
 
     def words(self, text: str) -> list[str]:
         """`text`'s words as the keyword index holds them: lower-cased, stemmed, stopwords dropped."""

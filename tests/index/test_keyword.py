@@ -6,6 +6,7 @@ import pytest
 
 from councilqa.index.build import ingest, open_index
 from councilqa.index.keyword import KeywordIndex
+from councilqa.index.vectors import ChromaStore
 from councilqa.settings import Settings
 
 
@@ -58,3 +59,20 @@ def test_a_keyword_index_built_with_other_parameters_is_rebuilt(tmp_path: Path, 
     assert KeywordIndex(tmp_path / "data" / "bm25").stale
     reopened = open_index(settings, embedder)
     assert not reopened.keywords.stale and reopened.search("pool", 1)
+
+
+def test_opening_an_up_to_date_index_lists_no_chunks(tmp_path: Path, embedder, make_pdf, monkeypatch):
+    settings = Settings(data_dir=tmp_path / "data")
+    make_pdf("root/report.pdf", ["The pool will cost four million pounds."])
+    ingest([tmp_path / "root"], open_index(settings, embedder))
+
+    def listed(*_: object) -> None:
+        raise AssertionError("the whole vector store was read")
+
+    monkeypatch.setattr(ChromaStore, "chunks", listed)  # a spy on the real store: only this call is replaced
+    monkeypatch.setattr(ChromaStore, "ids", listed)
+    reopened = open_index(settings, embedder)
+    assert reopened.keywords.ids and reopened.search("pool cost", k=1)
+    with pytest.raises(AssertionError, match="whole vector store"):  # new content does rebuild from the store
+        make_pdf("root/library.pdf", ["The library opens on Sundays."])
+        ingest([tmp_path / "root"], reopened)
