@@ -18,6 +18,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 
 from councilqa.records import Chunk
 from councilqa.settings import Settings
@@ -130,28 +131,21 @@ def open_chroma(settings: Settings, name: str) -> ChromaStore:
     """The collection `name` in the Chroma that `settings` name: a server at `index.chroma_url`, or
     embedded in the data directory."""
     url = settings.index.chroma_url
+    parts = urlsplit(url or "")
+    if url is not None and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise VectorStoreUnavailable(f"index.chroma_url {url!r} is not an http(s) URL like http://127.0.0.1:8000")
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
-        if url is None:
-            client: ClientAPI = chromadb.PersistentClient(
-                path=str(settings.data_dir / "chroma"), settings=chroma_settings
-            )
+        if parts.hostname is None:
+            folder = str(settings.data_dir / "chroma")
+            client: ClientAPI = chromadb.PersistentClient(path=folder, settings=chroma_settings)
         else:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise VectorStoreUnavailable(
-                    f"index.chroma_url {url!r} is not an http(s) URL like http://127.0.0.1:8000"
-                )
+            port = parts.port or (443 if parts.scheme == "https" else 8000)
             client = chromadb.HttpClient(
-                host=parts.hostname,
-                port=parts.port or (443 if parts.scheme == "https" else 8000),
-                ssl=parts.scheme == "https",
-                settings=chroma_settings,
+                host=parts.hostname, port=port, ssl=parts.scheme == "https", settings=chroma_settings
             )
         return ChromaStore(client, name, settings.index.search_ef)
-    except VectorStoreUnavailable:
-        raise
-    except Exception as error:  # chromadb raises ValueError, ConnectionError or httpx errors for an absent server
+    except (ValueError, OSError, ChromaError) as error:  # no server answers: ValueError; a bad folder: OSError
         where = url or str(settings.data_dir / "chroma")
         raise VectorStoreUnavailable(f"Chroma at {where} could not be opened: {error}") from error
 
