@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -93,6 +94,8 @@ class SentenceTransformerEmbedder:
         self._encoding = threading.Lock()
         self._model_id: str | None = None
         self._counter: Any = None
+        # chunking asks for the same headers and sentences again and again (a quarter are new)
+        self._count_cached = lru_cache(maxsize=1 << 16)(self._count)
 
     @property
     def model_id(self) -> str:
@@ -137,6 +140,9 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
+        return self._count_cached(text)
+
+    def _count(self, text: str) -> int:
         with self._lock:
             if self._counter is None:
                 from transformers import AutoTokenizer
