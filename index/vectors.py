@@ -71,8 +71,11 @@ class ChromaStore:
         self._collection = client.get_or_create_collection(
             name, configuration={"hnsw": {"space": "cosine", "ef_search": ef_search}}, embedding_function=None
         )
+        self.reload = False  # whether the client must be made again for a changed ef_search to apply
         if (self._collection.configuration.get("hnsw") or {}).get("ef_search") != ef_search:
+            # Chroma saves the new value but searches the index it has loaded with the old one
             self._collection.modify(configuration={"hnsw": {"ef_search": ef_search}})
+            self.reload = True
         self._batch = client.get_max_batch_size()
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
@@ -139,6 +142,14 @@ def open_chroma(settings: Settings, name: str) -> ChromaStore:
         if parts.hostname is None:
             folder = str(settings.data_dir / "chroma")
             client: ClientAPI = chromadb.PersistentClient(path=folder, settings=chroma_settings)
+            store = ChromaStore(client, name, settings.index.search_ef)
+            if not store.reload:
+                return store
+            # embedded: a client made afresh loads the index with the saved ef_search (a Chroma server
+            # applies it when it next loads the collection). Chroma's cache of clients is cleared for
+            # that: another client of this folder already open in this process keeps the old ef_search.
+            client.clear_system_cache()
+            client = chromadb.PersistentClient(path=folder, settings=chroma_settings)
         else:
             port = parts.port or (443 if parts.scheme == "https" else 8000)
             client = chromadb.HttpClient(
