@@ -21,6 +21,7 @@ Which council's decisions the index holds is checked in `Assistant._plan` (`name
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -73,8 +74,8 @@ MONEY = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b")
 # number after a currency sign is no year ("£2000").
 YEAR = re.compile(r"(?<![£$€\d,.])\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b(?![,.]?\d|%)")
 PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})+[.)]?\s|^\(?\d{1,3}[.)]\s+(?=[A-Z])")  # "2.23 The", "4) The"
-MONTHS = "January February March April May June July August September October November December".split()
-DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+MONTHS = list(calendar.month_name)[1:]  # "January" …, as app/question_filter.py reads them
+DAYS = list(calendar.day_name)
 SEASONS = "spring summer autumn winter".split()
 # A question that asks when: "When did …", "What date …", "By when …"; and a date that answers it.
 ASKS_DATE = re.compile(r"^(?:when\b|by when\b|(?:what|which) (?:date|day|month|year)\b)", re.I)
