@@ -7,7 +7,6 @@ half-written or half-removed; the index finishes that job before it trusts the c
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -347,13 +346,9 @@ class Catalog:
         rows = self._rows("SELECT sha256, ordinal, vector FROM decisions WHERE vector IS NOT NULL")
         return {(sha256, ordinal): np.frombuffer(vector, dtype=np.float32) for sha256, ordinal, vector in rows}
 
-    def contents_signature(self) -> str:
-        """A hash of which contents are indexed and how many chunks each has: it changes whenever the
-        chunks do, and is read without listing a chunk."""
-        digest = hashlib.sha256()
-        for sha256, n_chunks in self._rows("SELECT sha256, n_chunks FROM contents ORDER BY sha256"):
-            digest.update(f"{sha256}:{n_chunks}\n".encode())
-        return digest.hexdigest()
+    def chunk_counts(self) -> dict[str, int]:
+        """How many chunks each indexed content has, by sha256."""
+        return dict(self._rows("SELECT sha256, n_chunks FROM contents"))
 
     def pending(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT sha256 FROM pending")]

@@ -86,11 +86,11 @@ class Index:
         self.catalog = Catalog(data_dir / "catalog.sqlite")
         self._check_stamp()
         self.vectors: VectorStore = open_chroma(settings, self._collection_name())
+        self.keywords = KeywordIndex(data_dir / "bm25")
         self._finish_pending()
         # a question is embedded once for its chunk and decision searches; kept small, so a question
         # set asked again (eval --mode) pays the model again and times stay comparable
         self._query_vector = lru_cache(maxsize=8)(lambda query: self.embedder.embed([query])[0])
-        self.keywords = KeywordIndex(data_dir / "bm25")
         self.decisions = DecisionSearch()
         self.refresh_keywords()
 
@@ -119,8 +119,9 @@ class Index:
         """Drop vectors left by an ingest that was interrupted while adding or removing content."""
         for sha256 in self.catalog.pending():
             if not self.catalog.has_content(sha256):
-                log.info("removing vectors of interrupted content %s", sha256[:12])
+                log.info("removing the chunks of content %s", sha256[:12])
                 self.vectors.delete(sha256)
+                self.keywords.remove([sha256])
             self.catalog.finish(sha256)
 
     def embed(self, chunks: Sequence[Chunk]) -> np.ndarray:
@@ -151,6 +152,7 @@ class Index:
         if minutes is not None:
             found = decision_vectors if decision_vectors is not None else self.embed_decisions(minutes.decisions)
         self.catalog.add_content(document, pages, len(chunks), minutes, found)
+        self.keywords.add([chunk.id for chunk in chunks], [chunk.embed_text for chunk in chunks])
         self._finish_pending()  # the content this path held before, if any
 
     def add_copy(self, document: Document) -> None:
@@ -190,7 +192,7 @@ class Index:
         ("latest", "current"), papers of newer meetings gain up to `RECENT_BONUS`.
         """
         allowed = None if not filters else self.catalog.matching(filters)
-        if not self.keywords.ids or k < 1 or allowed == []:  # the keyword index mirrors the collection
+        if not len(self.keywords) or k < 1 or allowed == []:  # the keyword index mirrors the collection
             return []
         vector = self._query_vector(query)
         wanted = max(CANDIDATES, k * 4)
@@ -256,16 +258,21 @@ class Index:
         return list(hits.values())
 
     def refresh_keywords(self, force: bool = False) -> None:
-        """Rebuild the keyword index from the vector store when the catalog's contents changed since it
-        was built (`Catalog.contents_signature`: opening an index lists no chunks), or it was built
-        with other parameters (or always, with `force`)."""
+        """Bring the keyword index in line with the catalog, content by content: chunks of content it
+        lacks (or holds a different number of) are read from the vector store and added, and content
+        the catalog no longer has is dropped. An index of another format or other BM25 parameters (or
+        any, with `force`) is rebuilt whole. An up-to-date index reads nothing from the vector store."""
         self.decisions.refresh(self.catalog)
-        signature = self.catalog.contents_signature()
-        if not force and not self.keywords.stale and self.keywords.source == signature:
+        if force or self.keywords.stale:
+            chunks = self.vectors.chunks()
+            self.keywords.rebuild([chunk.id for chunk in chunks], [chunk.embed_text for chunk in chunks])
             return
-        texts = {chunk.id: chunk.embed_text for chunk in self.vectors.chunks()}
-        ids = sorted(texts)
-        self.keywords.rebuild(ids, [texts[i] for i in ids], source=signature)
+        held, wanted = self.keywords.groups(), self.catalog.chunk_counts()
+        self.keywords.remove([sha256 for sha256 in held if sha256 not in wanted])
+        for sha256, count in wanted.items():
+            if held.get(sha256, 0) != count:
+                chunks = self.vectors.chunks(sha256)
+                self.keywords.add([chunk.id for chunk in chunks], [chunk.embed_text for chunk in chunks])
 
     def words(self, text: str) -> list[str]:
         """`text`'s words as the keyword index holds them: lower-cased, stemmed, stopwords dropped."""

@@ -53,8 +53,8 @@ class VectorStore(Protocol):
         """Every stored chunk's id."""
         ...
 
-    def chunks(self) -> list[Chunk]:
-        """Every stored chunk."""
+    def chunks(self, sha256: str | None = None) -> list[Chunk]:
+        """Every stored chunk (of one content, when `sha256` is given)."""
         ...
 
     def count(self) -> int:
@@ -107,20 +107,22 @@ class ChromaStore:
         ]
 
     def ids(self) -> list[str]:
-        return [chunk_id for page in self._pages([]) for chunk_id in page["ids"]]
+        return [chunk_id for page in self._pages([], None) for chunk_id in page["ids"]]
 
-    def chunks(self) -> list[Chunk]:
+    def chunks(self, sha256: str | None = None) -> list[Chunk]:
+        where = None if sha256 is None else cast(Where, {"doc_sha256": sha256})
         return [
             _chunk(str(text), metadata)
-            for page in self._pages(["documents", "metadatas"])
+            for page in self._pages(["documents", "metadatas"], where)
             for text, metadata in zip(page["documents"] or [], page["metadatas"] or [], strict=True)
         ]
 
-    def _pages(self, include: list[str]) -> Iterator[Any]:
-        """The whole collection, `PAGE` records at a time (distributed Chroma returns at most 300)."""
+    def _pages(self, include: list[str], where: Where | None) -> Iterator[Any]:
+        """The collection (what `where` lets through), `PAGE` records at a time (distributed Chroma
+        returns at most 300)."""
         offset = 0
         while True:
-            page = self._collection.get(include=cast(Any, include), limit=PAGE, offset=offset)
+            page = self._collection.get(include=cast(Any, include), where=where, limit=PAGE, offset=offset)
             yield page
             if len(page["ids"]) < PAGE:
                 return
