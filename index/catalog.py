@@ -11,7 +11,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
@@ -346,9 +346,10 @@ class Catalog:
         rows = self._rows("SELECT sha256, ordinal, vector FROM decisions WHERE vector IS NOT NULL")
         return {(sha256, ordinal): np.frombuffer(vector, dtype=np.float32) for sha256, ordinal, vector in rows}
 
-    def chunk_counts(self) -> dict[str, int]:
-        """How many chunks each indexed content has, by sha256."""
-        return dict(self._rows("SELECT sha256, n_chunks FROM contents"))
+    def chunk_counts(self, sha256s: Collection[str] | None = None) -> dict[str, int]:
+        """How many chunks each indexed content (of `sha256s`, when given) has, by sha256."""
+        counts = dict(self._rows("SELECT sha256, n_chunks FROM contents"))
+        return counts if sha256s is None else {sha256: counts[sha256] for sha256 in sha256s if sha256 in counts}
 
     def pending(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT sha256 FROM pending")]

@@ -196,13 +196,13 @@ class Index:
             return []
         vector = self._query_vector(query)
         wanted = max(CANDIDATES, k * 4)
-        shas = None if allowed is None else sorted({document.sha256 for document in allowed})
+        within = None if allowed is None else self.catalog.chunk_counts({document.sha256 for document in allowed})
         scores: list[dict[str, float]] = []  # per list: chunk id -> score normalised to 0..1
         if mode in ("hybrid", "dense"):
-            cosines = self.vectors.nearest(vector, wanted, shas)
+            cosines = self.vectors.nearest(vector, wanted, within)
             scores.append(normalised(cosines, DENSE_WEIGHT if mode == "hybrid" else 1.0, floor=True))
         if mode in ("hybrid", "bm25"):
-            scores.append(normalised(dict(self.keywords.search(query, wanted, shas)), 1.0))
+            scores.append(normalised(dict(self.keywords.search(query, wanted, within)), 1.0))
         contents = {chunk_id.split(":", 1)[0] for listed in scores for chunk_id in listed}
         order = fuse(scores, self._bonuses(contents, prefer, recent))[: k * 3 + 5]  # room for orphans and twins
         return self._hits(order, vector, allowed)[:k]

@@ -9,7 +9,8 @@ downloads a model, can never run.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
@@ -24,6 +25,9 @@ from councilqa.records import Chunk
 from councilqa.settings import Settings
 
 PAGE = 300  # records per read of the whole collection: distributed Chroma caps results at 300
+EXACT_UP_TO = 2000  # chunks a search within some contents compares itself (see `ChromaStore.nearest`)
+OVERFETCH = 1.5  # how many times more neighbours to fetch unfiltered than a random share would need
+MOST_FETCHED = 10_000  # the most neighbours fetched unfiltered, to be filtered here
 
 
 class VectorStoreUnavailable(Exception):
@@ -41,8 +45,9 @@ class VectorStore(Protocol):
         """Drop every chunk of one content."""
         ...
 
-    def nearest(self, vector: np.ndarray, n: int, shas: Sequence[str] | None = None) -> dict[str, float]:
-        """The `n` chunks nearest `vector` (of the contents `shas`, when given): id → cosine similarity."""
+    def nearest(self, vector: np.ndarray, n: int, within: Mapping[str, int] | None = None) -> dict[str, float]:
+        """The `n` chunks nearest `vector`: id → cosine similarity. With `within` (content sha256 → its
+        number of chunks), only chunks of those contents."""
         ...
 
     def get(self, ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray]]:
@@ -91,10 +96,45 @@ class ChromaStore:
     def delete(self, sha256: str) -> None:
         self._collection.delete(where={"doc_sha256": sha256})
 
-    def nearest(self, vector: np.ndarray, n: int, shas: Sequence[str] | None = None) -> dict[str, float]:
-        where = None if shas is None else cast(Where, {"doc_sha256": {"$in": list(shas)}})
-        found = self._collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+    def nearest(self, vector: np.ndarray, n: int, within: Mapping[str, int] | None = None) -> dict[str, float]:
+        """Without `within`, Chroma's HNSW search. Within some contents, whichever of three ways is
+        fastest for how many chunks they hold (each was measured at 400,000 chunks of 384 dimensions,
+        embedded; a metadata `where`, even on an integer field, took 250 to 720 ms, so none is used):
+
+        - up to `EXACT_UP_TO` chunks: their vectors fetched by id and compared here (31 µs a chunk);
+        - a large share of the collection: `OVERFETCH` times as many nearest as a random share that
+          size would need, unfiltered (ids only: 41 ms for 10,000), kept if `n` of them are theirs;
+        - otherwise, or when fewer are: HNSW search limited to their chunk ids (37 to 126 ms from
+          30,000 to 200,000 ids; slower below, where few nodes of the graph are theirs: 276 ms for 1,000).
+        """
+        if within is None:
+            return self._query(vector, n, None)
+        allowed = sum(within.values())
+        if allowed <= EXACT_UP_TO:
+            return self._exact(vector, n, within)
+        fetch = math.ceil(OVERFETCH * n * self.count() / allowed)
+        if fetch <= MOST_FETCHED:
+            found = {i: c for i, c in self._query(vector, fetch, None).items() if i.split(":", 1)[0] in within}
+            if len(found) >= n:
+                return dict(sorted(found.items(), key=lambda pair: -pair[1])[:n])
+        return self._query(vector, n, _ids(within))
+
+    def _query(self, vector: np.ndarray, n: int, ids: list[str] | None) -> dict[str, float]:
+        found = self._collection.query(query_embeddings=[vector], n_results=n, ids=ids, include=["distances"])
         return dict(zip(found["ids"][0], (1.0 - d for d in (found["distances"] or [[]])[0]), strict=True))
+
+    def _exact(self, vector: np.ndarray, n: int, within: Mapping[str, int]) -> dict[str, float]:
+        """The `n` chunks of `within` nearest `vector`, by cosine similarity computed here."""
+        ids = _ids(within)
+        found: dict[str, float] = {}
+        for start in range(0, len(ids), PAGE):
+            got = self._collection.get(ids=ids[start : start + PAGE], include=["embeddings"])
+            rows = _rows(got["embeddings"])
+            if rows:
+                matrix = np.stack(rows)
+                cosines = matrix @ vector / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector))
+                found.update(zip(got["ids"], cosines.tolist(), strict=True))
+        return dict(sorted(found.items(), key=lambda pair: -pair[1])[:n])
 
     def get(self, ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray]]:
         if not ids:
@@ -161,6 +201,11 @@ def open_chroma(settings: Settings, name: str) -> ChromaStore:
     except (ValueError, OSError, ChromaError) as error:  # no server answers: ValueError; a bad folder: OSError
         where = url or str(settings.data_dir / "chroma")
         raise VectorStoreUnavailable(f"Chroma at {where} could not be opened: {error}") from error
+
+
+def _ids(within: Mapping[str, int]) -> list[str]:
+    """The chunk ids of contents with these chunk counts: "sha256:0" to "sha256:count-1"."""
+    return [f"{sha256}:{ordinal}" for sha256, count in within.items() for ordinal in range(count)]
 
 
 def _rows(embeddings: Any) -> list[np.ndarray]:
