@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test eval bench-ingest bench-ui lint lock sample clean
+.PHONY: demo test eval bench-ingest bench-scale bench-ui lint lock sample clean
 
 # torch goes first, pinned, in its own command: the CPU build is on disk, and anything else pulls
 # gigabytes of CUDA packages.
@@ -40,6 +40,13 @@ eval: $(READY)
 # Ingest speed against the floor of pure embedding, over ../shared/corpus (see eval/bench_ingest.py).
 bench-ingest: $(READY)
 	$(BIN)/python -m councilqa.eval.bench_ingest $(SHARED)/corpus
+
+# councilqa over a whole archive: an index of PAGES pages built from ../shared/corpus (see eval/bench_scale.py
+# for what is real and what is varied): open time, search and answer latency, adding a 20-page PDF, memory.
+PAGES ?= 100000
+bench-scale: $(READY)
+	mkdir -p eval/out
+	$(BIN)/python -m councilqa.eval.bench_scale --pages $(PAGES) --shared $(SHARED) --json eval/out/bench-scale.json
 
 # Twenty questions at once through the served app's API over the sample corpus: p50 and p95 latency.
 bench-ui: $(READY)

@@ -117,7 +117,7 @@ def _share(values: Sequence[bool]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _percentile(values: Sequence[float], q: float) -> float | None:
+def percentile(values: Sequence[float], q: float) -> float | None:
     if not values:
         return None
     if len(values) == 1:
@@ -145,6 +145,6 @@ def score(results: Sequence[Result], pages: PdfPages) -> Metrics:
     metrics["citation_valid"] = _share([pages.citation_valid(c) for c in citations])
     metrics["printed_page_correct"] = _share(labelled)
     latencies = [r.latency_ms for r in results]
-    metrics["latency_ms_p50"] = _percentile(latencies, 50)
-    metrics["latency_ms_p95"] = _percentile(latencies, 95)
+    metrics["latency_ms_p50"] = percentile(latencies, 50)
+    metrics["latency_ms_p95"] = percentile(latencies, 95)
     return metrics

@@ -124,8 +124,13 @@ def ingest(
     return report
 
 
-READ_AHEAD = 4  # files parsed ahead of the embedder
-BATCHES_PER_EMBED = 8  # model batches embedded per call, across files, so that small files fill batches
+# Files parsed ahead of the embedder: enough to keep the reader busy while a call embeds (at 4, the
+# embedder waited 16 s for the reader over ../shared/corpus; at 16, 3 s).
+READ_AHEAD = 16
+# Model batches embedded per call, across files: small files fill batches, and texts are sorted by
+# length within a call, so fewer pad tokens are computed (over ../shared/corpus, padding adds 5.2% to
+# the tokens in calls of 8 batches, 1.5% in calls of 32).
+BATCHES_PER_EMBED = 32
 
 
 @dataclass

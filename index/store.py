@@ -144,9 +144,10 @@ class Index:
         minutes: Minutes | None = None,
         decision_vectors: np.ndarray | None = None,
     ) -> None:
-        """Store a new file's chunks and their vectors, then record it; an interruption leaves no trace."""
+        """Store a new file's chunks and their vectors, then record it; an interruption leaves no trace.
+        (The vectors of an earlier attempt cut short were dropped as the index opened, so there are
+        none to delete first: a delete by content is a metadata search, slow in a large collection.)"""
         self.catalog.begin_content(document.sha256)
-        self.vectors.delete(document.sha256)
         self.vectors.upsert(chunks, vectors)
         found = None
         if minutes is not None:
