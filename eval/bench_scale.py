@@ -8,8 +8,8 @@ What is real and what is varied (the output repeats it):
 - The large index is the sample's contents repeated until it holds N pages, each copy written
   through the index's own `add_content` (catalog, vector store and keyword index, as an ingest
   writes them). A copy is new content (its sha256 is the original's hashed with the copy number,
-  under its own path) whose text has one word in ten of the sample's vocabulary swapped for
-  another of its words, the same swap throughout the copy (pages, chunks, minutes), so keywords
+  under its own path) whose text has one word in ten of the sample's lower-case vocabulary
+  swapped for another of its words, the same swap throughout the copy (pages, chunks, minutes), so keywords
   see distinct papers in the sample's words and every chunk is still on its page. Its vectors are
   the sample's plus Gaussian noise, normalised again (not embedded again: the mean cosine to the
   original is printed). Its meetings move back four weeks a copy, so that a year's filter holds
@@ -55,7 +55,7 @@ from councilqa.settings import Settings
 SWAPPED = 0.1  # the share of the sample's vocabulary each copy swaps
 NOISE = 0.017  # the standard deviation of the noise added to each dimension of a copy's vectors
 WEEKS_BACK = 4  # how far each copy's meetings move back
-WORD = re.compile(r"\b[A-Za-z]{4,}\b")
+WORD = re.compile(r"\b[a-z]{4,}\b")  # swapped words: lower-case ones (names, dates and RESOLVED stay)
 QUESTION_SETS = ("cheshire_dev.jsonl", "kent_dev.jsonl")
 
 
@@ -114,7 +114,14 @@ def build_large(sample_dir: Path, data_dir: Path, pages: int) -> dict[str, Any]:
     source = open_index(Settings(data_dir=sample_dir), embedder)
     papers = [_Paper.read(source, document) for document in {d.sha256: d for d in source.catalog.documents()}.values()]
     source.close()
-    words = sorted({word.lower() for paper in papers for page in paper.pages for word in WORD.findall(page.text)})
+    outcomes = {
+        word.lower()
+        for paper in papers
+        for decision in (paper.minutes.decisions if paper.minutes else [])
+        for word in re.findall(r"\w+", f"{decision.kind} {decision.outcome} {decision.outcome_printed or ''}")
+    }  # words the minutes print outcomes in ("carried", "agreed") stay, so decisions still read as printed
+    found = {word for paper in papers for page in paper.pages for word in WORD.findall(page.text)}
+    words = sorted(found - outcomes)
     copies = -(-pages // sum(len(paper.pages) for paper in papers))
     target = open_index(Settings(data_dir=data_dir), embedder)
     rng = np.random.default_rng(0)
@@ -174,7 +181,7 @@ class _Paper:
         sha256 = hashlib.sha256(f"{self.document.sha256}:{copy}".encode()).hexdigest() if copy else self.document.sha256
 
         def vary(text: str) -> str:
-            return WORD.sub(lambda m: _cased(swap.get(m.group().lower()), m.group()), text) if swap else text
+            return WORD.sub(lambda m: swap.get(m.group(), m.group()), text) if swap else text
 
         def moved(day: str | None) -> str | None:
             return None if day is None else (date.fromisoformat(day) - timedelta(weeks=WEEKS_BACK * copy)).isoformat()
@@ -203,13 +210,6 @@ class _Paper:
             if minutes is not None and minutes.decisions
             else np.zeros((0, 384), np.float32),
         )
-
-
-def _cased(word: str | None, like: str) -> str:
-    """`word` capitalised as `like` is (`like` itself when there is no word)."""
-    if word is None:
-        return like
-    return word.upper() if like.isupper() else word.capitalize() if like[0].isupper() else word
 
 
 def serve(data_dir: Path, questions: list[Path], sample: Path) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import shutil
+import zipfile
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -178,13 +179,21 @@ class KeywordIndex:
             self._load(folder)
 
     def _load(self, folder: Path) -> None:
+        """Read the manifest's segments. A folder of another format or other parameters, or one that
+        can't be read (a file cut short when the machine lost power), is marked stale, to be rebuilt."""
         manifest = folder / MANIFEST
-        found = json.loads(manifest.read_text()) if manifest.is_file() else {}
-        if (found.get("format"), found.get("k1"), found.get("b")) != (FORMAT, self.k1, self.b):
-            self.stale = any(folder.iterdir())
+        try:
+            found = json.loads(manifest.read_text()) if manifest.is_file() else {}
+            if (found.get("format"), found.get("k1"), found.get("b")) != (FORMAT, self.k1, self.b):
+                self.stale = any(folder.iterdir())
+                return
+            segments = tuple(_Segment.load(folder / s["file"], s["dead"]) for s in found["segments"])
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
+            log.warning("the keyword index in %s can't be read (%s); it will be rebuilt", folder, error)
+            self.stale = True
             return
         self._next = int(found["next"])
-        self._state = _State(tuple(_Segment.load(folder / s["file"], s["dead"]) for s in found["segments"]))
+        self._state = _State(segments)
         self._tidy()
 
     def _tidy(self) -> None:

@@ -147,3 +147,14 @@ def test_opening_an_up_to_date_index_lists_no_chunks(tmp_path: Path, embedder, m
     make_pdf("root/library.pdf", ["The library opens on Sundays."])
     ingest([tmp_path / "root"], reopened)  # nor does adding a file: its chunks go to the keywords as stored
     assert reopened.search("library Sundays", k=1)[0].chunk.text == "The library opens on Sundays."
+
+
+def test_a_keyword_index_that_cannot_be_read_is_rebuilt(tmp_path: Path, embedder, make_pdf):
+    settings = Settings(data_dir=tmp_path / "data")
+    make_pdf("root/report.pdf", ["The pool will cost four million pounds."])
+    ingest([tmp_path / "root"], open_index(settings, embedder))
+    (segment,) = (tmp_path / "data" / "bm25").glob("*.npz")
+    segment.write_bytes(segment.read_bytes()[:100])  # cut short, as a power cut might leave it
+    assert KeywordIndex(tmp_path / "data" / "bm25").stale
+    reopened = open_index(settings, embedder)
+    assert not reopened.keywords.stale and reopened.search("pool cost", k=1)
