@@ -70,9 +70,11 @@ class VectorStore(Protocol):
 class ChromaStore:
     """A `VectorStore` in one Chroma collection (cosine space, HNSW `ef_search` as given)."""
 
-    def __init__(self, client: ClientAPI, name: str, ef_search: int) -> None:
-        # Writes go in batches of what the client allows (distributed Chroma: 300), and a query asks for
-        # at most 200 (`CANDIDATES` or k * 4 for k <= 50), within distributed Chroma's cap of 300.
+    def __init__(self, client: ClientAPI, name: str, ef_search: int, most_fetched: int | None = None) -> None:
+        # Writes go in batches of what the client allows (distributed Chroma: 300). A search asks for at
+        # most 200 (`CANDIDATES` or k * 4 for k <= 50), and over-fetches at most `most_fetched` (for a
+        # server, `PAGE`: distributed Chroma caps results at 300).
+        self._most_fetched = MOST_FETCHED if most_fetched is None else most_fetched
         self._collection = client.get_or_create_collection(
             name, configuration={"hnsw": {"space": "cosine", "ef_search": ef_search}}, embedding_function=None
         )
@@ -113,7 +115,7 @@ class ChromaStore:
         if allowed <= EXACT_UP_TO:
             return self._exact(vector, n, within)
         fetch = math.ceil(OVERFETCH * n * self.count() / allowed)
-        if fetch <= MOST_FETCHED:
+        if fetch <= self._most_fetched:
             found = {i: c for i, c in self._query(vector, fetch, None).items() if i.split(":", 1)[0] in within}
             if len(found) >= n:
                 return dict(sorted(found.items(), key=lambda pair: -pair[1])[:n])
@@ -197,6 +199,7 @@ def open_chroma(settings: Settings, name: str) -> ChromaStore:
             client = chromadb.HttpClient(
                 host=parts.hostname, port=port, ssl=parts.scheme == "https", settings=chroma_settings
             )
+            return ChromaStore(client, name, settings.index.search_ef, most_fetched=PAGE)
         return ChromaStore(client, name, settings.index.search_ef)
     except (ValueError, OSError, ChromaError) as error:  # no server answers: ValueError; a bad folder: OSError
         where = url or str(settings.data_dir / "chroma")

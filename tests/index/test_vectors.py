@@ -49,6 +49,8 @@ def test_search_within_contents_finds_their_nearest_every_way(
     """Each way of searching within some contents (compared here, over-fetched, limited to their
     ids, over-fetched and then limited) gives their true nearest: checked against cosines computed in
     the test. The thresholds are lowered so that 3,000 vectors take every way."""
+    monkeypatch.setattr(vectors_module, "EXACT_UP_TO", 50)
+    monkeypatch.setattr(vectors_module, "MOST_FETCHED", 200)  # a server's store fetches at most 300
     url = str(request.getfixturevalue("chroma_url")) if place == "chroma-server" else None
     store = open_chroma(Settings(data_dir=tmp_path, index=IndexSettings(chroma_url=url)), f"councilqa-{tmp_path.name}")
     rng = np.random.default_rng(1)
@@ -71,12 +73,10 @@ def test_search_within_contents_finds_their_nearest_every_way(
 
     monkeypatch.setattr(ChromaStore, "_exact", exact)  # spies: the real methods run
     monkeypatch.setattr(ChromaStore, "_query", query)
-    monkeypatch.setattr(vectors_module, "EXACT_UP_TO", 100)
-    monkeypatch.setattr(vectors_module, "MOST_FETCHED", 200)
     for contents, expected in (
-        (range(2), ["compared here"]),  # 100 chunks
+        (range(1), ["compared here"]),  # 50 chunks
         (range(40), ["unfiltered"]),  # 2,000 of 3,000: the 23 nearest hold 10 of theirs
-        (range(4), ["limited to ids"]),  # 200: the 225 nearest would be fetched, more than 200
+        (range(2), ["limited to ids"]),  # 100: the 450 nearest would be fetched, more than 200 (300)
         (range(20, 60), ["unfiltered", "limited to ids"]),  # the 23 nearest hold none of theirs
     ):
         ways.clear()
