@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -48,7 +48,7 @@ from councilqa.index.build import ingest, open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.store import Index
 from councilqa.ingest.minutes import Minutes
-from councilqa.records import Chunk, Document, Page, SearchFilter
+from councilqa.records import Chunk, Decision, Document, MinuteItem, Page, SearchFilter
 from councilqa.settings import Settings
 
 SWAPPED = 0.1  # the share of the sample's vocabulary each copy swaps
@@ -111,7 +111,7 @@ def build_large(sample_dir: Path, data_dir: Path, pages: int) -> dict[str, Any]:
     """The sample's contents copied, varied, until the index holds `pages` pages."""
     embedder = SentenceTransformerEmbedder()  # for the index stamp: nothing is embedded here
     source = open_index(Settings(data_dir=sample_dir), embedder)
-    papers = [_Paper.read(source, document) for document in {d.sha256: d for d in source.catalog.documents()}.values()]
+    papers = _Paper.read_all(source)
     source.close()
     outcomes = {
         word.lower()
@@ -160,20 +160,34 @@ class _Paper:
     decision_vectors: np.ndarray | None
 
     @classmethod
-    def read(cls, index: Index, document: Document) -> _Paper:
-        count = index.catalog.chunk_counts([document.sha256])[document.sha256]
-        stored = sorted(index.vectors.get([f"{document.sha256}:{n}" for n in range(count)]), key=lambda p: p[0].ordinal)
-        items = [item for item, d in index.catalog.items() if d.sha256 == document.sha256]
-        decisions = [decision for decision, d in index.catalog.decisions() if d.sha256 == document.sha256]
-        held = index.catalog.decision_vectors()
-        return cls(
-            document,
-            index.catalog.pages(document.sha256),
-            [chunk for chunk, _ in stored],
-            np.stack([vector for _, vector in stored]),
-            Minutes(items, decisions) if items or decisions else None,
-            np.stack([held[(document.sha256, d.ordinal)] for d in decisions]) if decisions else None,
-        )
+    def read_all(cls, index: Index) -> list[_Paper]:
+        """Every content of `index` (its first document), with its chunks, vectors and minutes."""
+        catalog = index.catalog
+        items: dict[str, list[MinuteItem]] = defaultdict(list)
+        for item, holder in catalog.items():
+            items[holder.sha256].append(item)
+        decisions: dict[str, list[Decision]] = defaultdict(list)
+        for decision, holder in catalog.decisions():
+            decisions[holder.sha256].append(decision)
+        held, counts = catalog.decision_vectors(), catalog.chunk_counts()
+        papers = []
+        for document in {d.sha256: d for d in catalog.documents()}.values():
+            sha256 = document.sha256
+            stored = sorted(
+                index.vectors.get([f"{sha256}:{n}" for n in range(counts[sha256])]), key=lambda p: p[0].ordinal
+            )
+            own = decisions.get(sha256, [])
+            papers.append(
+                cls(
+                    document,
+                    catalog.pages(sha256),
+                    [chunk for chunk, _ in stored],
+                    np.stack([vector for _, vector in stored]),
+                    Minutes(items[sha256], own) if sha256 in items or own else None,
+                    np.stack([held[(sha256, d.ordinal)] for d in own]) if own else None,
+                )
+            )
+        return papers
 
     def copy(self, copy: int, swap: dict[str, str], vectors: np.ndarray, index: Index) -> None:
         """Write copy number `copy` of this paper into `index`, its words swapped by `swap`, with `vectors`."""

@@ -183,13 +183,14 @@ class OpenVinoModel:
             # vectors of texts of many lengths, batched together, with PyTorch's in float32)
             warnings.simplefilter("ignore")
             converted = openvino.convert_model(transformer, example_input=example)
+        self._dimension = transformer.config.hidden_size
         self._inputs = [port.get_any_name() for port in converted.inputs]
         self._compiled = openvino.Core().compile_model(converted, "CPU", {"INFERENCE_PRECISION_HINT": "bf16"})
 
     def encode(self, texts: list[str], batch_size: int, **_: object) -> np.ndarray:
         """Normalised mean-pooled vectors, one row per text; texts are batched longest first, as
         sentence-transformers batches them, so that a batch pads little."""
-        vectors = np.zeros((len(texts), 0), dtype=np.float32)
+        vectors = np.zeros((len(texts), self._dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         for start in range(0, len(order), batch_size):
             part = order[start : start + batch_size]
@@ -199,7 +200,5 @@ class OpenVinoModel:
             states = self._compiled({name: tokens[name] for name in self._inputs})[0]
             mask = tokens["attention_mask"][..., None].astype(np.float32)
             pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            if vectors.shape[1] == 0:
-                vectors = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
             vectors[part] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return vectors
