@@ -441,6 +441,7 @@ def _decision_citations(decided: _Decided) -> tuple[Citation, ...]:
         meeting_date=d.meeting_date,
         section=d.item_title,
         copies=copies,
+        url=document.url,
     )
     if d.moved is None or d.moved_at is None:
         return (record,)
@@ -465,4 +466,5 @@ def _citation(rank: int, hit: Hit) -> Citation:
         section=chunk.section,
         copies=tuple(other.path for other in hit.documents[1:])
         + tuple(f"{document.path}#page={chunk.pdf_page}" for chunk, document in hit.also),
+        url=document.url,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,8 @@ from councilqa.app.library import Library
 from councilqa.app.present import answer_cards, chat_markdown, export_markdown, export_name, resolution_cards
 from councilqa.app.resolutions import list_decisions
 from councilqa.app.viewer import PageRef, file_url, render_page
+from councilqa.index.build import IngestReport, ingest
+from councilqa.ingest.fetch import Site, fetch
 from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter
 
 
@@ -59,6 +62,15 @@ def clean_day(value: str | None, label: str) -> str | None:
         raise ValueError(f"the '{label}' date {value!r} is not a date like 2026-03-12") from None
 
 
+def day_range(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """The 'from' and 'to' fields as ISO days (None when blank), or ValueError when either is not a date
+    or 'from' is after 'to'."""
+    first, last = clean_day(date_from, "from"), clean_day(date_to, "to")
+    if first and last and first > last:
+        raise ValueError(f"the 'from' date {first} is after the 'to' date {last}")
+    return first, last
+
+
 def search_filter(
     committee: str | None, date_from: str | None, date_to: str | None, doc_type: str | None
 ) -> SearchFilter:
@@ -67,9 +79,7 @@ def search_filter(
     >>> search_filter("Cabinet", "2026-03-01", " ", None).describe()
     'committee ~ Cabinet, meetings 2026-03-01 to any date'
     """
-    first, last = clean_day(date_from, "from"), clean_day(date_to, "to")
-    if first and last and first > last:
-        raise ValueError(f"the 'from' date {first} is after the 'to' date {last}")
+    first, last = day_range(date_from, date_to)
     return SearchFilter(
         committee=(committee or "").strip() or None,
         date_from=first,
@@ -127,9 +137,7 @@ def list_resolutions(
     outcome = (outcome or "").strip().lower()
     if outcome not in {"", "any", *OUTCOMES}:
         raise ValueError(f"the outcome {outcome!r} is not one of: any, {', '.join(OUTCOMES)}")
-    first, last = clean_day(date_from, "from"), clean_day(date_to, "to")
-    if first and last and first > last:
-        raise ValueError(f"the 'from' date {first} is after the 'to' date {last}")
+    first, last = day_range(date_from, date_to)
     wanted = DecisionFilter(
         committee=(committee or "").strip() or None,
         date_from=first,
@@ -138,3 +146,25 @@ def list_resolutions(
         outcome=outcome if outcome in OUTCOMES else None,
     )
     return resolution_cards(list_decisions(library.index.catalog, wanted))
+
+
+def fetch_papers(
+    library: Library,
+    site_url: str | None,
+    committee: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    *,
+    on_meeting: Callable[[int, int, str], None] | None = None,
+    on_file: Callable[[int, int, str, int], None] | None = None,
+) -> str:
+    """Fetch a committee's papers from a council's ModernGov site into the papers folder and ingest them;
+    what was fetched, skipped and indexed, as Markdown."""
+    if not (site_url or "").strip() or not (committee or "").strip():
+        raise ValueError("give the council's ModernGov site address and a committee (its name, part of it, or id)")
+    first, last = day_range(date_from, date_to)
+    days = [date.fromisoformat(day) if day else None for day in (first, last)]
+    with Site(str(site_url), library.settings.fetch) as site:
+        report = fetch(site, str(committee), days[0], days[1], library.papers_dir, on_progress=on_meeting)
+    ingested: IngestReport = ingest([library.papers_dir], library.index, on_file=on_file)
+    return "  \n".join([*report.summary().splitlines(), "", *ingested.summary().splitlines()])

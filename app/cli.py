@@ -18,6 +18,7 @@ from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_lin
 from councilqa.index.build import ingest, open_index
 from councilqa.index.store import MODES, IndexStampMismatch
 from councilqa.index.vectors import VectorStoreUnavailable
+from councilqa.ingest.fetch import PAPERS, Site, fetch
 from councilqa.ingest.metadata import DOC_TYPES
 from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings
@@ -62,6 +63,30 @@ class Progress:
         rate = pages / max(time.perf_counter() - self.started, 1e-6)
         self.bar.set_postfix_str(f"{rate:.1f} pages/s {path[-40:]}", refresh=False)
         self.bar.update(done - self.bar.n)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.pause is not None:
+        settings = settings.model_copy(
+            update={"fetch": settings.fetch.model_copy(update={"pause_seconds": args.pause})}
+        )
+    into = args.into or settings.data_dir / PAPERS
+    first, last = (date.fromisoformat(day) if day else None for day in (args.date_from, args.date_to))
+
+    def progress(done: int, total: int, what: str) -> None:
+        print(f"[{done}/{total} meetings] {what}", file=sys.stderr)
+
+    with Site(args.site, settings.fetch) as site:
+        report = fetch(site, args.committee, first, last, into, on_progress=progress, recheck=args.recheck)
+    print(report.summary())
+    status = 1 if report.failed else 0
+    if args.ingest:
+        with Progress(sys.stderr) as bar:
+            ingested = ingest([into], open_index(settings), on_file=bar.update)
+        print(ingested.summary())
+        status = status or (0 if ingested.ingested_any or not ingested.skipped else 1)
+    return status
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -137,6 +162,8 @@ def format_answer(answer: Answer) -> str:
         meeting = "".join(f" · {part}" for part in (c.committee, c.meeting_date) if part)
         lines.append(f"[{c.rank}] {c.doc}{meeting} · {where(c)} · score {c.score:.2f}")
         lines.extend(f"    also at {path}" for path in c.copies)
+        if c.url:
+            lines.append(f"    meeting page: {c.url}")
         lines.append(f"    {c.text}")
     return "\n".join(lines)
 
@@ -171,6 +198,15 @@ def parser() -> argparse.ArgumentParser:
     sub = command("ingest", cmd_ingest, "Index the PDFs under PATHs; files already indexed cost nothing.")
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a folder (an ingest root) or a PDF")
     sub.add_argument("--prune", action="store_true", help="drop indexed files that are gone from the folders")
+    sub = command("fetch", cmd_fetch, "Fetch a committee's papers from a council's ModernGov site.")
+    sub.add_argument("site", metavar="BASE_URL", help="the site's address, e.g. https://democracy.kent.gov.uk")
+    sub.add_argument("--committee", required=True, help="the committee's id, or its title or part of it (any case)")
+    sub.add_argument("--from", dest="date_from", type=iso_day, help="first meeting date (default: a year ago)")
+    sub.add_argument("--to", dest="date_to", type=iso_day, help="last meeting date (default: a year ahead)")
+    sub.add_argument("--into", type=Path, help="folder to fetch into (default: papers/ in the data directory)")
+    sub.add_argument("--ingest", action="store_true", help="ingest the folder fetched into afterwards")
+    sub.add_argument("--pause", type=float, help="seconds between requests (default: fetch.pause_seconds, 1)")
+    sub.add_argument("--recheck", action="store_true", help="download papers the site gave no validators for again")
     sub = command("ask", cmd_ask, "Answer a question with page-cited excerpts.")
     sub.add_argument("question")
     sub.add_argument("--k", type=int, default=None, help="excerpts to cite (default 5)")

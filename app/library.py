@@ -1,7 +1,8 @@
 """What the app knows about the index: the files it may serve, the choices for its filters, counts.
 
-Only files under an ingest root (a distinct `root` of the catalog's documents) or the uploads folder
-are ever served, and a file is served only when its resolved path lies under one of them.
+Only files under an ingest root (a distinct `root` of the catalog's documents), the uploads folder or
+the folder papers are fetched into are ever served, and a file is served only when its resolved path
+lies under one of them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilqa.index.store import Index
+from councilqa.ingest.fetch import PAPERS
 from councilqa.settings import Settings
 
 UPLOADS = "uploads"
@@ -65,16 +67,23 @@ class Library:
     def uploads_dir(self) -> Path:
         return (self.settings.data_dir / UPLOADS).resolve()
 
+    @property
+    def papers_dir(self) -> Path:
+        """Where the app fetches papers from a council's site into (`councilqa fetch`'s default too)."""
+        return (self.settings.data_dir / PAPERS).resolve()
+
     def roots(self) -> list[Path]:
-        """The folders the app may serve files from: every ingest root, and the uploads folder."""
+        """The folders the app may serve files from: every ingest root, the uploads and the fetched papers."""
         roots = {Path(document.root).resolve() for document in self.index.catalog.documents()}
-        return sorted(roots | {self.uploads_dir})
+        return sorted(roots | {self.uploads_dir, self.papers_dir})
 
     def private_paths(self) -> list[Path]:
-        """Everything in the data directory but the uploads: the catalog and vectors are never served,
-        even where the data directory sits inside an ingest root."""
+        """Everything in the data directory but the uploads and fetched papers: the catalog and vectors are
+        never served, even where the data directory sits inside an ingest root."""
         data_dir = self.settings.data_dir.resolve()
-        return [path for path in sorted(data_dir.iterdir()) if path.name != UPLOADS] if data_dir.is_dir() else []
+        if not data_dir.is_dir():
+            return []
+        return [path for path in sorted(data_dir.iterdir()) if path.name not in (UPLOADS, PAPERS)]
 
     def file_for(self, doc: str) -> Path:
         """The PDF of a cited document (a path as cited), checked to lie under an ingest root."""

@@ -94,6 +94,22 @@ def _card(key: str, number: str, ref: PageRef, meta: Sequence[str | None], extra
     )
 
 
+def _meeting_link(url: str | None) -> str:
+    """A link to the meeting's page on the council's site, for papers fetched from it; "" otherwise.
+
+    >>> _meeting_link("https://democracy.kent.gov.uk/ieListDocuments.aspx?CId=115&MId=9806")[:58]
+    '<div class="cq-doc"><a href="https://democracy.kent.gov.uk'
+    >>> _meeting_link("javascript:alert(1)"), _meeting_link(None)
+    ('', '')
+    """
+    if not url or not url.lower().startswith(("https://", "http://")):
+        return ""
+    return (
+        f'<div class="cq-doc"><a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
+        "The meeting's page on the council's site</a></div>"
+    )
+
+
 def answer_cards(answer: Answer) -> tuple[str, dict[str, PageRef]]:
     """Citation cards for an answer (HTML), and the page each card opens, by card key."""
     quotes = answer.quotes
@@ -103,6 +119,7 @@ def answer_cards(answer: Answer) -> tuple[str, dict[str, PageRef]]:
     for c in answer.citations:
         copies = "".join(f"<li>{html.escape(path)}</li>" for path in c.copies)
         extra = f'<div class="cq-doc">{html.escape(c.doc)}{f"<ul>{copies}</ul>" if copies else ""}</div>'
+        extra += _meeting_link(c.url)
         cards.append(_card(f"a{c.rank}", f"[{c.rank}]", refs[f"a{c.rank}"], (c.committee, c.meeting_date), extra))
     if not cards:
         return "", refs
@@ -152,6 +169,7 @@ def export_markdown(answer: Answer) -> str:
     for c in answer.citations:
         meeting = "".join(f", {part}" for part in (c.committee, c.meeting_date) if part)
         lines += [f"[{c.rank}] **{c.title}**{meeting}, {place(c)}: `{c.doc}`", "", f"> {c.text}", ""]
+        lines += [f"Meeting page: <{c.url}>", ""] if c.url else []
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -1,9 +1,11 @@
-"""The Gradio app: chat with citation cards, a page viewer, filters, resolutions, documents and upload.
+"""The Gradio app: chat with citation cards, a page viewer, filters, resolutions, documents, upload and
+fetching a committee's papers from a council's ModernGov site.
 
 Handlers are thin: each calls one function of `chat`, `library` or `uploads` and turns our
-exceptions into a message. The app makes no network calls of its own: analytics are off, fonts
-are the system's, there is no share link, and it serves files only from the ingest roots and the
-uploads folder (`Library.roots`), never the data directory's catalog or vectors.
+exceptions into a message. The app makes no network calls of its own but the fetch a user asks for:
+analytics are off, fonts are the system's, there is no share link, and it serves files only from the
+ingest roots, the uploads folder and the fetched papers (`Library.roots`), never the data directory's
+catalog or vectors.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ CARD_JS = """
 if (!element.dataset.cqBound) {
   element.dataset.cqBound = '1';
   const open = (event) => {
+    if (event.target.closest('a[target]')) return;  // a link out (the meeting's page) opens as a link
     const card = event.target.closest('[data-ref]');
     if (card) { event.preventDefault(); trigger('open_page', {ref: card.dataset.ref}); }
   };
@@ -113,6 +116,25 @@ class Handlers:
             outcome = add_uploads([(Path(f), Path(f).name) for f in files], self.assistant.index, max_bytes, on_file)
         return outcome.markdown()
 
+    def fetch(
+        self,
+        site: str,
+        committee: str,
+        date_from: str,
+        date_to: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> str:
+        def on_meeting(done: int, total: int, what: str) -> None:
+            progress((done, total), desc=f"fetching {what}", unit="meetings")
+
+        def on_file(done: int, total: int, path: str, pages: int) -> None:
+            progress((done, total), desc=f"indexing {path} ({pages} pages so far)", unit="files")
+
+        with self.library.ingest_lock:
+            return chat.fetch_papers(
+                self.library, site, committee, date_from, date_to, on_meeting=on_meeting, on_file=on_file
+            )
+
 
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The whole app. Launch it with `launch(app, assistant, ...)` so its file access and login are set."""
@@ -157,6 +179,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         app.load(handlers.overview, outputs=refreshed, api_visibility="private")
         documents.button.click(
             _guard(handlers.upload), [documents.files], [documents.added], api_name="upload", concurrency_limit=1
+        ).then(handlers.overview, outputs=refreshed, api_visibility="private")
+        documents.fetch.click(
+            _guard(handlers.fetch), documents.fetch_fields, [documents.fetched], api_name="fetch", concurrency_limit=1
         ).then(handlers.overview, outputs=refreshed, api_visibility="private")
     app.queue(default_concurrency_limit=assistant.settings.ui.concurrency)
     return app
@@ -240,7 +265,23 @@ def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
         )
         button = gr.Button("Add to the index", variant="primary")
         added = gr.Markdown()
-    return SimpleNamespace(tables=[summary, documents, skipped], files=files, button=button, added=added)
+        with gr.Accordion("Fetch from the council's ModernGov site", open=False):
+            with gr.Row():
+                site = gr.Textbox(label="Site", placeholder="https://democracy.kent.gov.uk", elem_id="cq-fetch-site")
+                committee = gr.Textbox(label="Committee", placeholder="name, part of it, or id")
+                date_from = gr.Textbox(label="Meetings from", placeholder="YYYY-MM-DD (default: a year ago)")
+                date_to = gr.Textbox(label="Meetings to", placeholder="YYYY-MM-DD (default: a year ahead)")
+            fetch = gr.Button("Fetch and index", variant="primary", elem_id="cq-fetch")
+            fetched = gr.Markdown(elem_id="cq-fetched")
+    return SimpleNamespace(
+        tables=[summary, documents, skipped],
+        files=files,
+        button=button,
+        added=added,
+        fetch_fields=[site, committee, date_from, date_to],
+        fetch=fetch,
+        fetched=fetched,
+    )
 
 
 class LocalFilesOnly:
@@ -263,6 +304,7 @@ def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: 
     are both set. Extra keyword arguments go to `Blocks.launch` (tests pass `prevent_thread_lock`)."""
     library = Library(assistant.settings, assistant.index)
     library.uploads_dir.mkdir(parents=True, exist_ok=True)
+    library.papers_dir.mkdir(parents=True, exist_ok=True)
     ui = assistant.settings.ui
     return app.launch(
         server_name=host,

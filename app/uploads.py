@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,10 +18,9 @@ from pathlib import Path
 
 from councilqa.index.build import IngestReport, ingest
 from councilqa.index.store import Index
+from councilqa.ingest.discover import MAX_NAME, clean_name
 
 MAGIC = b"%PDF-"
-UNSAFE = re.compile(r"[^A-Za-z0-9 ._()&,'+-]+")
-MAX_NAME = 120
 
 
 class UploadRejected(ValueError):
@@ -59,8 +57,7 @@ def safe_name(client_name: str) -> str:
         raise UploadRejected(f"{client_name!r}: not a plain file name")
     if not name.lower().endswith(".pdf"):
         raise UploadRejected(f"{client_name!r}: only PDF files (.pdf) can be added")
-    stem = " ".join(UNSAFE.sub("_", name[:-4]).split())[: MAX_NAME - 4].strip(" .") or "upload"
-    return stem + name[-4:]
+    return clean_name(name[:-4], "upload", MAX_NAME - 4) + name[-4:]
 
 
 def store_upload(source: Path, client_name: str, uploads_dir: Path, max_bytes: int) -> Path:

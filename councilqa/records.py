@@ -29,6 +29,7 @@ class Document:
     committee: str | None = None
     meeting_date: str | None = None  # ISO date of the meeting the paper belongs to (or records)
     doc_type: str = "report"
+    url: str | None = None  # the meeting's page on the council's site, where the paper was fetched from it
 
     @property
     def context(self) -> str:
@@ -211,6 +212,7 @@ class Citation:
     meeting_date: str | None
     section: str | None
     copies: tuple[str, ...] = ()  # other paths holding the identical file
+    url: str | None = None  # the meeting's page on the council's site (`Document.url`)
 
 
 class Cited(Protocol):

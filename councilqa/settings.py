@@ -107,6 +107,25 @@ class UiSettings(BaseModel):
         return None
 
 
+class FetchSettings(BaseModel):
+    """How papers are fetched from a council's ModernGov site (`councilqa fetch`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pause_seconds: float = Field(
+        1.0, ge=0, description="Pause between two requests to the site. One request is made at a time."
+    )
+    timeout_seconds: float = Field(30.0, gt=0, description="Longest wait for a reply to connect or to send more.")
+    retries: int = Field(3, ge=0, le=10, description="Retries of a request that timed out or had a 5xx or 429 reply.")
+    backoff_seconds: float = Field(
+        2.0, ge=0, description="Wait before the first retry, doubled for each next one, unless Retry-After says."
+    )
+    max_wait_seconds: float = Field(
+        120.0, ge=0, description="Longest Retry-After honoured; a site asking for a longer wait fails the request."
+    )
+    max_paper_mb: float = Field(200.0, gt=0, description="Largest paper downloaded, in megabytes.")
+
+
 class Settings(BaseSettings):
     """All of councilqa's settings."""
 
@@ -117,3 +136,4 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)

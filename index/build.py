@@ -23,6 +23,7 @@ from councilqa.ingest.errors import CorruptPDF, IngestError
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
 from councilqa.ingest.minutes import Minutes, read_minutes
 from councilqa.ingest.pdf import PdfParser, PypdfParser
+from councilqa.ingest.sidecar import MeetingSidecar, read_sidecar
 from councilqa.records import Chunk, Document, Page
 from councilqa.settings import Settings
 
@@ -93,6 +94,7 @@ def ingest(
     report = IngestReport()
     sources = discover(paths)
     hints = meeting_hints([source.rel for source in sources])
+    sidecars = {folder: read_sidecar(folder) for folder in {source.path.parent for source in sources}}
     done = 0
 
     def finished(item: _Prepared) -> None:
@@ -102,7 +104,8 @@ def ingest(
             on_file(done, len(sources), item.source.rel, report.pages)
 
     def prepare(source: SourceFile) -> _Prepared:
-        return _prepare(source, index, parser, hints.get(meeting_folder(source.rel)))
+        sidecar = sidecars[source.path.parent]
+        return _prepare(source, index, parser, hints.get(meeting_folder(source.rel)), sidecar)
 
     batch: list[_Prepared] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="councilqa-reader") as reader:
@@ -164,7 +167,9 @@ def _read_ahead(
         yield queue.popleft().result()
 
 
-def _prepare(source: SourceFile, index: Index, parser: PdfParser, hint: MeetingHint | None) -> _Prepared:
+def _prepare(
+    source: SourceFile, index: Index, parser: PdfParser, hint: MeetingHint | None, sidecar: MeetingSidecar | None
+) -> _Prepared:
     """Hash, classify, and for a new file parse, describe and chunk it. Reads the catalog, writes nothing."""
     started = time.perf_counter()
     sha256 = sha256_file(source.path)
@@ -176,7 +181,7 @@ def _prepare(source: SourceFile, index: Index, parser: PdfParser, hint: MeetingH
         item.outcome = "skipped before"
     elif index.catalog.has_content(sha256):
         item.outcome = "copy"
-        item.document = _document(source, sha256, index.catalog.pages(sha256), hint)
+        item.document = _document(source, sha256, index.catalog.pages(sha256), hint, sidecar)
     else:
         try:
             parsed = parser.parse(source.path, source.rel)
@@ -187,7 +192,7 @@ def _prepare(source: SourceFile, index: Index, parser: PdfParser, hint: MeetingH
             item.outcome, item.error = "error", CorruptPDF(source.rel, f"could not be read ({error!r})")
         else:
             item.pages, item.warnings = parsed.pages, parsed.warnings
-            item.document = _document(source, sha256, parsed.pages, hint)
+            item.document = _document(source, sha256, parsed.pages, hint, sidecar)
             settings, count = index.settings.ingest, index.embedder.count_tokens
             item.chunks = chunk_pages(sha256, item.document.context, parsed.pages, settings, count)
             item.minutes = _minutes(item.document, parsed.pages)
@@ -275,9 +280,13 @@ def _prune(paths: list[Path], sources: list[SourceFile], index: Index) -> list[s
     return gone
 
 
-def _document(source: SourceFile, sha256: str, pages: list[Page], hint: MeetingHint | None) -> Document:
+def _document(
+    source: SourceFile, sha256: str, pages: list[Page], hint: MeetingHint | None, sidecar: MeetingSidecar | None
+) -> Document:
+    """What the document is: from its meeting's sidecar where the site said (committee, date, council, the
+    meeting's page), else from its name, folder and first pages."""
     info = describe(source.rel, pages, hint)
-    return Document(
+    document = Document(
         path=source.rel,
         root=str(source.root),
         sha256=sha256,
@@ -288,3 +297,7 @@ def _document(source: SourceFile, sha256: str, pages: list[Page], hint: MeetingH
         meeting_date=info.meeting_date,
         doc_type=info.doc_type,
     )
+    if sidecar is None or sidecar.paper(source.path.name) is None:
+        return document
+    council, committee, day, url = sidecar.council or info.council, sidecar.committee, sidecar.date, sidecar.url
+    return replace(document, council=council, committee=committee, meeting_date=day, url=url)

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS contents (
 CREATE TABLE IF NOT EXISTS documents (
     path TEXT PRIMARY KEY, root TEXT NOT NULL, sha256 TEXT NOT NULL REFERENCES contents(sha256),
     title TEXT NOT NULL, council TEXT, committee TEXT, meeting_date TEXT, doc_type TEXT NOT NULL,
-    ingested_at TEXT NOT NULL DEFAULT (datetime('now')));
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now')), url TEXT);
 CREATE INDEX IF NOT EXISTS documents_sha256 ON documents(sha256);
 CREATE TABLE IF NOT EXISTS pages (
     sha256 TEXT NOT NULL, pdf_page INTEGER NOT NULL, label TEXT, text TEXT NOT NULL,
@@ -78,6 +78,9 @@ class Catalog:
         self._lock = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if "url" not in columns:  # added after schema 3 was stamped; old catalogs gain it empty
+            self._db.execute("ALTER TABLE documents ADD COLUMN url TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -106,7 +109,8 @@ class Catalog:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     _DOC = (
-        "SELECT d.path, d.root, d.sha256, d.title, c.n_pages, d.council, d.committee, d.meeting_date, d.doc_type "
+        "SELECT d.path, d.root, d.sha256, d.title, c.n_pages, d.council, d.committee, d.meeting_date, d.doc_type, "
+        "d.url "
         "FROM documents d JOIN contents c ON c.sha256 = d.sha256"
     )
 
@@ -372,8 +376,8 @@ class Catalog:
 def _put_document(db: sqlite3.Connection, document: Document) -> None:
     db.execute("DELETE FROM skipped WHERE path = ?", (document.path,))
     db.execute(
-        "INSERT OR REPLACE INTO documents (path, root, sha256, title, council, committee, meeting_date, doc_type) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO documents (path, root, sha256, title, council, committee, meeting_date, doc_type, "
+        "url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             document.path,
             document.root,
@@ -383,6 +387,7 @@ def _put_document(db: sqlite3.Connection, document: Document) -> None:
             document.committee,
             document.meeting_date,
             document.doc_type,
+            document.url,
         ),
     )
     _mark_orphans(db)

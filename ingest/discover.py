@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+UNSAFE = re.compile(r"[^\w .()&,'+-]+")
+MAX_NAME = 120
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,13 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def clean_name(text: str, fallback: str = "paper", limit: int = MAX_NAME) -> str:
+    """A title or a client's file name as a safe file or folder name: path separators and other unsafe
+    characters become "_", whitespace is collapsed, the length capped, leading dots dropped.
+
+    >>> clean_name("Minutes 13/02/2025: Roads & Transport"), clean_name("..")
+    ('Minutes 13_02_2025_ Roads & Transport', 'paper')
+    """
+    return " ".join(UNSAFE.sub("_", text).split())[:limit].strip(" .") or fallback

@@ -155,6 +155,8 @@ def _meetings(
         heading = match.group(0)[0] == "M" and (match.start() == 0 or text.text[match.start() - 1] == "\n")
         if committee and heading:  # not "To receive the minutes of the meeting of ... held on" in an agenda
             line = bisect.bisect_right(text.starts, match.start()) - 1
+            if line <= 2 and meeting and meeting[0] and when == meeting[1]:
+                committee = meeting[0]  # the document's own meeting, by the name its publisher gives it
             starts = [s for s in starts if s[0] != 0 or line > 2] + [(line, committee, when)]
     found = []
     for n, (line, committee, when) in enumerate(sorted(starts)):

@@ -12,6 +12,7 @@ import pytest
 
 from councilqa.app.cli import main
 from tests.conftest import CORPUS, REPO, collapse
+from tests.ingest.moderngov_site import ModernGovSite, start
 
 SCHEMA = json.loads((REPO / "app" / "answer.schema.json").read_text())
 
@@ -218,3 +219,29 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_in_a_log():
         progress.update(2, 2, "b.pdf", 30)
     shown = terminal.getvalue()
     assert "2/2" in shown and "pages/s" in shown and "file" in shown
+
+
+def test_fetch_then_ingest_cites_the_meeting_the_site_names(tmp_path: Path):
+    """`fetch --ingest` against a ModernGov site served on a loopback port: the answer cites a fetched
+    paper with the committee and meeting date of its sidecar ("Executive Cabinet"; the papers
+    themselves say "Cabinet") and links to the meeting's page."""
+    site = ModernGovSite()
+    server = start(site)
+    try:
+        fetched = councilqa(
+            "fetch", site.url, "--committee", "executive", "--from", "2026-01-01", "--to", "2026-12-31",
+            "--pause", "0", "--ingest", data_dir=tmp_path,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert fetched.returncode == 1, fetched.stderr  # the site's login page and two bad meetings failed
+    assert "4 fetched, 0 updated, 0 unchanged, 1 withheld (restricted), 3 failed" in fetched.stdout
+    assert "3 added, 0 updated, 1 copies of indexed files" in fetched.stdout  # the leisure review is the plan's copy
+    asked = councilqa("ask", "What did Cabinet resolve about Riverside Leisure Centre?", "--json", data_dir=tmp_path)
+    record = json.loads(asked.stdout)
+    jsonschema.validate(record, SCHEMA)
+    first = record["citations"][0]
+    assert first["doc"].startswith("Executive Cabinet/2026-03-12/"), first["doc"]
+    assert (first["committee"], first["meeting_date"]) == ("Executive Cabinet", "2026-03-12")
+    assert first["url"] == f"{site.url}/ieListDocuments.aspx?CId=115&MId=900"
+    assert not any("Mill Lane valuation" in c["title"] for c in record["citations"])

@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
@@ -18,6 +19,7 @@ from councilqa.app.ui import build_app, launch
 from councilqa.index.build import open_index
 from councilqa.settings import Settings, UiSettings
 from tests.conftest import CORPUS, free_port
+from tests.ingest.moderngov_site import ModernGovSite, start
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -119,6 +121,42 @@ def test_login_and_upload(tmp_path: Path, embedder, make_pdf):
         assert "£40 a year" in text_of(history[-1])
     finally:
         app.close()
+
+
+def test_fetch_from_a_moderngov_site_as_a_logged_in_user(tmp_path: Path, embedder):
+    """The Documents tab's fetch, through the served app's API: refused without a login, then papers
+    fetched from a ModernGov site on a loopback port, indexed, cited with the site's meeting, and served."""
+    settings = Settings(data_dir=tmp_path / "data", ui=UiSettings(username="clerk", password="s3cret"))
+    assistant = Assistant(settings, open_index(settings, embedder))
+    app, site = build_app(assistant), ModernGovSite()
+    server, port = start(site), free_port()
+    launch(app, assistant, port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        assert status(f"{url}gradio_api/info")[0] == 401
+        clerk = Client(url, analytics_enabled=False, verbose=False, auth=("clerk", "s3cret"))
+        with pytest.raises(AppError, match="no committee matches 'planning'"):
+            clerk.predict(site.url, "planning", "", "", api_name="/fetch")
+        summary = clerk.predict(site.url, "executive", "2026-01-01", "2026-12-31", api_name="/fetch")
+        assert "4 fetched, 0 updated, 0 unchanged, 1 withheld (restricted), 3 failed" in summary
+        assert "3 added, 0 updated, 1 copies of indexed files" in summary
+        _, cards, *_ = clerk.predict("Riverside Leisure Centre", [], None, "", "", None, api_name="/ask")
+        assert (
+            "Executive Cabinet · 2026-03-12" in cards
+            and f"{site.url}/ieListDocuments.aspx?CId=115&amp;MId=900" in cards
+        )
+        fetched = settings.data_dir.resolve() / "papers" / "Executive Cabinet" / "2026-03-12" / "Printed minutes.pdf"
+        file_url = f"{url}gradio_api/file={quote(str(fetched))}"
+        assert status(file_url)[0] == 401  # not without logging in
+        with httpx.Client() as browser:
+            assert browser.post(f"{url}login", data={"username": "clerk", "password": "s3cret"}).status_code == 200
+            reply = browser.get(file_url)
+            assert (reply.status_code, reply.content[:5]) == (200, b"%PDF-")
+            catalog = settings.data_dir.resolve() / "catalog.sqlite"
+            assert browser.get(f"{url}gradio_api/file={quote(str(catalog))}").status_code == 403
+    finally:
+        app.close()
+        server.shutdown()
 
 
 def test_serve_command_binds_to_this_machine_by_default(sample_settings, sample_index):

@@ -1,0 +1,500 @@
+"""Fetch a committee's papers from a council's ModernGov site into meeting folders, with a sidecar each.
+
+Papers land in `INTO/{committee}/{YYYY-MM-DD}/{title}.pdf` beside `meeting.json` (`ingest.sidecar`),
+which ingest reads in preference to guessing. The site is asked politely: one request at a time, a
+pause between requests, a User-Agent naming councilqa, timeouts, retries with back-off on timeouts and
+5xx or 429 replies, and `Retry-After` honoured. A run is incremental and resumable:
+
+- a paper already fetched is asked for again only with its validators (ETag, Last-Modified), and a
+  "304 Not Modified" downloads nothing; where the site gave no validators, a paper whose URL and
+  publication date are unchanged is not asked for at all (`recheck` downloads it and compares bytes);
+- a paper is downloaded to `{name}.part` and renamed into place once whole, and the sidecar is rewritten
+  (atomically) after each paper, so a run killed at any point leaves no half-written PDF and the next run
+  picks up where it stopped.
+
+Restricted (exempt) papers are never requested. A reply that is wrong for one meeting or one paper (a
+404, an HTML error or login page, a file that is not a PDF, a malformed date) is named in the report,
+and the run goes on. Example::
+
+    site = Site("https://democracy.kent.gov.uk", Settings().fetch)
+    report = fetch(site, "Cabinet", date(2025, 1, 1), date(2025, 3, 31), Path("papers"))
+    print(report.summary())
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urljoin
+
+import httpx
+
+from councilqa import __version__
+from councilqa.ingest.discover import clean_name
+from councilqa.ingest.moderngov import (
+    Committee,
+    LinkedPaper,
+    MeetingDetail,
+    MeetingRef,
+    NotModernGov,
+    parse_committees,
+    parse_meeting,
+    parse_meetings,
+    service_date,
+)
+from councilqa.ingest.sidecar import MeetingSidecar, PaperEntry, read_sidecar, write_sidecar
+from councilqa.settings import FetchSettings
+
+log = logging.getLogger(__name__)
+
+PAPERS = "papers"  # the default folder fetched into, in the data directory
+USER_AGENT = f"councilqa/{__version__} (council papers search; one request at a time)"
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+PDF_MAGIC = b"%PDF-"
+TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+T = TypeVar("T")
+
+
+class FetchError(ValueError):
+    """A run that cannot go on: the site is not a ModernGov site or can't be reached, or the committee
+    asked for is unknown or ambiguous. The message says which, and what to do."""
+
+
+class RequestFailed(Exception):
+    """One request that failed after its retries, or one reply that is not what was asked for."""
+
+
+@dataclass
+class FetchReport:
+    """What one fetch did. Paths are relative to the folder fetched into."""
+
+    site: str
+    committee: str = ""
+    meetings: int = 0
+    fetched: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)  # restricted papers, never requested
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    requests: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.committee or 'no committee'} at {self.site}: {self.meetings} meetings; "
+            f"{len(self.fetched)} fetched, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.withheld)} withheld (restricted), {len(self.failed)} failed; "
+            f"{self.requests} requests, {_size(self.bytes)} downloaded in {self.seconds:.1f} s"
+        ]
+        lines += [f"fetched {path}" for path in self.fetched]
+        lines += [f"updated {path}" for path in self.updated]
+        lines += [f"withheld {path}: restricted (exempt) on the site, not requested" for path in self.withheld]
+        lines += [f"failed {what}: {why}" for what, why in self.failed]
+        return "\n".join(lines)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.0f} kB"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A paper's bytes as they stand after a request: new ones written to its file, or not modified."""
+
+    modified: bool
+    size: int = 0  # bytes received
+    sha256: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def site_root(base_url: str) -> str:
+    """The site's address as the service and its pages hang off it.
+
+    >>> site_root("democracy.kent.gov.uk/mgWebService.asmx?WSDL"), site_root("http://127.0.0.1:8000/")
+    ('https://democracy.kent.gov.uk', 'http://127.0.0.1:8000')
+    """
+    url = base_url.strip()
+    url = url if re.match(r"^https?://", url, re.IGNORECASE) else f"https://{url}"
+    url = re.sub(r"/mgWebService\.asmx.*$", "", url.split("#")[0], flags=re.IGNORECASE)
+    return url.rstrip("/")
+
+
+class Site:
+    """One ModernGov site, asked politely: one request at a time, `pause_seconds` between requests,
+    retries with back-off. `client` and `sleep` are for callers that manage their own (tests pass
+    neither: they run against a real HTTP server)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        settings: FetchSettings,
+        client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.root = site_root(base_url)
+        self.settings = settings
+        self.client = client or httpx.Client(
+            headers={"User-Agent": USER_AGENT},
+            timeout=settings.timeout_seconds,
+            follow_redirects=True,
+        )
+        self.sleep = sleep
+        self.requests = 0
+        self.bytes = 0
+        self._last: float | None = None
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Site:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def service(self, operation: str, **params: str | int) -> bytes:
+        """A web-service operation's XML reply, by plain GET."""
+        url = f"{self.root}/mgWebService.asmx/{operation}"
+
+        def body(response: httpx.Response) -> bytes:
+            if response.status_code != 200:
+                raise RequestFailed(f"{operation} answered HTTP {response.status_code}")
+            return response.read()
+
+        return self._send(url, {k: str(v) for k, v in params.items()}, {}, body)
+
+    def committees(self) -> list[Committee]:
+        """Every committee of the site, or `FetchError` when the site's web service can't be read."""
+        try:
+            return parse_committees(self.service("GetCommittees"))
+        except (RequestFailed, NotModernGov) as error:
+            raise FetchError(
+                f"{self.root} does not answer as a ModernGov site ({error}); give the address its committee "
+                "pages are under, e.g. https://democracy.kent.gov.uk"
+            ) from error
+
+    def meetings(self, committee_id: int, first: date, last: date) -> list[MeetingRef]:
+        xml = self.service(
+            "GetMeetings", lCommitteeId=committee_id, sFromDate=service_date(first), sToDate=service_date(last)
+        )
+        return parse_meetings(xml)
+
+    def meeting(self, meeting_id: int) -> MeetingDetail:
+        return parse_meeting(self.service("GetMeeting", lMeetingId=meeting_id))
+
+    def council(self) -> str | None:
+        """The council's name, from the title of the site's committee list ("Committee structure - Kent
+        County Council"), where it names a council; None otherwise, and ingest reads it from the papers."""
+
+        def title(response: httpx.Response) -> str | None:
+            found = TITLE.search(response.read()[:20000]) if response.status_code == 200 else None
+            return found.group(1).decode("utf-8", "replace") if found else None
+
+        try:
+            text = self._send(f"{self.root}/mgListCommittees.aspx", {}, {}, title)
+        except RequestFailed:
+            return None
+        parts = [" ".join(part.split()) for part in re.split(r"\s[-|–]\s", text or "")]
+        return next((part for part in reversed(parts) if re.search(r"\bCouncil\b", part)), None)
+
+    def meeting_page(self, committee_id: int, meeting_id: int) -> str:
+        return f"{self.root}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}"
+
+    def download(self, url: str, target: Path, validators: dict[str, str], known_sha256: str | None) -> Download:
+        """Fetch `url` into `target` (through `target.part`, renamed once whole and checked to be a PDF).
+        With `validators`, a 304 reply downloads nothing; bytes equal to `known_sha256` are not rewritten."""
+        headers = {}
+        if "etag" in validators:
+            headers["If-None-Match"] = validators["etag"]
+        if "last_modified" in validators:
+            headers["If-Modified-Since"] = validators["last_modified"]
+        max_bytes = int(self.settings.max_paper_mb * 1e6)
+        got = self._send(
+            urljoin(self.root + "/", url), {}, headers, lambda r: _save(r, target, known_sha256, max_bytes)
+        )
+        self.bytes += got.size
+        return got
+
+    def _send(
+        self, url: str, params: dict[str, str], headers: dict[str, str], handle: Callable[[httpx.Response], T]
+    ) -> T:
+        """`handle(response)` for a GET of `url`, retried on timeouts, broken connections and 5xx or 429
+        replies; `RequestFailed` once the retries are spent."""
+        retries = self.settings.retries
+        for attempt in range(retries + 1):
+            self._wait_turn()
+            try:
+                # params=None, not {}: httpx drops a URL's own query string when given empty params
+                with self.client.stream("GET", url, params=params or None, headers=headers) as response:
+                    self.requests += 1
+                    if response.status_code not in RETRY_STATUSES:
+                        return handle(response)
+                    why = f"HTTP {response.status_code}"
+                    delay = self._retry_after(response, attempt)
+            except httpx.TransportError as error:  # timeouts, refused or dropped connections
+                why, delay = f"{type(error).__name__}: {error}", self.settings.backoff_seconds * 2**attempt
+            finally:
+                self._last = time.monotonic()
+            if attempt == retries:
+                raise RequestFailed(f"{why} from {url}, after {retries} retries")
+            log.info("%s from %s; retrying in %.1f s", why, url, delay)
+            self.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _retry_after(self, response: httpx.Response, attempt: int) -> float:
+        """The wait before the next try: the reply's Retry-After (seconds or a date), else back-off."""
+        value = response.headers.get("Retry-After", "").strip()
+        wait = self.settings.backoff_seconds * 2**attempt
+        if value.isdigit():
+            wait = float(value)
+        elif value:
+            when = email.utils.parsedate_to_datetime(value) if email.utils.parsedate_tz(value) else None
+            if when is not None:
+                wait = max(0.0, (when - datetime.now(UTC)).total_seconds())
+        if wait > self.settings.max_wait_seconds:
+            raise RequestFailed(
+                f"HTTP {response.status_code}: the site asks to wait {wait:.0f} s, more than fetch.max_wait_seconds "
+                f"({self.settings.max_wait_seconds:.0f} s); try again later"
+            )
+        return wait
+
+    def _wait_turn(self) -> None:
+        if self._last is not None:
+            wait = self.settings.pause_seconds - (time.monotonic() - self._last)
+            if wait > 0:
+                self.sleep(wait)
+
+
+def _save(response: httpx.Response, target: Path, known_sha256: str | None, max_bytes: int) -> Download:
+    """Stream a paper's reply into `target.part`, check it is a PDF, and rename it into place."""
+    if response.status_code == 304:
+        return Download(modified=False)
+    if response.status_code != 200:
+        raise RequestFailed(f"HTTP {response.status_code}")
+    part = target.with_name(target.name + ".part")
+    digest, size, head = hashlib.sha256(), 0, b""
+    try:
+        with part.open("wb") as out:
+            for block in response.iter_bytes(1 << 16):
+                if len(head) < 1024:
+                    head += block[: 1024 - len(head)]
+                    if len(head) == 1024:
+                        _check_pdf(head, response)
+                size += len(block)
+                if size > max_bytes:
+                    raise RequestFailed(f"larger than fetch.max_paper_mb ({max_bytes / 1e6:.0f} MB)")
+                digest.update(block)
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        _check_pdf(head, response)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    sha256 = digest.hexdigest()
+    validators = {"etag": response.headers.get("ETag"), "last_modified": response.headers.get("Last-Modified")}
+    if sha256 == known_sha256 and target.is_file():
+        part.unlink()
+        return Download(False, size, sha256, **validators)
+    os.replace(part, target)
+    return Download(True, size, sha256, **validators)
+
+
+def _check_pdf(head: bytes, response: httpx.Response) -> None:
+    if PDF_MAGIC in head[:1024]:
+        return
+    kind = response.headers.get("Content-Type", "no Content-Type")
+    if re.search(rb"<!doctype html|<html", head, re.IGNORECASE):
+        raise RequestFailed(f"an HTML page ({kind}: an error or login page?), not a PDF")
+    raise RequestFailed(f"not a PDF ({kind}, starting {head[:16]!r})")
+
+
+def choose_committee(committees: list[Committee], wanted: str) -> Committee:
+    """The committee `wanted` names: its id, its whole title, or else the one title holding it (any case).
+
+    >>> cs = [Committee(1, "Cabinet"), Committee(2, "Cabinet Committee"), Committee(3, "Scrutiny")]
+    >>> choose_committee(cs, "cabinet").id, choose_committee(cs, "3").title, choose_committee(cs, "scru").id
+    (1, 'Scrutiny', 3)
+    """
+    text = wanted.strip()
+    if text.isdigit():
+        found = [c for c in committees if c.id == int(text)]
+    else:
+        found = [c for c in committees if c.title.lower() == text.lower()] or [
+            c for c in committees if text.lower() in c.title.lower()
+        ]
+    live = [c for c in found if not (c.deleted or c.expired)]
+    if len(found) > 1 and len(live) == 1:
+        return live[0]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        near = ", ".join(f"{c.title} ({c.id})" for c in committees[:40])
+        raise FetchError(f"no committee matches {wanted!r}; the site has {len(committees)}: {near}")
+    names = "; ".join(f"{c.title} ({c.id})" for c in found)
+    raise FetchError(f"{wanted!r} matches {len(found)} committees: {names}. Give more of the title, or the id.")
+
+
+def fetch(
+    site: Site,
+    committee: str,
+    first: date | None,
+    last: date | None,
+    into: Path,
+    *,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    recheck: bool = False,
+) -> FetchReport:
+    """Fetch the papers of the committee `committee` names (see `choose_committee`) for its meetings
+    from `first` to `last` (default: a year before and after today) into `into`. `on_progress(done,
+    total, what)` is called as each meeting starts and ends."""
+    started, requests, received = time.perf_counter(), site.requests, site.bytes
+    report = FetchReport(site.root)
+    chosen = choose_committee(site.committees(), committee)
+    report.committee = f"{chosen.title} ({chosen.id})"
+    today = date.today()
+    first, last = first or today - timedelta(days=365), last or today + timedelta(days=365)
+    council = site.council()
+    try:
+        listed = site.meetings(chosen.id, first, last)
+    except (RequestFailed, NotModernGov) as error:
+        raise FetchError(f"{site.root}: the meetings of {chosen.title} could not be listed ({error})") from error
+    wanted = []
+    for ref in listed:
+        if ref.date is None:
+            report.failed.append((f"meeting {ref.id}", f"its date {ref.raw_date!r} is not a date"))
+        elif first <= ref.date <= last:  # the site may ignore the range: it is applied here too
+            wanted.append(ref)
+    report.meetings = len(wanted)
+    for done, ref in enumerate(wanted):
+        if on_progress:
+            on_progress(done, len(wanted), f"{chosen.title}, {ref.date}")
+        try:
+            detail = site.meeting(ref.id)
+        except (RequestFailed, NotModernGov) as error:
+            report.failed.append((f"meeting {ref.id} of {ref.date}", str(error)))
+            continue
+        _fetch_meeting(site, ref, detail, into, report, committee=chosen, council=council, recheck=recheck)
+    if on_progress:
+        on_progress(len(wanted), len(wanted), "done")
+    report.requests, report.bytes = site.requests - requests, site.bytes - received
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _fetch_meeting(
+    site: Site,
+    ref: MeetingRef,
+    detail: MeetingDetail,
+    into: Path,
+    report: FetchReport,
+    *,
+    committee: Committee,
+    council: str | None,
+    recheck: bool,
+) -> None:
+    day = detail.date or ref.date
+    assert day is not None
+    folder = into / clean_name(committee.title, f"committee {committee.id}") / day.isoformat()
+    previous = read_sidecar(folder)
+    if previous is not None and previous.meeting_id != detail.id:  # two meetings on one day
+        folder = folder.with_name(f"{day.isoformat()} ({detail.id})")
+        previous = read_sidecar(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.part"):  # a download cut short by a killed run
+        stale.unlink()
+    sidecar = MeetingSidecar(
+        site=site.root,
+        council=council,
+        committee=committee.title,
+        committee_id=committee.id,
+        meeting_id=detail.id,
+        date=day.isoformat(),
+        time=detail.time or ref.time,
+        status=detail.status or ref.status,
+        url=site.meeting_page(committee.id, detail.id),
+    )
+    before = {paper.attachment_id: paper for paper in previous.papers} if previous else {}
+    done: dict[int, PaperEntry] = {}
+    names = _file_names(detail.papers)
+    for paper in detail.papers:
+        name, known = names[paper.attachment_id], before.get(paper.attachment_id)
+        rel = (folder / name).relative_to(into).as_posix()
+        try:
+            entry, outcome = _fetch_paper(site, folder, name, paper, known, recheck=recheck)
+        except RequestFailed as error:
+            report.failed.append((rel, str(error)))
+            entry, outcome = known or _entry(paper), "failed"
+        if outcome == "withheld":
+            report.withheld.append(rel.removesuffix(".pdf"))
+        elif outcome != "failed":
+            getattr(report, outcome).append(rel)
+        done[paper.attachment_id] = entry
+        rest = tuple(p for ident, p in before.items() if ident not in done)  # not yet reached: kept as known
+        write_sidecar(folder, replace(sidecar, papers=(*done.values(), *rest)))
+    if not detail.papers:
+        write_sidecar(folder, sidecar)
+
+
+def _fetch_paper(
+    site: Site, folder: Path, name: str, paper: LinkedPaper, known: PaperEntry | None, *, recheck: bool
+) -> tuple[PaperEntry, str]:
+    """The paper's sidecar entry after fetching it, and what happened: "fetched", "updated",
+    "unchanged" or "withheld"; `RequestFailed` when it could not be fetched."""
+    entry = _entry(paper)
+    had = known.file if known and known.file and (folder / known.file).is_file() else None
+    if paper.restricted:  # never requested; a copy kept from when it was public is removed
+        if had:
+            (folder / had).unlink()
+        return entry, "withheld"
+    validators: dict[str, str] = {}
+    if had and known:
+        if had != name:  # retitled on the site
+            os.replace(folder / had, folder / name)
+        kept = replace(known, title=paper.title, item_number=paper.item_number, item_title=paper.item_title, file=name)
+        validators = {k: v for k, v in (("etag", known.etag), ("last_modified", known.last_modified)) if v}
+        listed_alike = known.url == paper.url and known.publication_date == paper.publication_date
+        if listed_alike and not validators and not recheck:
+            return kept, "unchanged"
+    got = site.download(paper.url, folder / name, validators, known.sha256 if had and known else None)
+    if had and known and not got.modified:
+        return replace(kept, etag=got.etag or known.etag, last_modified=got.last_modified or known.last_modified), (
+            "unchanged"
+        )
+    fresh = replace(entry, file=name, sha256=got.sha256, etag=got.etag, last_modified=got.last_modified)
+    return fresh, "updated" if had else "fetched"
+
+
+def _entry(paper: LinkedPaper) -> PaperEntry:
+    return PaperEntry(
+        attachment_id=paper.attachment_id,
+        title=paper.title,
+        url=paper.url,
+        restricted=paper.restricted,
+        publication_date=paper.publication_date,
+        item_number=paper.item_number,
+        item_title=paper.item_title,
+    )
+
+
+def _file_names(papers: tuple[LinkedPaper, ...]) -> dict[int, str]:
+    """A file name per attachment, from its title; a title used twice in a meeting gets its id added."""
+    names: dict[int, str] = {}
+    for paper in papers:
+        stem = clean_name(re.sub(r"\.pdf$", "", paper.title, flags=re.IGNORECASE))
+        name = f"{stem}.pdf"
+        if name.lower() in {n.lower() for n in names.values()}:
+            name = f"{stem} ({paper.attachment_id}).pdf"
+        names[paper.attachment_id] = name
+    return names
