@@ -1,7 +1,9 @@
 """The app in a real browser: Debian's chromium driven by Playwright, over the sample index.
 
 A user asks, waits for the answer and its citation cards, clicks a card, and the cited page
-appears with its passage marked. The screenshot is saved to tests/artifacts/browser.png.
+appears with its passage marked. The screenshot is saved to tests/artifacts/browser.png. Another
+user fetches a committee's papers from a ModernGov site (served on a loopback port) in the Documents
+tab, then follows a card's link to the meeting's page.
 Every request the page makes must go to this machine: the app fetches nothing from outside.
 """
 
@@ -11,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from councilqa.app.answer import Assistant
+from councilqa.app.ui import build_app, launch
+from councilqa.index.build import open_index
+from councilqa.settings import FetchSettings, Settings
+from tests.conftest import REPO, free_port
+from tests.ingest.moderngov_site import ModernGovSite, start
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -116,3 +123,43 @@ def test_resolutions_and_documents_tabs(browser, served: str):
         in page.get_by_label("Indexed documents").inner_text()
     )
     page.close()
+
+
+def test_fetch_from_the_documents_tab_then_follow_a_card_to_the_meeting(browser, embedder, tmp_path: Path):
+    """The Documents tab fetches a committee's papers from a ModernGov site on a loopback port, showing
+    its progress; an answer's card then names the site's meeting and links to its page."""
+    settings = Settings(data_dir=tmp_path / "data", fetch=FetchSettings(pause_seconds=0.3))
+    assistant = Assistant(settings, open_index(settings, embedder))
+    app, site = build_app(assistant), ModernGovSite()
+    server, port = start(site), free_port()
+    launch(app, assistant, port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.get_by_role("tab", name="Documents").click()
+        page.get_by_text("Fetch from the council's ModernGov site").click()
+        page.locator("#cq-fetch-site input, #cq-fetch-site textarea").fill(site.url)
+        page.get_by_label("Committee", exact=True).last.fill("executive")
+        page.get_by_label("Meetings from").last.fill("2026-01-01")
+        page.get_by_label("Meetings to").last.fill("2026-12-31")
+        page.locator("#cq-fetch").click()
+        page.get_by_text("meetings", exact=False).filter(has_text="fetching").first.wait_for(timeout=30_000)
+        result = page.locator("#cq-fetched")
+        result.get_by_text("4 fetched").wait_for(timeout=120_000)
+        assert "1 withheld (restricted), 3 failed" in result.inner_text()
+        assert "Executive Cabinet/2026-03-12/Printed minutes.pdf" in page.get_by_label("Indexed documents").inner_text()
+
+        page.get_by_role("tab", name="Ask").click()
+        page.locator("#cq-question textarea").fill("What did Cabinet resolve about Riverside Leisure Centre?")
+        page.locator("#cq-ask").click()
+        card = page.locator("#cq-answer-cards .cq-card").first
+        card.wait_for(timeout=60_000)
+        assert "Executive Cabinet · 2026-03-12" in card.inner_text()
+        with page.expect_popup() as popup:
+            card.get_by_role("link", name="The meeting's page on the council's site").click()
+        assert popup.value.url == f"{site.url}/ieListDocuments.aspx?CId=115&MId=900"
+        assert "Click a source card" in page.locator("#cq-page-caption").inner_text()  # the link opened no page
+        page.close()
+    finally:
+        app.close()
+        server.shutdown()

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from councilqa.app.cli import main
-from tests.conftest import CORPUS, REPO, collapse
+from tests.conftest import CORPUS, REPO, collapse, write_pdf
 from tests.ingest.moderngov_site import ModernGovSite, start
 
 SCHEMA = json.loads((REPO / "app" / "answer.schema.json").read_text())
@@ -227,17 +227,23 @@ def test_fetch_then_ingest_cites_the_meeting_the_site_names(tmp_path: Path):
     themselves say "Cabinet") and links to the meeting's page."""
     site = ModernGovSite()
     server = start(site)
+    argv = ["fetch", site.url, "--committee", "executive", "--from", "2026-01-01", "--to", "2026-12-31"]
     try:
-        fetched = councilqa(
-            "fetch", site.url, "--committee", "executive", "--from", "2026-01-01", "--to", "2026-12-31",
-            "--pause", "0", "--ingest", data_dir=tmp_path,
-        )  # fmt: skip
+        fetched = councilqa(*argv, "--pause", "0", "--ingest", data_dir=tmp_path / "data")
+        revised = write_pdf(tmp_path / "revised.pdf", ["Leisure review, revised: the pool reopens in May 2027."])
+        site.files["/documents/s5101/Leisure review.pdf"] = revised.read_bytes()  # the leisure review changes
+        again = councilqa(*argv, "--pause", "0", "--ingest", data_dir=tmp_path / "data")
     finally:
         server.shutdown()
     assert fetched.returncode == 1, fetched.stderr  # the site's login page and two bad meetings failed
     assert "4 fetched, 0 updated, 0 unchanged, 1 withheld (restricted), 3 failed" in fetched.stdout
     assert "3 added, 0 updated, 1 copies of indexed files" in fetched.stdout  # the leisure review is the plan's copy
-    asked = councilqa("ask", "What did Cabinet resolve about Riverside Leisure Centre?", "--json", data_dir=tmp_path)
+    assert "0 fetched, 1 updated, 3 unchanged" in again.stdout
+    assert "0 added, 1 updated, 0 copies of indexed files, 3 unchanged" in again.stdout  # re-ingested
+    assert "1 pages and 1 chunks indexed" in again.stdout
+    asked = councilqa(
+        "ask", "What did Cabinet resolve about Riverside Leisure Centre?", "--json", data_dir=tmp_path / "data"
+    )
     record = json.loads(asked.stdout)
     jsonschema.validate(record, SCHEMA)
     first = record["citations"][0]

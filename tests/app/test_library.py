@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from councilqa.app.library import Library, NotServed, within
+from councilqa.settings import Settings
 from tests.conftest import CORPUS
 
 MINUTES = "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf"
@@ -16,10 +17,19 @@ def library(sample_settings, sample_index) -> Library:
     return Library(sample_settings, sample_index)
 
 
-def test_serves_only_the_ingest_roots_and_the_uploads_folder(library: Library, sample_settings):
-    assert library.roots() == sorted([CORPUS.resolve(), (sample_settings.data_dir / "uploads").resolve()])
+def test_serves_only_the_ingest_roots_the_uploads_and_the_fetched_papers(library: Library, sample_settings):
+    data_dir = sample_settings.data_dir.resolve()
+    assert library.roots() == sorted([CORPUS.resolve(), data_dir / "uploads", data_dir / "papers"])
     private = {path.name for path in library.private_paths()}
     assert "catalog.sqlite" in private and "chroma" in private and "uploads" not in private
+
+
+def test_the_fetched_papers_are_not_private(sample_index, tmp_path: Path):
+    for name in ("papers", "uploads", "chroma", "bm25"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "catalog.sqlite").write_bytes(b"")
+    library = Library(Settings(data_dir=tmp_path), sample_index)
+    assert [path.name for path in library.private_paths()] == ["bm25", "catalog.sqlite", "chroma"]
 
 
 def test_file_for_a_cited_document(library: Library):
