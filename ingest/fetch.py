@@ -408,8 +408,8 @@ def _fetch_meeting(
     assert day is not None
     folder = into / clean_name(committee.title, f"committee {committee.id}") / day.isoformat()
     previous = read_sidecar(folder)
-    if previous is not None and previous.meeting_id != detail.id:  # two meetings on one day
-        folder = folder.with_name(f"{day.isoformat()} ({detail.id})")
+    if previous is not None and previous.meeting_id != ref.id:  # two meetings on one day
+        folder = folder.with_name(f"{day.isoformat()} ({ref.id})")
         previous = read_sidecar(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.part"):  # a download cut short by a killed run
@@ -419,11 +419,11 @@ def _fetch_meeting(
         council=council,
         committee=committee.title,
         committee_id=committee.id,
-        meeting_id=detail.id,
+        meeting_id=ref.id,
         date=day.isoformat(),
         time=detail.time or ref.time,
         status=detail.status or ref.status,
-        url=site.meeting_page(committee.id, detail.id),
+        url=site.meeting_page(committee.id, ref.id),
     )
     before = {paper.attachment_id: paper for paper in previous.papers} if previous else {}
     done: dict[int, PaperEntry] = {}

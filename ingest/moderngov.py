@@ -153,7 +153,7 @@ def parse_meeting(xml: bytes) -> MeetingDetail:
         unique.setdefault(paper.url, paper)
     raw = _text(meeting, "meetingdate")
     return MeetingDetail(
-        id=_int(_text(meeting, "meetingid")) or 0,
+        id=_int(_text(meeting, "meetingid")) or 0,  # 0 where the reply leaves it out
         date=read_date(raw),
         raw_date=raw,
         time=_text(meeting, "meetingtime"),
@@ -190,7 +190,8 @@ def _root(xml: bytes, *expected: str) -> Element:
         looks = "an HTML page" if b"<html" in xml[:2000].lower() else f"not XML ({error})"
         raise NotModernGov(f"the reply is {looks}, starting {start!r}") from error
     if _local(root.tag) not in expected and not any(_local(node.tag) in expected for node in root.iter()):
-        raise NotModernGov(f"the reply is <{_local(root.tag)}>, not <{expected[0]}>")
+        looks = "an HTML page" if _local(root.tag) == "html" else f"<{_local(root.tag)}>"
+        raise NotModernGov(f"the reply is {looks}, not <{expected[0]}>")
     return root
 
 
