@@ -20,7 +20,7 @@ from councilqa.app.library import Library
 from councilqa.app.present import answer_cards, chat_markdown, export_markdown, export_name, resolution_cards
 from councilqa.app.resolutions import list_decisions
 from councilqa.app.viewer import PageRef, file_url, render_page
-from councilqa.index.build import IngestReport, ingest
+from councilqa.index.build import ingest
 from councilqa.ingest.fetch import Site, fetch
 from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter
 
@@ -166,5 +166,5 @@ def fetch_papers(
     days = [date.fromisoformat(day) if day else None for day in (first, last)]
     with Site(str(site_url), library.settings.fetch) as site:
         report = fetch(site, str(committee), days[0], days[1], library.papers_dir, on_progress=on_meeting)
-    ingested: IngestReport = ingest([library.papers_dir], library.index, on_file=on_file)
+    ingested = ingest([library.papers_dir], library.index, on_file=on_file)
     return "  \n".join([*report.summary().splitlines(), "", *ingested.summary().splitlines()])

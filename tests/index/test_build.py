@@ -1,10 +1,12 @@
 """Ingest into a real Chroma index with the real model: incremental runs, copies, changes, bad files."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from councilqa.index.build import ingest, open_index
+from councilqa.index.catalog import Catalog
 from councilqa.index.store import Index, IndexStampMismatch
 from councilqa.records import Chunk
 from councilqa.settings import IngestSettings, Settings
@@ -177,3 +179,21 @@ def test_an_unexpected_parser_error_skips_that_file_only(index: Index, make_pdf,
     report = ingest([tmp_path / "root"], index, parser=Flaky())
     assert report.added == ["fine.pdf"]
     assert report.skipped == [("odd.pdf", "odd.pdf: could not be read (RuntimeError('unexpected structure'))")]
+
+
+def test_a_catalog_from_before_meeting_links_gains_the_column_and_keeps_its_documents(tmp_path: Path):
+    old = sqlite3.connect(tmp_path / "catalog.sqlite")
+    old.executescript(
+        "CREATE TABLE contents (sha256 TEXT PRIMARY KEY, n_pages INTEGER NOT NULL, n_chunks INTEGER NOT NULL);"
+        "CREATE TABLE documents (path TEXT PRIMARY KEY, root TEXT NOT NULL, sha256 TEXT NOT NULL, title TEXT NOT NULL,"
+        " council TEXT, committee TEXT, meeting_date TEXT, doc_type TEXT NOT NULL,"
+        " ingested_at TEXT NOT NULL DEFAULT (datetime('now')));"
+        "INSERT INTO contents VALUES ('abc', 2, 3);"
+        "INSERT INTO documents (path, root, sha256, title, doc_type) VALUES ('a.pdf', '/r', 'abc', 'A', 'report');"
+    )
+    old.commit()
+    old.close()
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    (document,) = catalog.documents()
+    assert (document.path, document.n_pages, document.url) == ("a.pdf", 2, None)
+    catalog.close()
