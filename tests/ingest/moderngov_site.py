@@ -10,6 +10,7 @@ under `documents/` answer with an ETag and honour If-None-Match, as a static fil
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -126,6 +127,7 @@ class ModernGovSite:
     files: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)  # path → replies first
     stall: dict[str, threading.Event] = field(default_factory=dict)  # path → sends half, then waits for the event
+    slow_once: dict[str, float] = field(default_factory=dict)  # path → sends half, then pauses this long, once
     served: list[Served] = field(default_factory=list)
     stalled: threading.Event = field(default_factory=threading.Event)
     port: int = 0
@@ -205,13 +207,18 @@ def start(site: ModernGovSite) -> ThreadingHTTPServer:
             for name, value in {**headers, "Content-Length": str(len(body))}.items():
                 self.send_header(name, value)
             self.end_headers()
-            if target in site.stall and status == 200:  # half the paper, then wait: a download to kill
+            pause = site.slow_once.pop(target, None)
+            if status == 200 and (target in site.stall or pause):  # half the paper, then wait
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
                 site.stalled.set()
-                site.stall[target].wait(30)
+                if pause:
+                    time.sleep(pause)
+                else:
+                    site.stall[target].wait(30)
                 body = body[len(body) // 2 :]
-            self.wfile.write(body)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client may have given up
+                self.wfile.write(body)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     site.port = server.server_address[1]

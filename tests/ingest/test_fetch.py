@@ -139,6 +139,22 @@ def test_retried_after_a_server_error_and_retry_after_is_honoured(site: ModernGo
     assert tries[1].at - tries[0].at < 1.0  # back-off from 0.01 s
 
 
+def test_a_reply_that_stops_past_the_timeout_is_tried_again(site: ModernGovSite, tmp_path: Path):
+    minutes = "/documents/s5002/Printed minutes.pdf"
+    site.slow_once[minutes] = 2.0
+    report = run(site, tmp_path, settings=FAST.model_copy(update={"timeout_seconds": 0.5}))
+    assert f"{MEETING}/Printed minutes.pdf" in report.fetched
+    assert len(site.requests_for(minutes)) == 2
+    assert (tmp_path / MEETING / "Printed minutes.pdf").read_bytes() == MINUTES.read_bytes()
+
+
+def test_an_attachment_that_is_not_a_pdf_is_named_and_not_kept(site: ModernGovSite, tmp_path: Path):
+    site.files["/documents/s5101/Leisure review.pdf"] = b"PK\x03\x04" + bytes(3000)  # a Word file, say
+    report = run(site, tmp_path)
+    assert dict(report.failed)[f"{APRIL}/Leisure review.pdf"].startswith("not a PDF (application/pdf, starting b'PK")
+    assert not list((tmp_path / APRIL).glob("Leisure review*"))
+
+
 def test_a_paper_failing_every_retry_is_reported_and_the_run_goes_on(site: ModernGovSite, tmp_path: Path):
     minutes = "/documents/s5002/Printed minutes.pdf"
     site.failures[minutes] = [(502, {})] * 3
