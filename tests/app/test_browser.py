@@ -143,7 +143,11 @@ def test_fetch_from_the_documents_tab_then_follow_a_card_to_the_meeting(browser,
         page.get_by_label("Meetings from").last.fill("2026-01-01")
         page.get_by_label("Meetings to").last.fill("2026-12-31")
         page.locator("#cq-fetch").click()
-        page.get_by_text("meetings", exact=False).filter(has_text="fetching").first.wait_for(timeout=30_000)
+        progress = (
+            r"() => /\d\/3 meetings[\s\S]*fetching Executive Cabinet, 2026-/"
+            ".test(document.querySelector('#cq-fetched').innerText)"
+        )
+        page.wait_for_function(progress, timeout=30_000)  # the progress bar: "1/3 meetings … fetching …"
         result = page.locator("#cq-fetched")
         result.get_by_text("4 fetched").wait_for(timeout=120_000)
         assert "1 withheld (restricted), 3 failed" in result.inner_text()
