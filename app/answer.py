@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 
 from councilqa.app.decisions import (
     ASKING,
@@ -65,14 +66,18 @@ class Assistant:
         Assistant(settings, open_index(settings)).ask("What did cabinet resolve about parking?")
     """
 
-    def __init__(self, settings: Settings, index: Index, mode: Mode = "hybrid") -> None:
+    def __init__(
+        self, settings: Settings, index: Index, mode: Mode = "hybrid", *, include_restricted: bool = False
+    ) -> None:
         self.settings = settings
         self.index = index
         self.mode = mode
+        self.include_restricted = include_restricted  # what `ask` searches when given no filters
         self.grounds = Grounds(index.words, index.has_word, index.rarity)
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
-        """Search (within `filters`; a meeting the question names ranks first), check every excerpt
+        """Search (within `filters`, which say whether restricted papers may be searched; without them, as
+        the assistant was built to; a meeting the question names ranks first), check every excerpt
         against its pages, then answer: a decision question from the decision the minutes record,
         led by its outcome; any other by quoting the sentences that answer it; or say there is none."""
         question = " ".join(question.split())
@@ -82,9 +87,11 @@ class Assistant:
             raise ValueError(f"the question is {len(question)} characters long; ask in at most {LONGEST_QUESTION}")
         started = time.perf_counter()
         k = k or self.settings.answer.k
-        plan = self._plan(question, filters or SearchFilter())
+        plan = self._plan(
+            question, filters if filters is not None else SearchFilter(include_restricted=self.include_restricted)
+        )
         hits = self._verified(
-            self.index.search(question, k, plan.filters or None, self.mode, prefer=plan.prefer, recent=plan.recent)
+            self.index.search(question, k, plan.filters, self.mode, prefer=plan.prefer, recent=plan.recent)
         )
         decided = None
         if plan.refusal is None and self.mode == "hybrid" and is_decision_question(question):
@@ -140,11 +147,15 @@ class Assistant:
         """The answer's text and the quotes it keeps: the lead and quotes, with any part of the question
         they leave unanswered said so; or why there is no answer (nothing indexed, a refusal, a reason the
         papers don't answer it, too little evidence)."""
+        public_only = not plan.filters.include_restricted
         if not citations:
-            return (NO_INDEX if not self.index.catalog.counts()["chunks"] else ABSTAIN), ()
+            return (NO_INDEX if not self.index.catalog.counts(public_only=public_only)["chunks"] else ABSTAIN), ()
         if plan.refusal is not None:
             return plan.refusal, ()
-        withheld = None if lead is not None else self._withheld(question, citations, quotes)
+        grounds = self.grounds
+        if public_only and (hidden := self.index.catalog.restricted()):  # a name only they hold is "unknown"
+            grounds = replace(grounds, has_word=partial(self.index.has_word, hidden=hidden))
+        withheld = None if lead is not None else self._withheld(grounds, question, citations, quotes)
         if withheld is not None:
             return f"{withheld} {CLOSEST}", ()
         if lead is None and not (quotes and evidence is not None and evidence >= self.settings.answer.min_evidence):
@@ -153,14 +164,16 @@ class Assistant:
         unanswered = [] if lead else self.grounds.unanswered_parts(question, [quote.text for quote in quotes])
         return " ".join([text, *(f"The passages found don't answer “{part}”." for part in unanswered)]), quotes
 
-    def _withheld(self, question: str, citations: tuple[Citation, ...], quotes: tuple[Quote, ...]) -> str | None:
+    def _withheld(
+        self, grounds: Grounds, question: str, citations: tuple[Citation, ...], quotes: tuple[Quote, ...]
+    ) -> str | None:
         """Why the papers don't answer the question, when the checks of `Grounds` find a reason: a name
         or year no indexed paper holds, or quotes that hold no figure for what an amount question asks."""
-        unknown = [f"“{name}”" for name in self.grounds.unknown_names(question, (c.text for c in citations))]
-        unknown += self.grounds.unknown_years(question)
+        unknown = [f"“{name}”" for name in grounds.unknown_names(question, (c.text for c in citations))]
+        unknown += grounds.unknown_years(question)
         if unknown:
             return f"No indexed paper mentions {' or '.join(unknown)}."
-        return self.grounds.withheld(question, [quote.text for quote in quotes]) if quotes else None
+        return grounds.withheld(question, [quote.text for quote in quotes]) if quotes else None
 
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
         """The decision the question asks about: the best match, if it holds most of the question's
@@ -168,7 +181,7 @@ class Assistant:
         facets = self.index.catalog.facets()
         newest = facets["meeting_date"][-1] if plan.recent and facets["meeting_date"] else None
         boost = preference(question, plan.prefer, named_committee(question, facets["committee"]), newest)
-        found = self.index.search_decisions(question, 1, plan.filters or None, boost)
+        found = self.index.search_decisions(question, 1, plan.filters, boost)
         if not found:
             return None
         hit = found[0]
@@ -244,7 +257,8 @@ class Assistant:
         stated = stated_filter(question, catalog.facets()["committee"], date.today())
         if stated is None or stated.about_minutes:  # "the September 2009 minutes": approved at a later meeting
             return _Plan(explicit, None, None, None, recent)
-        for candidate in (stated.filters, replace(stated.filters, committee=None)):
+        stated_filters = replace(stated.filters, include_restricted=explicit.include_restricted)
+        for candidate in (stated_filters, replace(stated_filters, committee=None)):
             if catalog.matching(candidate):
                 note = f"Papers of {candidate.describe()} ranked first, as the question names {stated.phrase}."
                 first, last = stated.filters.date_from, stated.filters.date_to

@@ -95,7 +95,7 @@ def respond(assistant: Assistant, question: str, filters: SearchFilter, export_d
     """
     if not question.strip():
         raise ValueError("type a question about the council papers")
-    answer = assistant.ask(question, filters=filters or None)
+    answer = assistant.ask(question, filters=filters)
     cards, refs = answer_cards(answer)
     export = export_markdown(answer)
     folder = export_dir / uuid.uuid4().hex[:12]  # one folder per reply: two sessions never share a file

@@ -16,14 +16,14 @@ from typing import Any, TextIO
 from councilqa.app.answer import Assistant
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.index.build import ingest, open_index
-from councilqa.index.store import MODES, IndexStampMismatch
+from councilqa.index.store import MODES, IndexStampMismatch, NotIndexed
 from councilqa.index.vectors import VectorStoreUnavailable
 from councilqa.ingest.fetch import PAPERS, Site, fetch
 from councilqa.ingest.metadata import DOC_TYPES
 from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings
 
-EXPECTED = (IndexStampMismatch, VectorStoreUnavailable, FileNotFoundError, ValueError)
+EXPECTED = (IndexStampMismatch, VectorStoreUnavailable, NotIndexed, FileNotFoundError, ValueError)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -91,7 +91,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    filters = SearchFilter(args.committee, args.date_from, args.date_to, args.doc_type, args.doc)
+    filters = SearchFilter(
+        args.committee,
+        args.date_from,
+        args.date_to,
+        args.doc_type,
+        args.doc,
+        include_restricted=args.include_restricted,
+    )
     answer = Assistant(settings, open_index(settings)).ask(args.question, k=args.k, filters=filters)
     print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0
@@ -104,7 +111,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     index = open_index(settings)
     outcome = evaluate(
         index,
-        Assistant(settings, index, args.mode[0]),
+        Assistant(settings, index, args.mode[0], include_restricted=args.include_restricted),
         args.questions,
         out=args.out,
         report=args.report,
@@ -119,7 +126,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_resolutions(args: argparse.Namespace) -> int:
-    wanted = DecisionFilter(args.committee, args.date_from, args.date_to, args.search, args.outcome)
+    wanted = DecisionFilter(
+        args.committee, args.date_from, args.date_to, args.search, args.outcome, args.include_restricted
+    )
     found = list_decisions(open_index(_settings(args)).catalog, wanted)
     if args.json:
         print(json.dumps([record.to_json() for record in found], ensure_ascii=False, indent=2))
@@ -127,6 +136,14 @@ def cmd_resolutions(args: argparse.Namespace) -> int:
     for record in found:
         print(format_decision(record), end="\n\n")
     print(f"{len(found)} decision(s)")
+    return 0
+
+
+def cmd_restrict(args: argparse.Namespace) -> int:
+    restricted = args.command == "restrict"
+    why = args.why or ("marked restricted by an officer" if restricted else "cleared for publication by an officer")
+    open_index(_settings(args)).restrict(args.path, restricted, why)
+    print(f"{args.path}: {'restricted' if restricted else 'not restricted'} ({why})")
     return 0
 
 
@@ -149,6 +166,12 @@ def add_meeting_filters(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--committee", help="part of the committee's name, any case")
     sub.add_argument("--from", dest="date_from", type=iso_day, help="first meeting date, YYYY-MM-DD")
     sub.add_argument("--to", dest="date_to", type=iso_day, help="last meeting date, YYYY-MM-DD")
+
+
+def add_include_restricted(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--include-restricted", action="store_true", help="search restricted (exempt) papers too (default: public only)"
+    )
 
 
 def format_answer(answer: Answer) -> str:
@@ -214,6 +237,7 @@ def parser() -> argparse.ArgumentParser:
     add_meeting_filters(sub)
     sub.add_argument("--doc-type", choices=DOC_TYPES, help="document type")
     sub.add_argument("--doc", help="one document's path, as cited")
+    add_include_restricted(sub)
     sub = command("eval", cmd_eval, "Score question sets with known answers against the current index.")
     sub.add_argument("--questions", nargs="+", type=Path, required=True, metavar="F.jsonl")
     sub.add_argument("--out", type=Path, help="write one ask --json record (plus id) per question")
@@ -227,6 +251,7 @@ def parser() -> argparse.ArgumentParser:
         default=["hybrid"],
         help="retrieval: the first is scored against the thresholds, others are reported beside it",
     )
+    add_include_restricted(sub)
     sub = command(
         "resolutions",
         cmd_resolutions,
@@ -236,6 +261,11 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--search", help="words that must all occur in the decision or its item")
     sub.add_argument("--outcome", choices=OUTCOMES, help="only decisions with this outcome")
     sub.add_argument("--json", action="store_true", help="print JSON records")
+    add_include_restricted(sub)
+    for name, says in (("restrict", "Mark a paper restricted"), ("unrestrict", "Clear a paper's restriction")):
+        sub = command(name, cmd_restrict, f"{says} (every copy of it), with why; the app sees it at once.")
+        sub.add_argument("path", metavar="PATH", help="the paper's path, as `ask` cites it")
+        sub.add_argument("--why", help="the reason, kept in the catalog and shown to members and officers")
     sub = command("serve", cmd_serve, "Serve the Gradio chat.")
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     sub.add_argument("--port", type=int, default=7860)

@@ -60,8 +60,8 @@ def stated_filter(question: str, committees: Sequence[str], today: date) -> Stat
 
     >>> stated_filter("What did cabinet decide at its meeting on 30 January 2025?", ["Cabinet"], date(2026, 1, 1))
     StatedFilter(filters=SearchFilter(committee='cabinet', date_from='2025-01-30', date_to='2025-01-30', \
-doc_type=None, doc=None, mentions=('30 January 2025', '30th January 2025')), phrase='30 January 2025', \
-about_minutes=False)
+doc_type=None, doc=None, mentions=('30 January 2025', '30th January 2025'), include_restricted=False), \
+phrase='30 January 2025', about_minutes=False)
     >>> stated_filter("Were the September 2009 minutes approved?", [], date(2026, 1, 1)).about_minutes
     True
     >>> stated_filter("What is the 2020 target for repeat referrals?", ["Cabinet"], date(2026, 1, 1)) is None

@@ -105,8 +105,9 @@ def list_decisions(catalog: Catalog, wanted: DecisionFilter) -> list[FoundDecisi
             found.append((decision, document))
     if not found:
         return []
-    items = {(document.sha256, item.ordinal): item for item, document in catalog.items()}
-    documents = catalog.documents()
+    public_only = not wanted.include_restricted  # nor a restricted paper as an item's report
+    items = {(document.sha256, item.ordinal): item for item, document in catalog.items(public_only=public_only)}
+    documents = catalog.documents(public_only=public_only)
     page_cache: dict[str, list[Page]] = {}
 
     def pages(sha256: str) -> list[Page]:

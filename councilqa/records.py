@@ -248,6 +248,7 @@ class SearchFilter:
     compared with the meeting date (a paper with no meeting date fails a date filter) — or, when
     `mentions` is given, a paper of another date passes if one of its pages holds one of those
     phrases (a pack carrying the minutes of the meeting asked about); `doc` is a document path.
+    Restricted papers pass only with `include_restricted`.
     """
 
     committee: str | None = None
@@ -256,9 +257,11 @@ class SearchFilter:
     doc_type: str | None = None
     doc: str | None = None
     mentions: tuple[str, ...] = ()
+    include_restricted: bool = False  # restricted (exempt) papers too: for members and officers only
 
     def __bool__(self) -> bool:
-        return any(value for value in asdict(self).values())
+        """Whether it narrows the papers beyond who may see them."""
+        return any(value for name, value in asdict(self).items() if name != "include_restricted")
 
     def describe(self) -> str:
         """The filter as users read it: "committee ~ cabinet, meetings 2025-02-01 to 2025-02-28"."""
@@ -283,13 +286,15 @@ class SearchFilter:
 class DecisionFilter:
     """Which decisions to list. `committee` matches part of the name in any case; dates are ISO days,
     inclusive; `outcome` is one of `OUTCOMES`; every word of `search` must occur in the decision, its
-    item's heading or the item's text (discussion, motions and votes)."""
+    item's heading or the item's text (discussion, motions and votes). Decisions in restricted papers
+    pass only with `include_restricted`."""
 
     committee: str | None = None
     date_from: str | None = None
     date_to: str | None = None
     search: str | None = None
     outcome: str | None = None
+    include_restricted: bool = False  # decisions in restricted (exempt) papers too
 
 
 @dataclass(frozen=True)

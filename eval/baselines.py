@@ -38,11 +38,11 @@ class PageRecord:
     text: str
 
 
-def page_records(catalog: Catalog) -> list[PageRecord]:
-    """Every page of every indexed document path, in path and page order."""
+def page_records(catalog: Catalog, *, public_only: bool = True) -> list[PageRecord]:
+    """Every page of every indexed document path (none restricted, with `public_only`), in path and page order."""
     return [
         PageRecord(document.path, page.pdf_page, page.text)
-        for document in catalog.documents()
+        for document in catalog.documents(public_only=public_only)
         for page in catalog.pages(document.sha256)
     ]
 

@@ -65,9 +65,11 @@ def evaluate(
     systems: dict[str, System] = {"councilqa": assistant}
     for mode in modes:
         if mode != assistant.mode:
-            systems[f"councilqa · {mode}"] = Assistant(assistant.settings, index, mode)
+            systems[f"councilqa · {mode}"] = Assistant(
+                assistant.settings, index, mode, include_restricted=assistant.include_restricted
+            )
     if baselines:
-        pages = page_records(index.catalog)
+        pages = page_records(index.catalog, public_only=not assistant.include_restricted)
         systems["bm25-pages"] = PageBM25(pages)
         model_path = index.settings.index.model_path or default_model_path()
         systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data_dir / "baselines")

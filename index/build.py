@@ -20,6 +20,7 @@ from councilqa.index.store import Index
 from councilqa.ingest.chunk import chunk_pages
 from councilqa.ingest.discover import SourceFile, discover, sha256_file
 from councilqa.ingest.errors import CorruptPDF, IngestError
+from councilqa.ingest.exempt import exemption
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
 from councilqa.ingest.minutes import Minutes, read_minutes
 from councilqa.ingest.pdf import PdfParser, PypdfParser
@@ -148,6 +149,7 @@ class _Prepared:
     pages: list[Page] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
     minutes: Minutes | None = None
+    restriction: tuple[str, str] | None = None  # (source, why): the site's flag, or a marking on its pages
     warnings: tuple[str, ...] = ()
     error: IngestError | None = None
     seconds: float = 0.0
@@ -182,6 +184,7 @@ def _prepare(
     elif index.catalog.has_content(sha256):
         item.outcome = "copy"
         item.document = _document(source, sha256, index.catalog.pages(sha256), hint, sidecar)
+        item.restriction = _restriction(source, sidecar, [])
     else:
         try:
             parsed = parser.parse(source.path, source.rel)
@@ -196,6 +199,7 @@ def _prepare(
             settings, count = index.settings.ingest, index.embedder.count_tokens
             item.chunks = chunk_pages(sha256, item.document.context, parsed.pages, settings, count)
             item.minutes = _minutes(item.document, parsed.pages)
+            item.restriction = _restriction(source, sidecar, parsed.pages)
     item.seconds = time.perf_counter() - started
     return item
 
@@ -223,7 +227,7 @@ def _record(item: _Prepared, index: Index, report: IngestReport) -> None:
         earlier = next(s for s in index.catalog.skipped(rel) if s.sha256 == item.sha256)
         report.skipped.append((rel, f"{rel}: {earlier.detail}"))
     elif item.outcome == "copy" and item.document:
-        index.add_copy(item.document)
+        index.add_copy(item.document, item.restriction)
         report.copies.append(rel)
     elif item.error:
         log.warning("skipped %s", item.error)
@@ -259,6 +263,7 @@ def _store(batch: list[_Prepared], index: Index, report: IngestReport, finished:
             chunk_vectors,
             minutes=item.minutes,
             decision_vectors=decisions[:decided],
+            restriction=item.restriction,
         )
         decisions = decisions[decided:]
         offset += count
@@ -301,3 +306,12 @@ def _document(
         return document
     council, committee, day, url = sidecar.council or info.council, sidecar.committee, sidecar.date, sidecar.url
     return replace(document, council=council, committee=committee, meeting_date=day, url=url)
+
+
+def _restriction(source: SourceFile, sidecar: MeetingSidecar | None, pages: list[Page]) -> tuple[str, str] | None:
+    """(source, why) when the paper is restricted: its site flags it, or its first pages mark it exempt."""
+    paper = sidecar.paper(source.path.name) if sidecar else None
+    if paper is not None and paper.restricted:
+        return "site", "its ModernGov site lists it as restricted (exempt)"
+    marked = exemption(pages)
+    return ("marking", f"marked exempt, {marked}") if marked else None

@@ -50,13 +50,29 @@ CREATE TABLE IF NOT EXISTS decisions (
     proposer TEXT, seconder TEXT, moved TEXT, moved_at TEXT, delegated TEXT NOT NULL, unanimous INTEGER NOT NULL,
     vector BLOB, PRIMARY KEY (sha256, ordinal));
 CREATE INDEX IF NOT EXISTS decisions_meeting ON decisions(meeting_date);
+CREATE TABLE IF NOT EXISTS restrictions (
+    sha256 TEXT PRIMARY KEY, restricted INTEGER NOT NULL, source TEXT NOT NULL, why TEXT NOT NULL,
+    at TEXT NOT NULL DEFAULT (datetime('now')));
 """
+# Restriction is of content, not of a path: an identical file under another path holds the same text.
+# Kept when the content is removed, so that the same bytes ingested again are restricted again.
+PUBLIC = "d.sha256 NOT IN (SELECT sha256 FROM restrictions WHERE restricted = 1)"
+SOURCES = ("marking", "site", "officer")  # an officer's word outlasts what ingest finds
 COMMITTEE_PART = "instr(lower(coalesce(d.committee, '')), lower(?)) > 0"  # part of the name, any case
 DECISION_COLUMNS = (
     "ordinal, item, item_title, kind, outcome, outcome_printed, text, excerpt, pdf_page, pdf_page_end, printed_page, "
     "committee, meeting_date, votes, proposer, seconder, moved, moved_at, delegated, unanimous"
 )
 ITEM_COLUMNS = "ordinal, number, title, text, pdf_page, pdf_page_end, printed_page, committee, meeting_date"
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """Whether a content is restricted, who said (`SOURCES`) and why."""
+
+    restricted: bool
+    source: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -118,13 +134,16 @@ class Catalog:
         rows = self._rows(f"{self._DOC} WHERE d.path = ?", [path])
         return Document(*rows[0]) if rows else None
 
-    def documents(self, sha256s: Iterable[str] | None = None) -> list[Document]:
-        if sha256s is None:
-            return [Document(*row) for row in self._rows(f"{self._DOC} ORDER BY d.path")]
-        wanted = sorted(set(sha256s))
-        marks = ",".join("?" * len(wanted))
+    def documents(self, sha256s: Iterable[str] | None = None, *, public_only: bool = False) -> list[Document]:
+        """Every document (holding one of `sha256s`, when given), by path; with `public_only`, none that is
+        restricted."""
+        clauses, args = [PUBLIC] if public_only else [], []
+        if sha256s is not None:
+            args = sorted(set(sha256s))
+            clauses.append(f"d.sha256 IN ({','.join('?' * len(args))})")
         return [
-            Document(*row) for row in self._rows(f"{self._DOC} WHERE d.sha256 IN ({marks}) ORDER BY d.path", wanted)
+            Document(*row)
+            for row in self._rows(f"{self._DOC} WHERE {' AND '.join(clauses) or '1'} ORDER BY d.path", args)
         ]
 
     def matching(self, wanted: SearchFilter) -> list[Document]:
@@ -149,6 +168,8 @@ class Catalog:
         if wanted.doc is not None:
             clauses.append("d.path = ?")
             args.append(wanted.doc)
+        if not wanted.include_restricted:
+            clauses.append(PUBLIC)
         condition = " AND ".join(clauses) or "1"
         return [Document(*row) for row in self._rows(f"{self._DOC} WHERE {condition} ORDER BY d.path", args)]
 
@@ -164,17 +185,34 @@ class Catalog:
             )
         )
 
-    def facets(self) -> dict[str, list[str]]:
-        """Committees, document types and meeting dates present, sorted: the values filters can take."""
+    def facets(self, *, public_only: bool = False) -> dict[str, list[str]]:
+        """Committees, document types and meeting dates present, sorted: the values filters can take;
+        with `public_only`, those of papers that are not restricted."""
+        public = f" AND {PUBLIC}" if public_only else ""
         return {
             column: [
                 row[0]
                 for row in self._rows(
-                    f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL ORDER BY {column}"
+                    f"SELECT DISTINCT {column} FROM documents d WHERE {column} IS NOT NULL{public} ORDER BY {column}"
                 )
             ]
             for column in ("committee", "doc_type", "meeting_date")
         }
+
+    def restrictions(self) -> dict[str, Restriction]:
+        """What is known of each content's restriction, by sha256 (restricted or cleared by an officer)."""
+        rows = self._rows("SELECT sha256, restricted, source, why FROM restrictions")
+        return {sha256: Restriction(bool(restricted), source, why) for sha256, restricted, source, why in rows}
+
+    def restricted(self) -> set[str]:
+        """The contents (sha256) that are restricted."""
+        return {row[0] for row in self._rows("SELECT sha256 FROM restrictions WHERE restricted = 1")}
+
+    def restrict(self, sha256: str, restricted: bool, source: str, why: str) -> None:
+        """Record that a content is (or is not) restricted, and why. What ingest finds (a marking, the
+        site's flag) never overrides an officer's word; an officer's always does."""
+        with self.transaction() as db:
+            _restrict(db, sha256, restricted, source, why)
 
     def councils(self) -> list[str]:
         """The councils whose papers are indexed (as their papers name them), sorted."""
@@ -214,10 +252,10 @@ class Catalog:
         rows = self._rows("SELECT pdf_page, label, text FROM pages WHERE sha256 = ? ORDER BY pdf_page", [sha256])
         return [Page(*row) for row in rows]
 
-    def _holders(self) -> dict[str, Document]:
+    def _holders(self, *, public_only: bool = False) -> dict[str, Document]:
         """The first document (by path) holding each content."""
         holders: dict[str, Document] = {}
-        for document in self.documents():
+        for document in self.documents(public_only=public_only):
             holders.setdefault(document.sha256, document)
         return holders
 
@@ -225,7 +263,7 @@ class Catalog:
         """Decisions read from minutes that pass `wanted` (see `DecisionFilter`), each with the first
         document holding it: newest meeting first, then in the order of their minutes."""
         clauses, args = [], []
-        wanted = wanted or DecisionFilter()
+        wanted = DecisionFilter(include_restricted=True) if wanted is None else wanted  # all: the index's own use
         if wanted.committee is not None:
             clauses.append(COMMITTEE_PART)
             args.append(wanted.committee.strip())
@@ -238,6 +276,8 @@ class Catalog:
         if wanted.outcome is not None:
             clauses.append("d.outcome = lower(?)")
             args.append(wanted.outcome)
+        if not wanted.include_restricted:
+            clauses.append(PUBLIC)
         for word in re.findall(r"\w+", wanted.search or ""):  # ASCII case-insensitive, as LIKE is
             clauses.append(
                 "(d.text || ' ' || d.excerpt || ' ' || coalesce(i.title, '') || ' ' || coalesce(i.text, '')) LIKE ?"
@@ -251,26 +291,27 @@ class Catalog:
             "ORDER BY coalesce(d.meeting_date, '') DESC, d.sha256, d.ordinal",
             args,
         )
-        holders = self._holders()
+        holders = self._holders(public_only=not wanted.include_restricted)
         return [(decision_from_row(row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
 
-    def items(self) -> list[tuple[MinuteItem, Document]]:
-        """Every minuted item, with the first document holding it, in document order."""
-        holders = self._holders()
+    def items(self, *, public_only: bool = False) -> list[tuple[MinuteItem, Document]]:
+        """Every minuted item (of papers not restricted, with `public_only`), with the first document holding
+        it, in document order."""
+        holders = self._holders(public_only=public_only)
         rows = self._rows(f"SELECT sha256, {ITEM_COLUMNS} FROM items ORDER BY sha256, ordinal")
         return [(MinuteItem(*row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
 
-    def meetings(self) -> list[Meeting]:
-        """Every meeting the papers are from or minute, newest first, with the papers of each: those
-        dated for it and those that carry its minutes (a later meeting's pack)."""
+    def meetings(self, *, public_only: bool = False) -> list[Meeting]:
+        """Every meeting the papers (not restricted, with `public_only`) are from or minute, newest first,
+        with the papers of each: those dated for it and those that carry its minutes (a later meeting's pack)."""
         papers: dict[tuple[str | None, str], dict[str, None]] = {}
         councils: dict[tuple[str | None, str], str | None] = {}
-        for document in self.documents():
+        for document in self.documents(public_only=public_only):
             if document.meeting_date:
                 key = (document.committee, document.meeting_date)
                 papers.setdefault(key, {})[document.path] = None
                 councils[key] = councils.get(key) or document.council
-        for item, document in self.items():
+        for item, document in self.items(public_only=public_only):
             if item.meeting_date:
                 key = (item.committee, item.meeting_date)
                 papers.setdefault(key, {})[document.path] = None
@@ -291,10 +332,15 @@ class Catalog:
         n_chunks: int,
         minutes: Minutes | None = None,
         decision_vectors: np.ndarray | None = None,
+        *,
+        restriction: tuple[str, str] | None = None,
     ) -> None:
         """Record a content's pages (and minutes, with its decisions' vectors) and the document that
-        holds it, in one transaction that also ends its pending mark."""
+        holds it, in one transaction that also ends its pending mark. `restriction` (source, why) marks
+        it restricted in the same transaction: it is never visible unrestricted, not for a moment."""
         with self.transaction() as db:
+            if restriction is not None:
+                _restrict(db, document.sha256, True, *restriction)
             db.execute("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", (document.sha256, len(pages), n_chunks))
             db.executemany(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
@@ -306,9 +352,11 @@ class Catalog:
             _put_document(db, document)
             db.execute("DELETE FROM pending WHERE sha256 = ?", (document.sha256,))
 
-    def add_copy(self, document: Document) -> None:
-        """Record another path for content already indexed."""
+    def add_copy(self, document: Document, restriction: tuple[str, str] | None = None) -> None:
+        """Record another path for content already indexed (restricted by `restriction`, as `add_content`)."""
         with self.transaction() as db:
+            if restriction is not None:
+                _restrict(db, document.sha256, True, *restriction)
             _put_document(db, document)
 
     def record_skip(self, path: str, root: str, sha256: str, reason: str, detail: str) -> None:
@@ -358,11 +406,15 @@ class Catalog:
     def pending(self) -> list[str]:
         return [row[0] for row in self._rows("SELECT sha256 FROM pending")]
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, *, public_only: bool = False) -> dict[str, int]:
+        """Documents, distinct contents, their pages and chunks, and skipped files; with `public_only`,
+        of the papers that are not restricted (and no skipped files: their names are all they have)."""
+        public = f"WHERE {PUBLIC.replace('d.sha256', 'sha256')}" if public_only else ""
         ((documents, contents, pages, chunks, skipped),) = self._rows(
-            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM contents), "
-            "(SELECT COALESCE(SUM(n_pages), 0) FROM contents), (SELECT COALESCE(SUM(n_chunks), 0) FROM contents), "
-            "(SELECT COUNT(*) FROM skipped)"
+            f"SELECT (SELECT COUNT(*) FROM documents {public}), (SELECT COUNT(*) FROM contents {public}), "
+            f"(SELECT COALESCE(SUM(n_pages), 0) FROM contents {public}), "
+            f"(SELECT COALESCE(SUM(n_chunks), 0) FROM contents {public}), "
+            f"(SELECT {'0' if public_only else 'COUNT(*)'} FROM skipped)"
         )
         return {
             "documents": documents,
@@ -371,6 +423,19 @@ class Catalog:
             "chunks": chunks,
             "skipped": skipped,
         }
+
+
+def _restrict(db: sqlite3.Connection, sha256: str, restricted: bool, source: str, why: str) -> None:
+    """Record a content's restriction inside the caller's transaction (see `Catalog.restrict`)."""
+    if source not in SOURCES:
+        raise ValueError(f"a restriction's source is one of {', '.join(SOURCES)}, not {source!r}")
+    keep_officer = "" if source == "officer" else " WHERE restrictions.source != 'officer'"
+    sql = (
+        "INSERT INTO restrictions (sha256, restricted, source, why) VALUES (?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE "
+        f"SET restricted = excluded.restricted, source = excluded.source, why = excluded.why, at = datetime('now')"
+        f"{keep_officer}"
+    )
+    db.execute(sql, (sha256, int(restricted), source, why))
 
 
 def _put_document(db: sqlite3.Connection, document: Document) -> None:

@@ -222,14 +222,15 @@ class KeywordIndex:
         )
         return list(found[0])
 
-    def has_word(self, word: str) -> bool:
-        """Whether any live text holds `word` (as from `words`), or, for a word of three letters or
-        more, a word it begins ("lib" for "liber")."""
+    def has_word(self, word: str, hidden: Collection[str] = ()) -> bool:
+        """Whether any live text (of no group in `hidden`) holds `word` (as from `words`), or, for a word of
+        three letters or more, a word it begins ("lib" for "liber")."""
         for segment in self._state.segments:
             first = bisect.bisect_left(segment.terms, word)
             last = first + 1 if len(word) < 3 else bisect.bisect_left(segment.terms, word + "\U0010ffff")
+            live = segment.alive & ~segment.flags(hidden)[segment.row_group] if hidden else segment.alive
             for j in range(first, min(last, len(segment.terms))):  # every term from `word` on that begins it
-                if (len(word) >= 3 or segment.terms[j] == word) and segment.alive[segment.postings(j)[0]].any():
+                if (len(word) >= 3 or segment.terms[j] == word) and live[segment.postings(j)[0]].any():
                     return True
         return False
 

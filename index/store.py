@@ -12,7 +12,7 @@ import json
 import logging
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
@@ -41,6 +41,10 @@ PREFER_BONUS = 0.5  # added to the fused score of papers of (or mentioning) a me
 RECENT_BONUS = 0.1  # at most, for the newest meeting's papers, when the question asks for the latest
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
+
+
+class NotIndexed(LookupError):
+    """A path the catalog does not hold."""
 
 
 class IndexStampMismatch(Exception):
@@ -143,8 +147,10 @@ class Index:
         *,
         minutes: Minutes | None = None,
         decision_vectors: np.ndarray | None = None,
+        restriction: tuple[str, str] | None = None,
     ) -> None:
-        """Store a new file's chunks and their vectors, then record it; an interruption leaves no trace.
+        """Store a new file's chunks and their vectors, then record it (restricted, when `restriction`
+        gives a source and why, in the same transaction); an interruption leaves no trace.
         (The vectors of an earlier attempt cut short were dropped as the index opened, so there are
         none to delete first: a delete by content is a metadata search, slow in a large collection.)"""
         self.catalog.begin_content(document.sha256)
@@ -152,13 +158,13 @@ class Index:
         found = None
         if minutes is not None:
             found = decision_vectors if decision_vectors is not None else self.embed_decisions(minutes.decisions)
-        self.catalog.add_content(document, pages, len(chunks), minutes, found)
+        self.catalog.add_content(document, pages, len(chunks), minutes, found, restriction=restriction)
         self.keywords.add([chunk.id for chunk in chunks], [chunk.embed_text for chunk in chunks])
         self._finish_pending()  # the content this path held before, if any
 
-    def add_copy(self, document: Document) -> None:
+    def add_copy(self, document: Document, restriction: tuple[str, str] | None = None) -> None:
         """Record another path for content already indexed: no parsing, no embedding."""
-        self.catalog.add_copy(document)
+        self.catalog.add_copy(document, restriction)
         self._finish_pending()
 
     def record_skip(self, path: str, root: str, sha256: str, reason: str, detail: str) -> None:
@@ -192,7 +198,9 @@ class Index:
         it) rank first among near equals: `PREFER_BONUS` is added to their fused score; with `recent`
         ("latest", "current"), papers of newer meetings gain up to `RECENT_BONUS`.
         """
-        allowed = None if not filters else self.catalog.matching(filters)
+        filters = filters if filters is not None else SearchFilter()
+        hide = not filters.include_restricted
+        allowed = self.catalog.matching(filters) if filters or (hide and self.catalog.restricted()) else None
         if not len(self.keywords) or k < 1 or allowed == []:  # the keyword index mirrors the collection
             return []
         vector = self._query_vector(query)
@@ -206,7 +214,7 @@ class Index:
             scores.append(normalised(dict(self.keywords.search(query, wanted, within)), 1.0))
         contents = {chunk_id.split(":", 1)[0] for listed in scores for chunk_id in listed}
         order = fuse(scores, self._bonuses(contents, prefer, recent))[: k * 3 + 5]  # room for orphans and twins
-        return self._hits(order, vector, allowed)[:k]
+        return self._hits(order, vector, allowed, public_only=hide)[:k]
 
     def _bonuses(self, shas: set[str], prefer: SearchFilter | None, recent: bool) -> dict[str, float]:
         """Score added to the passages of each content: preferred papers, and newer meetings' papers."""
@@ -227,19 +235,30 @@ class Index:
     ) -> list[DecisionHit]:
         """The `k` decisions read from minutes that best match `query` (see `DecisionSearch`), within
         `filters`; `boost` adds to a decision's score (the meeting or committee a question names)."""
-        allowed = None if not filters else {d.sha256 for d in self.catalog.matching(filters)}
+        filters = filters if filters is not None else SearchFilter()
+        hide = not filters.include_restricted
+        allowed = None
+        if filters or (hide and self.catalog.restricted()):
+            allowed = {d.sha256 for d in self.catalog.matching(filters)}
         found = self.decisions.search(query, CANDIDATES, allowed, self._query_vector(query))
+        if hide:  # restricted since `allowed` was read, or since the decisions were loaded: still hidden
+            hidden = self.catalog.restricted()
+            found = [hit for hit in found if hit.documents[0].sha256 not in hidden]
         if boost is not None:
             found = [replace(hit, score=hit.score + boost(hit.decision)) for hit in found]
             found.sort(key=lambda hit: -hit.score)
         return found[:k]
 
-    def _hits(self, order: list[str], vector: np.ndarray, allowed: list[Document] | None) -> list[Hit]:
+    def _hits(
+        self, order: list[str], vector: np.ndarray, allowed: list[Document] | None, *, public_only: bool
+    ) -> list[Hit]:
         """Hits for chunk ids in rank order: each with its cosine to `vector` and the documents (of
-        `allowed`, when given) that hold it; the same text in two papers is one hit naming both."""
+        `allowed`, when given; else not restricted, with `public_only`) that hold it; the same text in two
+        papers is one hit naming both."""
         rows = {chunk.id: (chunk, float(np.dot(embedding, vector))) for chunk, embedding in self.vectors.get(order)}
         if allowed is None:
-            allowed = self.catalog.documents(chunk.doc_sha256 for chunk, _ in rows.values())
+            shas = (chunk.doc_sha256 for chunk, _ in rows.values())
+            allowed = self.catalog.documents(shas, public_only=public_only)
         holders: dict[str, list[Document]] = defaultdict(list)
         for document in allowed:
             holders[document.sha256].append(document)
@@ -279,9 +298,19 @@ class Index:
         """`text`'s words as the keyword index holds them: lower-cased, stemmed, stopwords dropped."""
         return self.keywords.words(text)
 
-    def has_word(self, word: str) -> bool:
-        """Whether any indexed chunk holds `word` (as from `words`) or a longer word it begins."""
-        return self.keywords.has_word(word)
+    def has_word(self, word: str, hidden: Collection[str] = ()) -> bool:
+        """Whether any indexed chunk (of no content in `hidden`) holds `word` (as from `words`) or a longer
+        word it begins."""
+        return self.keywords.has_word(word, hidden)
+
+    def restrict(self, path: str, restricted: bool, why: str) -> Document:
+        """An officer's word on a paper: restricted (or not), and why. It holds for every path with the same
+        content, takes effect for the next search, and outlasts what ingest finds."""
+        document = self.catalog.document(path)
+        if document is None:
+            raise NotIndexed(f"{path}: not in the index; give the path as `ask` cites it")
+        self.catalog.restrict(document.sha256, restricted, "officer", why)
+        return document
 
     def rarity(self, words: list[str]) -> dict[str, float]:
         """Each word's (as from `words`) inverse document frequency over the indexed chunks."""
