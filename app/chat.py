@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from councilqa.app.accounts import Account
 from councilqa.app.answer import Assistant
 from councilqa.app.library import Library
 from councilqa.app.present import answer_cards, chat_markdown, export_markdown, export_name, resolution_cards
@@ -72,7 +73,11 @@ def day_range(date_from: str | None, date_to: str | None) -> tuple[str | None, s
 
 
 def search_filter(
-    committee: str | None, date_from: str | None, date_to: str | None, doc_type: str | None
+    committee: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    doc_type: str | None,
+    include_restricted: bool = False,
 ) -> SearchFilter:
     """A `SearchFilter` from the sidebar's fields; blank fields mean any.
 
@@ -85,6 +90,7 @@ def search_filter(
         date_from=first,
         date_to=last,
         doc_type=(doc_type or "").strip() or None,
+        include_restricted=include_restricted,
     )
 
 
@@ -105,12 +111,13 @@ def respond(assistant: Assistant, question: str, filters: SearchFilter, export_d
     return Reply(answer, chat_markdown(answer), cards, refs, export, path)
 
 
-def open_page(library: Library, refs: dict[str, PageRef], key: str) -> PageView:
-    """Render the page a card points at (`key` from the card), with its passage marked."""
+def open_page(library: Library, refs: dict[str, PageRef], key: str, account: Account) -> PageView:
+    """Render the page a card points at (`key` from the card), with its passage marked, if `account` may
+    see it (a paper restricted since the card was shown is not)."""
     ref = refs.get(key)
     if ref is None:
         raise LookupError("that source is no longer listed; ask again")
-    pdf = library.file_for(ref.doc)
+    pdf = library.file_for(ref.doc, account)
     page = render_page(pdf, ref.pdf_page, ref.excerpt, ref.quotes)
     found = "the passage is marked" if page.marked else "the passage could not be located on the page image"
     caption = (
@@ -130,6 +137,7 @@ def list_resolutions(
     words: str | None,
     *,
     outcome: str | None = None,
+    include_restricted: bool = False,
 ) -> tuple[str, dict[str, PageRef]]:
     """Cards for the decisions that match the Resolutions tab's fields, newest first; `outcome` is one
     of `OUTCOMES`, or "any" (or blank) for all. Each card opens its minute, and its item's report where
@@ -144,6 +152,7 @@ def list_resolutions(
         date_to=last,
         search=(words or "").strip() or None,
         outcome=outcome if outcome in OUTCOMES else None,
+        include_restricted=include_restricted,
     )
     return resolution_cards(list_decisions(library.index.catalog, wanted))
 

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from councilqa.app.accounts import Account
 from councilqa.index.store import Index
 from councilqa.ingest.fetch import PAPERS
 from councilqa.settings import Settings
@@ -19,7 +20,8 @@ UPLOADS = "uploads"
 
 
 class NotServed(Exception):
-    """A file the app will not serve: unknown to the catalog, or outside every ingest root."""
+    """A file the app will not serve: unknown to the catalog, restricted from the user (said the same way,
+    so that a restricted paper's existence is not told), or outside every ingest root."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class Overview:
 
     counts: dict[str, int]
     meetings: int
-    documents: list[list[str | int]] = field(default_factory=list)  # path, title, committee, date, type, pages
+    documents: list[list[str | int]] = field(default_factory=list)  # path, title, committee, date, type, pages, why
+    # restricted (empty for a public paper)
     skipped: list[list[str]] = field(default_factory=list)  # path, reason, detail
 
     def markdown(self) -> str:
@@ -85,10 +88,18 @@ class Library:
             return []
         return [path for path in sorted(data_dir.iterdir()) if path.name not in (UPLOADS, PAPERS)]
 
-    def file_for(self, doc: str) -> Path:
-        """The PDF of a cited document (a path as cited), checked to lie under an ingest root."""
+    def visible(self, doc: str, account: Account) -> bool:
+        """Whether `account` may see the indexed paper `doc` (a path as cited)."""
         document = self.index.catalog.document(doc)
         if document is None:
+            return False
+        return account.sees_restricted or document.sha256 not in self.index.catalog.restricted()
+
+    def file_for(self, doc: str, account: Account) -> Path:
+        """The PDF of a cited document (a path as cited) that `account` may see, checked to lie under an
+        ingest root."""
+        document = self.index.catalog.document(doc)
+        if document is None or not self.visible(doc, account):
             raise NotServed(f"{doc}: not in the index")
         path = Path(document.root) / document.path
         if not within(path, self.roots()):
@@ -97,16 +108,45 @@ class Library:
             raise NotServed(f"{doc}: the file is no longer at {path}; ingest its folder again")
         return path.resolve()
 
-    def choices(self) -> tuple[list[str], list[str]]:
-        """The committees and document types of the indexed papers, sorted, for the filter menus."""
-        facets = self.index.catalog.facets()
+    def servable(self, path: Path, account: Account) -> bool:
+        """Whether the file at `path` (absolute, as the file route is asked for it) is a catalogued paper that
+        `account` may see, under its own ingest root, reached without a link out of the root or "..".
+
+        Anything else under a root (a script, a spreadsheet, a paper not indexed) is not."""
+        if ".." in path.parts or not path.is_absolute():
+            return False
+        for root in {Path(document.root) for document in self.index.catalog.documents()}:
+            if path.is_relative_to(root) and within(path, [root]):
+                rel = path.relative_to(root).as_posix()
+                document = self.index.catalog.document(rel)
+                if document is not None and Path(document.root) == root:
+                    return path.resolve() == (root / rel).resolve() and self.visible(rel, account)
+        return False
+
+    def choices(self, account: Account) -> tuple[list[str], list[str]]:
+        """The committees and document types of the papers `account` may see, sorted, for the filter menus."""
+        facets = self.index.catalog.facets(public_only=not account.sees_restricted)
         return facets["committee"], facets["doc_type"]
 
-    def overview(self) -> Overview:
-        documents = self.index.catalog.documents()
-        meetings = self.index.catalog.meetings()  # dated papers' meetings, and those minuted in later packs
+    def overview(self, account: Account) -> Overview:
+        """What is indexed, as `account` may see it: a reader neither sees restricted papers nor counts them,
+        nor the skipped files (a name is all they have, and it may be an exempt paper's)."""
+        public_only = not account.sees_restricted
+        catalog = self.index.catalog
+        restrictions = {sha: r.why for sha, r in catalog.restrictions().items() if r.restricted and not public_only}
+        documents = catalog.documents(public_only=public_only)
+        meetings = catalog.meetings(public_only=public_only)  # dated papers' meetings, and those minuted later
         rows: list[list[str | int]] = [
-            [d.path, d.title, d.committee or "", d.meeting_date or "", d.doc_type, d.n_pages] for d in documents
+            [
+                d.path,
+                d.title,
+                d.committee or "",
+                d.meeting_date or "",
+                d.doc_type,
+                d.n_pages,
+                restrictions.get(d.sha256, ""),
+            ]
+            for d in documents
         ]
-        skipped = [[s.path, s.reason, s.detail] for s in self.index.catalog.skipped()]
-        return Overview(self.index.catalog.counts(), len(meetings), rows, skipped)
+        skipped = [] if public_only else [[s.path, s.reason, s.detail] for s in catalog.skipped()]
+        return Overview(catalog.counts(public_only=public_only), len(meetings), rows, skipped)

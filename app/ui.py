@@ -17,12 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import unquote
 
 import gradio as gr
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 
 from councilqa.app import chat
+from councilqa.app.accounts import ANONYMOUS, PUBLIC, Account, Accounts
 from councilqa.app.answer import Assistant
 from councilqa.app.library import Library, NotServed
 from councilqa.app.uploads import add_uploads
@@ -34,7 +36,13 @@ EXAMPLES = [
     "What is the two-hour tariff at Mill Lane car park?",
     "What is the 2030 target for transport emissions?",
 ]
-EXPECTED = (ValueError, LookupError, NotServed)
+
+
+class NotAllowed(Exception):
+    """An action the user's role does not allow (uploading, fetching or marking papers, for officers)."""
+
+
+EXPECTED = (ValueError, LookupError, NotServed, NotAllowed)
 REMOTE_FILE = re.compile(r"/file=\s*(https?:|//)", re.I)
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 CSS = Path(__file__).with_name("ui.css")  # card and viewer styles, read at launch
@@ -68,33 +76,63 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class Handlers:
-    """The app's event handlers over one assistant. Each is a line or two around `chat`."""
+    """The app's event handlers over one assistant. Each is a line or two around `chat`. Each finds who is
+    asking from the request's login (`Accounts.account`): anyone not logged in reads public papers only."""
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.library = Library(assistant.settings, assistant.index)
+        self.accounts = Accounts(assistant.settings.data_dir, assistant.settings.ui.auth)
         self.export_dir = Path(tempfile.mkdtemp(prefix="councilqa-export-"))
 
-    def ask(self, question: str, history: list[dict], *filters: str | None) -> tuple:
-        """`filters`: the sidebar's committee, from and to dates, and document type."""
-        reply = chat.respond(self.assistant, question, chat.search_filter(*filters), self.export_dir)
+    def account(self, request: gr.Request | None) -> Account:
+        return self.accounts.account(getattr(request, "username", None))
+
+    def officer(self, request: gr.Request | None, doing: str) -> None:
+        """Only an officer may `doing`, where logins are on; anyone may in an app with no accounts."""
+        if self.accounts.exist() and not self.account(request).is_officer:
+            raise NotAllowed(f"only officers may {doing}")
+
+    def ask(  # noqa: PLR0917 - Gradio passes the form's fields by position
+        self,
+        question: str,
+        history: list[dict],
+        committee: str | None,
+        date_from: str,
+        date_to: str,
+        doc_type: str | None,
+        request: gr.Request,
+    ) -> tuple:
+        sees = self.account(request).sees_restricted
+        filters = chat.search_filter(committee, date_from, date_to, doc_type, include_restricted=sees)
+        reply = chat.respond(self.assistant, question, filters, self.export_dir)
         history = [*history, {"role": "user", "content": reply.answer.question}]
         history.append({"role": "assistant", "content": reply.message})
         download = gr.DownloadButton(value=str(reply.export_path), interactive=True)
         return history, reply.cards, reply.refs, reply.export, download, ""
 
-    def open_page(self, refs: dict[str, PageRef], event: gr.EventData) -> tuple:
-        view = chat.open_page(self.library, refs, str(getattr(event, "ref", "")))
+    def open_page(self, refs: dict[str, PageRef], event: gr.EventData, request: gr.Request) -> tuple:
+        view = chat.open_page(self.library, refs, str(getattr(event, "ref", "")), self.account(request))
         return view.image, view.caption
 
-    def resolutions(
-        self, committee: str | None, date_from: str, date_to: str, words: str, outcome: str = "any"
+    def resolutions(  # noqa: PLR0917 - Gradio passes the form's fields by position
+        self,
+        committee: str | None,
+        date_from: str,
+        date_to: str,
+        words: str,
+        outcome: str = "any",
+        request: gr.Request = None,  # type: ignore[assignment]  # Gradio passes it
     ) -> tuple:
-        return chat.list_resolutions(self.library, committee, date_from, date_to, words, outcome=outcome)
+        sees = self.account(request).sees_restricted
+        return chat.list_resolutions(
+            self.library, committee, date_from, date_to, words, outcome=outcome, include_restricted=sees
+        )
 
-    def overview(self) -> tuple:
-        overview = self.library.overview()
-        committees, doc_types = self.library.choices()
+    def overview(self, request: gr.Request) -> tuple:
+        account = self.account(request)
+        overview = self.library.overview(account)
+        committees, doc_types = self.library.choices(account)
         return (
             overview.markdown(),
             overview.documents,
@@ -104,7 +142,28 @@ class Handlers:
             gr.Dropdown(choices=committees),
         )
 
-    def upload(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+    def restrict(self, path: str, why: str, request: gr.Request) -> str:
+        return self._mark(path, why, True, request)
+
+    def unrestrict(self, path: str, why: str, request: gr.Request) -> str:
+        return self._mark(path, why, False, request)
+
+    def _mark(self, path: str, why: str, restricted: bool, request: gr.Request) -> str:
+        self.officer(request, "mark papers restricted")
+        path, account = (path or "").strip(), self.account(request)
+        if not self.library.visible(path, account):
+            raise NotServed(f"{path}: not in the index")
+        said = (why or "").strip() or f"{'restricted' if restricted else 'cleared'} by {account.name or 'an officer'}"
+        self.assistant.index.restrict(path, restricted, said)
+        return f"{path}: {'restricted' if restricted else 'not restricted'} ({said})"
+
+    def upload(
+        self,
+        files: list[str] | None,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> str:
+        self.officer(request, "add papers")
         if not files:
             raise ValueError("choose one or more PDF files first")
 
@@ -116,14 +175,17 @@ class Handlers:
             outcome = add_uploads([(Path(f), Path(f).name) for f in files], self.assistant.index, max_bytes, on_file)
         return outcome.markdown()
 
-    def fetch(
+    def fetch(  # noqa: PLR0917 - Gradio passes the form's fields by position
         self,
         site: str,
         committee: str,
         date_from: str,
         date_to: str,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> str:
+        self.officer(request, "fetch papers")
+
         def on_meeting(done: int, total: int, what: str) -> None:
             progress((done, total), desc=f"fetching {what}", unit="meetings")
 
@@ -139,7 +201,7 @@ class Handlers:
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The whole app. Launch it with `launch(app, assistant, ...)` so its file access and login are set."""
     handlers = Handlers(assistant)
-    committees, doc_types = handlers.library.choices()
+    committees, doc_types = handlers.library.choices(ANONYMOUS)  # each user's own come at load
     with gr.Blocks(title="councilqa", analytics_enabled=False, fill_width=True) as app:
         filters = _sidebar(committees, doc_types)
         with gr.Row(equal_height=False):
@@ -183,6 +245,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         documents.fetch.click(
             _guard(handlers.fetch), documents.fetch_fields, [documents.fetched], api_name="fetch", concurrency_limit=1
         ).then(handlers.overview, outputs=refreshed, api_visibility="private")
+        for button, handler in ((documents.restrict, handlers.restrict), (documents.unrestrict, handlers.unrestrict)):
+            button.click(_guard(handler), documents.mark_fields, [documents.marked], api_name=handler.__name__).then(
+                handlers.overview, outputs=refreshed, api_visibility="private"
+            )
     app.queue(default_concurrency_limit=assistant.settings.ui.concurrency)
     return app
 
@@ -255,7 +321,7 @@ def _resolutions_tab(committees: list[str]) -> SimpleNamespace:
 def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
     with gr.Tab("Documents"):
         summary = gr.Markdown(elem_id="cq-summary")
-        headers = ["path", "title", "committee", "meeting", "type", "pages"]
+        headers = ["path", "title", "committee", "meeting", "type", "pages", "restricted"]
         documents = gr.Dataframe(headers=headers, label="Indexed documents", interactive=False, wrap=True)
         skipped = gr.Dataframe(
             headers=["path", "reason", "detail"], label="Skipped files", interactive=False, wrap=True
@@ -273,6 +339,19 @@ def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
                 date_to = gr.Textbox(label="Meetings to", placeholder="YYYY-MM-DD (default: a year ahead)")
             fetch = gr.Button("Fetch and index", variant="primary", elem_id="cq-fetch")
             fetched = gr.Markdown(elem_id="cq-fetched")
+        with gr.Accordion("Restricted papers (officers)", open=False):
+            gr.Markdown(
+                "A paper marked exempt on its first pages, or restricted on its ModernGov site, is restricted when "
+                "it is indexed. Mark another, or clear one, by its path as the table shows it; it holds for every "
+                "copy of the paper, at once."
+            )
+            with gr.Row():
+                path = gr.Textbox(label="Paper", placeholder="path, as in the table", elem_id="cq-mark-path")
+                why = gr.Textbox(label="Why", placeholder="e.g. exempt under paragraph 3 of Schedule 12A")
+            with gr.Row():
+                restrict = gr.Button("Restrict", elem_id="cq-restrict")
+                unrestrict = gr.Button("Clear restriction", elem_id="cq-unrestrict")
+            marked = gr.Markdown(elem_id="cq-marked")
     return SimpleNamespace(
         tables=[summary, documents, skipped],
         files=files,
@@ -281,36 +360,87 @@ def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
         fetch_fields=[site, committee, date_from, date_to],
         fetch=fetch,
         fetched=fetched,
+        mark_fields=[path, why],
+        restrict=restrict,
+        unrestrict=unrestrict,
+        marked=marked,
     )
 
 
-class LocalFilesOnly:
-    """ASGI middleware: Gradio's file route would also fetch an http(s) URL on a client's behalf. This
-    app serves local files only, so such requests are refused before Gradio sees them."""
+class FileGuard:
+    """ASGI middleware in front of Gradio's file route (`/gradio_api/file=PATH`).
 
-    def __init__(self, app: Any) -> None:
+    - An http(s) URL is refused: Gradio would fetch it on a client's behalf, and this app serves local
+      files only.
+    - A path under an ingest root, the uploads or the fetched papers is served only when it is a
+      catalogued paper the user may see (`Library.servable`): anything else there (a script beside the
+      papers, a paper not indexed, a restricted paper for a reader, a path with "..", a link out of the
+      root) is 404, the same answer as for a file that is not there.
+    - Anything else (Gradio's own cache: rendered pages, exports) goes to Gradio, which serves only its
+      cache and the allowed paths.
+
+    The user is read from Gradio's login cookie, as Gradio's own `/user` route reads it."""
+
+    def __init__(self, app: Any, blocks: gr.Blocks, library: Library, accounts: Accounts) -> None:
         self.app = app
+        self.blocks = blocks
+        self.library = library
+        self.accounts = accounts
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and REMOTE_FILE.search(scope.get("path", "")):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if REMOTE_FILE.search(path):
             await PlainTextResponse("councilqa serves local files only", status_code=403)(scope, receive, send)
             return
+        if "/file=" in path:
+            asked = Path(unquote(path.split("/file=", 1)[1]))
+            under = [root for root in self.library.roots() if asked.is_relative_to(root) or ".." in asked.parts]
+            if under and not self.library.servable(asked, self.accounts.account(self._user(scope))):
+                await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
+                return
         await self.app(scope, receive, send)
+
+    def _user(self, scope: dict) -> str | None:
+        server = self.blocks.server_app
+        cookies: dict[str, str] = {}
+        for name, value in scope.get("headers", []):
+            if name == b"cookie":
+                for part in value.decode("latin-1").split(";"):
+                    key, _, content = part.strip().partition("=")
+                    cookies[key] = content
+        token = cookies.get(f"access-token-{server.cookie_id}") or cookies.get(
+            f"access-token-unsecure-{server.cookie_id}"
+        )
+        return server.tokens.get(token) if token else None
 
 
 def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **kwargs: Any) -> Any:
-    """Start serving `app`. Files are served only from the ingest roots and the uploads folder; the
-    data directory's own files are blocked; login is asked for when `ui.username` and `ui.password`
-    are both set. Extra keyword arguments go to `Blocks.launch` (tests pass `prevent_thread_lock`)."""
-    library = Library(assistant.settings, assistant.index)
+    """Start serving `app`. Files are served only when they are catalogued papers the user may see (see
+    `FileGuard`), and Gradio's own; the data directory's own files are blocked. A login is asked for when
+    any account exists (`councilqa users`, or `ui.username` and `ui.password`); with `ui.public_read`,
+    the user "public", with no password, reads the public papers. Extra keyword arguments go to
+    `Blocks.launch` (tests pass `prevent_thread_lock`)."""
+    settings, ui = assistant.settings, assistant.settings.ui
+    library = Library(settings, assistant.index)
     library.uploads_dir.mkdir(parents=True, exist_ok=True)
     library.papers_dir.mkdir(parents=True, exist_ok=True)
-    ui = assistant.settings.ui
+    accounts = Accounts(settings.data_dir, ui.auth)
+    public_read = ui.public_read if ui.public_read is not None else not accounts.exist()
+    if not accounts.exist() and not public_read:
+        raise ValueError("ui.public_read is off and no account exists: add one with `councilqa users add`")
+
+    def login(name: str, password: str) -> bool:
+        if public_read and name == PUBLIC and not password:
+            return True
+        return accounts.verify(name, password) is not None
+
+    note = f'To read the public papers, sign in as "{PUBLIC}" with no password.' if public_read else None
     return app.launch(
         server_name=host,
         server_port=port,
         share=False,
-        auth=ui.auth,
+        auth=login if accounts.exist() else None,
+        auth_message=note,
         allowed_paths=[str(root) for root in library.roots()],
         blocked_paths=[str(path) for path in library.private_paths()],
         max_file_size=int(ui.max_upload_mb * 2**20),
@@ -320,7 +450,7 @@ def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: 
         mcp_server=False,
         ssr_mode=False,
         pwa=False,
-        app_kwargs={"middleware": [Middleware(LocalFilesOnly)]},
+        app_kwargs={"middleware": [Middleware(FileGuard, blocks=app, library=library, accounts=accounts)]},
         theme=THEME,
         css=CSS.read_text(encoding="utf-8"),
         **kwargs,

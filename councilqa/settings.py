@@ -87,9 +87,16 @@ class UiSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     username: str | None = Field(
-        None, description="User name the app asks for. Login is required only when both it and the password are set."
+        None,
+        description="An officer account's user name, kept in memory (with the password below); more accounts are "
+        "added with `councilqa users add`. The app asks for a login when any account exists.",
     )
     password: SecretStr | None = Field(None, description="Password the app asks for (COUNCILQA_UI__PASSWORD).")
+    public_read: bool | None = Field(
+        None,
+        description="Whether anyone may read the public papers without an account (as user “public”, no "
+        "password, where logins are on). Default: yes where no accounts exist, no where they do.",
+    )
     max_upload_mb: float = Field(50.0, gt=0, description="Largest PDF the app accepts for upload, in megabytes.")
     concurrency: int = Field(
         4,

@@ -414,7 +414,7 @@ class Catalog:
             f"SELECT (SELECT COUNT(*) FROM documents {public}), (SELECT COUNT(*) FROM contents {public}), "
             f"(SELECT COALESCE(SUM(n_pages), 0) FROM contents {public}), "
             f"(SELECT COALESCE(SUM(n_chunks), 0) FROM contents {public}), "
-            f"(SELECT {'0' if public_only else 'COUNT(*)'} FROM skipped)"
+            f"{'0' if public_only else '(SELECT COUNT(*) FROM skipped)'}"
         )
         return {
             "documents": documents,

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from councilqa.app.accounts import ANONYMOUS
 from councilqa.app.answer import Assistant
 from councilqa.app.chat import list_resolutions, open_page, respond, search_filter
 from councilqa.app.library import Library, NotServed
@@ -44,17 +45,17 @@ def test_open_page_renders_the_card_page(library: Library):
         "Printed minutes",
         "RESOLVED: That (a) Option A, the full refurbishment of Riverside Leisure Centre",
     )
-    view = open_page(library, {"a1": ref}, "a1")
+    view = open_page(library, {"a1": ref}, "a1", ANONYMOUS)
     assert view.image.width > 800 and "the passage is marked" in view.caption
     assert "Printed%20minutes%2012th-Mar-2026%2018.30%20Cabinet.pdf#page=2" in view.caption
     with pytest.raises(LookupError):
-        open_page(library, {"a1": ref}, "a9")
+        open_page(library, {"a1": ref}, "a9", ANONYMOUS)
 
 
 def test_open_page_refuses_a_document_not_indexed(library: Library):
     ref = PageRef("../../../etc/passwd", 1, "PDF p.1")
     with pytest.raises(NotServed):
-        open_page(library, {"a1": ref}, "a1")
+        open_page(library, {"a1": ref}, "a1", ANONYMOUS)
 
 
 def test_decisions_by_committee_date_words_and_outcome(library: Library):
@@ -79,7 +80,7 @@ def test_decisions_by_committee_date_words_and_outcome(library: Library):
 
 def test_a_decision_card_opens_its_minute_and_its_report(library: Library):
     _, refs = list_resolutions(library, None, "", "", "leisure")
-    minute, report = open_page(library, refs, "r1"), open_page(library, refs, "r1-report")
+    minute, report = open_page(library, refs, "r1", ANONYMOUS), open_page(library, refs, "r1-report", ANONYMOUS)
     assert "Page 2 · PDF p.2" in minute.caption and "the passage is marked" in minute.caption
     assert "Page 4 · PDF p.6–9" in report.caption and "#page=6" in report.caption
     assert "the passage is marked" in report.caption  # the report's title, as the agenda lists it

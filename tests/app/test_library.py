@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from councilqa.app.accounts import ANONYMOUS
 from councilqa.app.library import Library, NotServed, within
 from councilqa.settings import Settings
 from tests.conftest import CORPUS
@@ -33,9 +34,9 @@ def test_the_fetched_papers_are_not_private(sample_index, tmp_path: Path):
 
 
 def test_file_for_a_cited_document(library: Library):
-    assert library.file_for(MINUTES) == (CORPUS / MINUTES).resolve()
+    assert library.file_for(MINUTES, ANONYMOUS) == (CORPUS / MINUTES).resolve()
     with pytest.raises(NotServed, match="not in the index"):
-        library.file_for("../../etc/passwd")
+        library.file_for("../../etc/passwd", ANONYMOUS)
 
 
 def test_paths_outside_the_roots_are_refused(tmp_path: Path):
@@ -52,12 +53,12 @@ def test_paths_outside_the_roots_are_refused(tmp_path: Path):
 
 
 def test_choices_and_overview(library: Library):
-    committees, doc_types = library.choices()
+    committees, doc_types = library.choices(ANONYMOUS)
     assert committees == ["Cabinet"]
     assert {"printed minutes", "reports pack"} <= set(doc_types)
-    overview = library.overview()
+    overview = library.overview(ANONYMOUS)
     assert (
         overview.counts["documents"] == 3 and overview.meetings == 3
     )  # 12 Feb (minuted in the March pack), 12 March, 9 April
     assert "**3** documents" in overview.markdown() and "**17** pages" in overview.markdown()
-    assert [MINUTES, "Printed minutes", "Cabinet", "2026-03-12", "printed minutes", 3] in overview.documents
+    assert [MINUTES, "Printed minutes", "Cabinet", "2026-03-12", "printed minutes", 3, ""] in overview.documents
