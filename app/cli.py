@@ -4,6 +4,7 @@ one library function and turns our exceptions into a message and an exit status.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
@@ -13,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from councilqa.app.accounts import ROLES, AccountError, Accounts
 from councilqa.app.answer import Assistant
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.index.build import ingest, open_index
@@ -147,6 +149,27 @@ def cmd_restrict(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    accounts = Accounts(settings.data_dir, settings.ui.auth)
+    if args.action == "list":
+        for account in accounts.list():
+            print(f"{account.name}\t{account.role}")
+        return 0
+    if not args.name:
+        raise AccountError(f"`users {args.action}` needs a user name")
+    if args.action == "remove":
+        accounts.remove(args.name)
+        print(f"removed {args.name}")
+        return 0
+    password = (
+        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"password for {args.name}: ")
+    )
+    account = accounts.add(args.name, password, args.role)
+    print(f"{account.name}: {account.role}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from councilqa.app.ui import serve  # gradio takes seconds to import: only when serving
 
@@ -207,6 +230,33 @@ def format_decision(found: FoundDecision) -> str:
     return "\n".join(lines)
 
 
+Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+
+
+def _fetch_command(command: Command) -> None:
+    sub = command("fetch", cmd_fetch, "Fetch a committee's papers from a council's ModernGov site.")
+    sub.add_argument("site", metavar="BASE_URL", help="the site's address, e.g. https://democracy.kent.gov.uk")
+    sub.add_argument("--committee", required=True, help="the committee's id, or its title or part of it (any case)")
+    sub.add_argument("--from", dest="date_from", type=iso_day, help="first meeting date (default: a year ago)")
+    sub.add_argument("--to", dest="date_to", type=iso_day, help="last meeting date (default: a year ahead)")
+    sub.add_argument("--into", type=Path, help="folder to fetch into (default: papers/ in the data directory)")
+    sub.add_argument("--ingest", action="store_true", help="ingest the folder fetched into afterwards")
+    sub.add_argument("--pause", type=float, help="seconds between requests (default: fetch.pause_seconds, 1)")
+    sub.add_argument("--recheck", action="store_true", help="download papers the site gave no validators for again")
+
+
+def _access_commands(command: Command) -> None:
+    for name, says in (("restrict", "Mark a paper restricted"), ("unrestrict", "Clear a paper's restriction")):
+        sub = command(name, cmd_restrict, f"{says} (every copy of it), with why; the app sees it at once.")
+        sub.add_argument("path", metavar="PATH", help="the paper's path, as `ask` cites it")
+        sub.add_argument("--why", help="the reason, kept in the catalog and shown to members and officers")
+    sub = command("users", cmd_users, "Add, remove or list the app's accounts (passwords are asked for, never shown).")
+    sub.add_argument("action", choices=("add", "remove", "list"))
+    sub.add_argument("name", nargs="?", help="the user name (add, remove)")
+    sub.add_argument("--role", choices=ROLES, default="reader", help="reader (public papers), member or officer")
+    sub.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="councilqa", description=__doc__)
     top.add_argument("-v", "--verbose", action="store_true", help="log what is being done")
@@ -221,15 +271,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command("ingest", cmd_ingest, "Index the PDFs under PATHs; files already indexed cost nothing.")
     sub.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a folder (an ingest root) or a PDF")
     sub.add_argument("--prune", action="store_true", help="drop indexed files that are gone from the folders")
-    sub = command("fetch", cmd_fetch, "Fetch a committee's papers from a council's ModernGov site.")
-    sub.add_argument("site", metavar="BASE_URL", help="the site's address, e.g. https://democracy.kent.gov.uk")
-    sub.add_argument("--committee", required=True, help="the committee's id, or its title or part of it (any case)")
-    sub.add_argument("--from", dest="date_from", type=iso_day, help="first meeting date (default: a year ago)")
-    sub.add_argument("--to", dest="date_to", type=iso_day, help="last meeting date (default: a year ahead)")
-    sub.add_argument("--into", type=Path, help="folder to fetch into (default: papers/ in the data directory)")
-    sub.add_argument("--ingest", action="store_true", help="ingest the folder fetched into afterwards")
-    sub.add_argument("--pause", type=float, help="seconds between requests (default: fetch.pause_seconds, 1)")
-    sub.add_argument("--recheck", action="store_true", help="download papers the site gave no validators for again")
+    _fetch_command(command)
     sub = command("ask", cmd_ask, "Answer a question with page-cited excerpts.")
     sub.add_argument("question")
     sub.add_argument("--k", type=int, default=None, help="excerpts to cite (default 5)")
@@ -262,10 +304,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--outcome", choices=OUTCOMES, help="only decisions with this outcome")
     sub.add_argument("--json", action="store_true", help="print JSON records")
     add_include_restricted(sub)
-    for name, says in (("restrict", "Mark a paper restricted"), ("unrestrict", "Clear a paper's restriction")):
-        sub = command(name, cmd_restrict, f"{says} (every copy of it), with why; the app sees it at once.")
-        sub.add_argument("path", metavar="PATH", help="the paper's path, as `ask` cites it")
-        sub.add_argument("--why", help="the reason, kept in the catalog and shown to members and officers")
+    _access_commands(command)
     sub = command("serve", cmd_serve, "Serve the Gradio chat.")
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     sub.add_argument("--port", type=int, default=7860)

@@ -94,8 +94,8 @@ class UiSettings(BaseModel):
     password: SecretStr | None = Field(None, description="Password the app asks for (COUNCILQA_UI__PASSWORD).")
     public_read: bool | None = Field(
         None,
-        description="Whether anyone may read the public papers without an account (as user “public”, no "
-        "password, where logins are on). Default: yes where no accounts exist, no where they do.",
+        description="Whether anyone may read the public papers without an account (as user “public”, password "
+        "“public”, where logins are on). Default: yes where no accounts exist, no where they do.",
     )
     max_upload_mb: float = Field(50.0, gt=0, description="Largest PDF the app accepts for upload, in megabytes.")
     concurrency: int = Field(
