@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -98,7 +97,7 @@ def test_a_reader_gets_nothing_restricted_from_the_api(app: SimpleNamespace, who
 
 
 def test_a_member_gets_it(app: SimpleNamespace):
-    history, cards, export, *_ = client(app, "mo").predict(QUESTION, [], None, "", "", None, api_name="/ask")
+    _, cards, export, *_ = client(app, "mo").predict(QUESTION, [], None, "", "", None, api_name="/ask")
     assert SECRET in cards and SECRET in export and EXEMPT in cards
 
 
