@@ -9,15 +9,17 @@ Every request the page makes must go to this machine: the app fetches nothing fr
 
 import importlib.util
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from councilqa.app.accounts import Accounts
 from councilqa.app.answer import Assistant
 from councilqa.app.ui import build_app, launch
-from councilqa.index.build import open_index
+from councilqa.index.build import ingest, open_index
 from councilqa.settings import FetchSettings, Settings
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, write_pdf
 from tests.ingest.moderngov_site import ModernGovSite, start
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -167,3 +169,51 @@ def test_fetch_from_the_documents_tab_then_follow_a_card_to_the_meeting(browser,
     finally:
         app.close()
         server.shutdown()
+
+
+def test_tabs_as_a_reader_and_as_a_member(browser, embedder, tmp_path: Path):
+    """Logged in through the login page: a reader's Ask, Resolutions and Documents tabs hold nothing of a
+    restricted paper (its phrase, title, path); a member's Documents tab lists it with why it is restricted."""
+    root = tmp_path / "papers"
+    shutil.copytree(REPO / "corpus" / "riverford", root / "riverford")
+    (root / "exempt").mkdir()
+    write_pdf(root / "exempt" / "Quillfeather valuation.pdf", ["EXEMPT\nThe sealed bid QX-7731 for the depot."])
+    settings = Settings(data_dir=tmp_path / "data")
+    accounts = Accounts(settings.data_dir)
+    accounts.add("rita", "reader password", "reader")
+    accounts.add("mo", "member password", "member")
+    assistant = Assistant(settings, open_index(settings, embedder))
+    ingest([root], assistant.index)
+    app, port = build_app(assistant), free_port()
+    launch(app, assistant, port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        for name, password in (("rita", "reader password"), ("mo", "member password")):
+            context = browser.new_context(viewport={"width": 1500, "height": 1000})
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_label("username").fill(name)
+            page.get_by_label("password").fill(password)
+            page.get_by_role("button", name="Login").click()
+            page.locator("#cq-question textarea").fill("What was the sealed bid for the depot?")
+            page.locator("#cq-ask").click()
+            page.locator("#cq-answer-cards .cq-card").first.wait_for(timeout=60_000)
+            shown = page.locator("#cq-answer-cards").inner_text() + page.locator("#cq-chat").inner_text()
+            page.get_by_role("tab", name="Resolutions").click()
+            page.get_by_label("Words").fill("depot")
+            page.locator("#cq-search-decisions").click()
+            page.locator("#cq-decisions").get_by_text("decision").first.wait_for(timeout=30_000)
+            shown += page.locator("#cq-decisions").inner_text()
+            page.get_by_role("tab", name="Documents").click()
+            table = page.get_by_label("Indexed documents")
+            table.get_by_text("riverford/Printed minutes").first.wait_for(timeout=30_000)
+            shown += page.locator("body").inner_text()
+            if name == "rita":
+                assert "QX-7731" not in shown and "Quillfeather" not in shown and "exempt/" not in shown
+                assert "3 documents" in page.locator("#cq-summary").inner_text()
+            else:
+                table.get_by_text("exempt/Quillfeather valuation.pdf").wait_for(timeout=30_000)
+                assert "QX-7731" in shown and "4 documents" in page.locator("#cq-summary").inner_text()
+                assert "marked exempt, page 1: “EXEMPT”" in table.inner_text()
+            context.close()
+    finally:
+        app.close()
