@@ -178,7 +178,7 @@ class Assistant:
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
         """The decision the question asks about: the best match, if it holds most of the question's
         distinctive words and every fact of its lead line checks out against its pages."""
-        facets = self.index.catalog.facets()
+        facets = self.index.catalog.facets(public_only=not plan.filters.include_restricted)
         newest = facets["meeting_date"][-1] if plan.recent and facets["meeting_date"] else None
         boost = preference(question, plan.prefer, named_committee(question, facets["committee"]), newest)
         found = self.index.search_decisions(question, 1, plan.filters, boost)
@@ -254,7 +254,8 @@ class Assistant:
             return _Plan(explicit, None, None, elsewhere, recent)
         if explicit:
             return _Plan(explicit, None, None, None, recent)
-        stated = stated_filter(question, catalog.facets()["committee"], date.today())
+        committees = catalog.facets(public_only=not explicit.include_restricted)["committee"]
+        stated = stated_filter(question, committees, date.today())
         if stated is None or stated.about_minutes:  # "the September 2009 minutes": approved at a later meeting
             return _Plan(explicit, None, None, None, recent)
         stated_filters = replace(stated.filters, include_restricted=explicit.include_restricted)

@@ -1,5 +1,6 @@
 """Ingest into a real Chroma index with the real model: incremental runs, copies, changes, bad files."""
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -8,9 +9,10 @@ import pytest
 from councilqa.index.build import ingest, open_index
 from councilqa.index.catalog import Catalog
 from councilqa.index.store import Index, IndexStampMismatch
+from councilqa.ingest.sidecar import MeetingSidecar, PaperEntry, write_sidecar
 from councilqa.records import Chunk
 from councilqa.settings import IngestSettings, Settings
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, write_pdf
 
 
 @pytest.fixture
@@ -197,3 +199,18 @@ def test_a_catalog_from_before_meeting_links_gains_the_column_and_keeps_its_docu
     (document,) = catalog.documents()
     assert (document.path, document.n_pages, document.url) == ("a.pdf", 2, None)
     catalog.close()
+
+
+def test_a_paper_its_site_lists_as_restricted_is_restricted_with_its_copies(tmp_path: Path, embedder):
+    meeting = tmp_path / "papers" / "Cabinet" / "2026-03-12"
+    meeting.mkdir(parents=True)
+    write_pdf(meeting / "Valuation.pdf", ["Land at Mill Lane: the valuation is £4.2 million."])  # no marking of its own
+    paper = PaperEntry(7, "Valuation", "mgConvert2PDF.aspx?ID=7", True, None, "9", "Land", file="Valuation.pdf")
+    site = MeetingSidecar("http://x", None, "Cabinet", 1, 2, "2026-03-12", "18:30", "Published", "http://x/m", (paper,))
+    write_sidecar(meeting, site)
+    shutil.copy(meeting / "Valuation.pdf", tmp_path / "papers" / "copy elsewhere.pdf")
+    index = open_index(Settings(data_dir=tmp_path / "data"), embedder)
+    ingest([tmp_path / "papers"], index)
+    (restriction,) = index.catalog.restrictions().values()
+    assert (restriction.restricted, restriction.source) == (True, "site")
+    assert index.catalog.documents(public_only=True) == [] and len(index.catalog.documents()) == 2
