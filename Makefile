@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test eval bench-ingest bench-scale bench-ui lint lock sample clean
+.PHONY: demo test ocr eval bench-ingest bench-scale bench-ui lint lock sample clean
 
 # torch goes first, pinned, in its own command: the CPU build is on disk, and anything else pulls
 # gigabytes of CUDA packages.
@@ -16,11 +16,18 @@ $(READY): pyproject.toml requirements.lock
 	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
-demo: $(READY)
+# Tesseract reads scanned pages. Installed where apt-get can (as root); elsewhere scans are reported as
+# needing OCR, with the command that would install it.
+ocr:
+	@command -v tesseract >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr \
+		tesseract-ocr-eng >/dev/null 2>&1 && echo "installed tesseract-ocr for OCR"; } || \
+		echo "OCR is off: apt-get install tesseract-ocr tesseract-ocr-eng enables it"
+
+demo: $(READY) ocr
 	$(BIN)/councilqa ingest corpus
 	$(BIN)/councilqa serve --host 127.0.0.1 --port 7860
 
-test: $(READY)
+test: $(READY) ocr
 	$(BIN)/python -m pytest
 
 # Ingest ../shared/corpus and the sample corpus, score the dev sets, the sample set and our decision set

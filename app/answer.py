@@ -118,6 +118,7 @@ class Assistant:
             quotes = tuple(quote for quote in composed if quote.text in citations[quote.citation - 1].text)
             evidence = self.evidence(question, hits, quotes)
         text, quotes = self._say(question, plan, citations, quotes, lead=lead, evidence=evidence)
+        citations = tuple(replace(c, ocr=self._read_by_ocr(c)) for c in citations)
         timings = {"search": (searched - started) * 1000, "total": (time.perf_counter() - started) * 1000}
         shown = decided.decision if decided and lead and quotes else None
         return Answer(
@@ -132,6 +133,12 @@ class Assistant:
             evidence,
             shown,
             lead if shown else None,
+        )
+
+    def _read_by_ocr(self, citation: Citation) -> bool:
+        document = self.index.catalog.document(citation.doc)
+        return document is not None and self.index.catalog.read_by_ocr(
+            document.sha256, citation.pdf_page, citation.pdf_page_end
         )
 
     def _say(

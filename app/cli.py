@@ -210,6 +210,8 @@ def format_answer(answer: Answer) -> str:
         lines.extend(f"    also at {path}" for path in c.copies)
         if c.url:
             lines.append(f"    meeting page: {c.url}")
+        if c.ocr:
+            lines.append("    read by OCR from a scanned page")
         lines.append(f"    {c.text}")
     return "\n".join(lines)
 

@@ -49,6 +49,11 @@ def chat_markdown(answer: Answer) -> str:
         quotes = answer.quotes
         lines = [f"> “{html.escape(q.text)}” **[{q.citation}]**" for q in quotes]
         parts.append("\n>\n".join(lines) if lines else html.escape(answer.answer))
+    scanned = [c.rank for c in answer.citations if c.ocr and any(q.citation == c.rank for q in answer.quotes)]
+    if scanned:
+        cited, one = ", ".join(f"[{rank}]" for rank in scanned), len(scanned) == 1
+        pages = "a scanned page" if one else "scanned pages"
+        parts.append(f"*Quoted from {pages} read by OCR ({cited}): check the words against the page image.*")
     line = filter_line(answer)
     if line:
         parts.append(f"*{html.escape(line)}*")
@@ -120,6 +125,8 @@ def answer_cards(answer: Answer) -> tuple[str, dict[str, PageRef]]:
         copies = "".join(f"<li>{html.escape(path)}</li>" for path in c.copies)
         extra = f'<div class="cq-doc">{html.escape(c.doc)}{f"<ul>{copies}</ul>" if copies else ""}</div>'
         extra += _meeting_link(c.url)
+        if c.ocr:
+            extra += '<div class="cq-doc cq-ocr">Read by OCR from a scanned page.</div>'
         cards.append(_card(f"a{c.rank}", f"[{c.rank}]", refs[f"a{c.rank}"], (c.committee, c.meeting_date), extra))
     if not cards:
         return "", refs
@@ -170,6 +177,7 @@ def export_markdown(answer: Answer) -> str:
         meeting = "".join(f", {part}" for part in (c.committee, c.meeting_date) if part)
         lines += [f"[{c.rank}] **{c.title}**{meeting}, {place(c)}: `{c.doc}`", "", f"> {c.text}", ""]
         lines += [f"Meeting page: <{c.url}>", ""] if c.url else []
+        lines += ["(Read by OCR from a scanned page.)", ""] if c.ocr else []
     return "\n".join(lines).rstrip() + "\n"
 
 

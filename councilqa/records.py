@@ -40,11 +40,13 @@ class Document:
 
 @dataclass(frozen=True)
 class Page:
-    """One PDF page: its 1-based number in the file, the label it prints (or None), and its text."""
+    """One PDF page: its 1-based number in the file, the label it prints (or None), its text, and whether
+    that text was read by OCR (a scanned page, with no text layer of its own)."""
 
     pdf_page: int
     label: str | None
     text: str
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ class Citation:
     section: str | None
     copies: tuple[str, ...] = ()  # other paths holding the identical file
     url: str | None = None  # the meeting's page on the council's site (`Document.url`)
+    ocr: bool = False  # a page it cites was read by OCR (a scan)
 
 
 class Cited(Protocol):

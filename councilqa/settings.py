@@ -28,6 +28,14 @@ class IngestSettings(BaseModel):
     overlap_units: int = Field(
         1, ge=0, le=3, description="Sentences or list items repeated at the start of the next chunk."
     )
+    ocr: bool = Field(
+        True,
+        description="Read scanned pages (no text layer) by OCR with Tesseract, where it is installed "
+        "(apt-get install tesseract-ocr tesseract-ocr-eng); without it, scans are reported as needing OCR.",
+    )
+    ocr_seconds_per_page: float = Field(
+        120.0, gt=0, description="Longest OCR of one page; a page that takes longer is reported and not indexed."
+    )
 
 
 class IndexSettings(BaseModel):

@@ -52,10 +52,15 @@ def carries_answer(question: Question, text: str) -> bool:
 
 
 class PdfPages:
-    """Re-reads cited pages straight from the PDF files with pypdf, independently of the index."""
+    """Re-reads cited pages straight from the PDF files with pypdf, independently of the index. A scanned
+    page has no text of its own to read: `read_by_ocr(doc, pdf_page)` gives the text OCR read for it (what
+    was stored, quoted and cited), or None for a page that was not scanned."""
 
-    def __init__(self, locate: Callable[[str], Path | None]) -> None:
+    def __init__(
+        self, locate: Callable[[str], Path | None], read_by_ocr: Callable[[str, int], str | None] | None = None
+    ) -> None:
         self._locate = locate
+        self._read_by_ocr = read_by_ocr
         self._page_text = lru_cache(maxsize=4096)(self._read)
         self._readers: dict[str, pypdf.PdfReader | None] = {}
 
@@ -66,7 +71,9 @@ class PdfPages:
         reader = self._readers[doc]
         if reader is None or not 1 <= pdf_page <= len(reader.pages):
             return None
-        return reader.pages[pdf_page - 1].extract_text() or ""
+        text = reader.pages[pdf_page - 1].extract_text() or ""
+        scanned = self._read_by_ocr(doc, pdf_page) if self._read_by_ocr and len(text.strip()) < 20 else None
+        return scanned if scanned is not None else text
 
     def citation_valid(self, citation: Citation) -> bool:
         pages = [self._page_text(citation.doc, p) for p in range(citation.pdf_page, citation.pdf_page_end + 1)]

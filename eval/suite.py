@@ -73,8 +73,14 @@ def evaluate(
         systems["bm25-pages"] = PageBM25(pages)
         model_path = index.settings.index.model_path or default_model_path()
         systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data_dir / "baselines")
-    locations = {d.path: Path(d.root) / d.path for d in index.catalog.documents()}
-    pdf_pages = PdfPages(locations.get)
+    documents = {d.path: d for d in index.catalog.documents()}
+    locations = {path: Path(d.root) / path for path, d in documents.items()}
+
+    def read_by_ocr(doc: str, pdf_page: int) -> str | None:
+        found = [p for p in index.catalog.pages(documents[doc].sha256) if p.pdf_page == pdf_page and p.ocr]
+        return found[0].text if found else None
+
+    pdf_pages = PdfPages(locations.get, read_by_ocr)
     results = {}
     for name, system in systems.items():
         log.info("running %d questions through %s", len(questions), name)

@@ -19,10 +19,11 @@ from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
 from councilqa.index.store import Index
 from councilqa.ingest.chunk import chunk_pages
 from councilqa.ingest.discover import SourceFile, discover, sha256_file
-from councilqa.ingest.errors import CorruptPDF, IngestError
+from councilqa.ingest.errors import CorruptPDF, IngestError, NoTextLayer
 from councilqa.ingest.exempt import exemption
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
 from councilqa.ingest.minutes import Minutes, read_minutes
+from councilqa.ingest.ocr import available_ocr
 from councilqa.ingest.pdf import PdfParser, PypdfParser
 from councilqa.ingest.sidecar import MeetingSidecar, read_sidecar
 from councilqa.records import Chunk, Document, Page
@@ -41,6 +42,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # ingested, but the parser repaired damage
+    ocr: list[tuple[str, str]] = field(default_factory=list)  # scanned pages read by OCR, or found unreadable
     pruned: list[str] = field(default_factory=list)
     pages: int = 0
     chunks: int = 0
@@ -60,6 +62,7 @@ class IngestReport:
         ]
         lines += [f"skipped {message}" for _, message in self.skipped]
         lines += [f"repaired {path}: {message}" for path, message in self.warnings]
+        lines += [f"ocr {path}: {message}" for path, message in self.ocr]
         return "\n".join(lines)
 
 
@@ -69,6 +72,13 @@ def open_index(settings: Settings, embedder: Embedder | None = None, parser: Pdf
         settings.index.model_path, settings.index.batch_size, settings.index.precision
     )
     return Index(settings, embedder, (parser or PypdfParser()).version)
+
+
+def default_parser(settings: Settings) -> PypdfParser:
+    """pypdf, with Tesseract reading scanned pages where `ingest.ocr` is on and it is installed (its pages
+    cached under the data directory's `ocr/`)."""
+    ocr = available_ocr(settings.ingest.ocr_seconds_per_page) if settings.ingest.ocr else None
+    return PypdfParser(ocr, settings.data_dir / "ocr")
 
 
 def ingest(
@@ -90,7 +100,7 @@ def ingest(
         report = ingest([Path("corpus")], open_index(Settings()))
         print(report.summary())
     """
-    parser = parser or PypdfParser()
+    parser = parser or default_parser(index.settings)
     started = time.perf_counter()
     report = IngestReport()
     sources = discover(paths)
@@ -151,6 +161,7 @@ class _Prepared:
     minutes: Minutes | None = None
     restriction: tuple[str, str] | None = None  # (source, why): the site's flag, or a marking on its pages
     warnings: tuple[str, ...] = ()
+    ocr_notes: tuple[str, ...] = ()
     error: IngestError | None = None
     seconds: float = 0.0
 
@@ -179,7 +190,7 @@ def _prepare(
     item = _Prepared(source, sha256, "new", known=known)
     if known and known.sha256 == sha256:
         item.outcome = "unchanged" if known.root == str(source.root) else "moved"
-    elif any(s.sha256 == sha256 for s in index.catalog.skipped(source.rel)):
+    elif any(s.sha256 == sha256 and not _retry(s.reason, parser) for s in index.catalog.skipped(source.rel)):
         item.outcome = "skipped before"
     elif index.catalog.has_content(sha256):
         item.outcome = "copy"
@@ -194,7 +205,7 @@ def _prepare(
             log.exception("unexpected error reading %s", source.rel)
             item.outcome, item.error = "error", CorruptPDF(source.rel, f"could not be read ({error!r})")
         else:
-            item.pages, item.warnings = parsed.pages, parsed.warnings
+            item.pages, item.warnings, item.ocr_notes = parsed.pages, parsed.warnings, parsed.ocr_notes
             item.document = _document(source, sha256, parsed.pages, hint, sidecar)
             settings, count = index.settings.ingest, index.embedder.count_tokens
             item.chunks = chunk_pages(sha256, item.document.context, parsed.pages, settings, count)
@@ -202,6 +213,11 @@ def _prepare(
             item.restriction = _restriction(source, sidecar, parsed.pages)
     item.seconds = time.perf_counter() - started
     return item
+
+
+def _retry(reason: str, parser: PdfParser) -> bool:
+    """Whether a file skipped before is read again: a scan, now that the parser has OCR."""
+    return reason == NoTextLayer.reason and getattr(parser, "ocr", None) is not None
 
 
 def _minutes(document: Document, pages: list[Page]) -> Minutes | None:
@@ -269,6 +285,7 @@ def _store(batch: list[_Prepared], index: Index, report: IngestReport, finished:
         offset += count
         (report.updated if item.known else report.added).append(item.source.rel)
         report.warnings += [(item.source.rel, warning) for warning in item.warnings]
+        report.ocr += [(item.source.rel, note) for note in item.ocr_notes]
         report.pages += len(item.pages)
         report.chunks += count
         finished(item)

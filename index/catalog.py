@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at TEXT NOT NULL DEFAULT (datetime('now')), url TEXT);
 CREATE INDEX IF NOT EXISTS documents_sha256 ON documents(sha256);
 CREATE TABLE IF NOT EXISTS pages (
-    sha256 TEXT NOT NULL, pdf_page INTEGER NOT NULL, label TEXT, text TEXT NOT NULL,
+    sha256 TEXT NOT NULL, pdf_page INTEGER NOT NULL, label TEXT, text TEXT NOT NULL, ocr INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (sha256, pdf_page));
 CREATE TABLE IF NOT EXISTS skipped (
     path TEXT PRIMARY KEY, root TEXT NOT NULL, sha256 TEXT NOT NULL, reason TEXT NOT NULL,
@@ -94,9 +94,9 @@ class Catalog:
         self._lock = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
-        if "url" not in columns:  # added after schema 3 was stamped; old catalogs gain it empty
-            self._db.execute("ALTER TABLE documents ADD COLUMN url TEXT")
+        for table, column, kind in (("documents", "url", "TEXT"), ("pages", "ocr", "INTEGER NOT NULL DEFAULT 0")):
+            if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")  # added after schema 3
 
     def close(self) -> None:
         self._db.close()
@@ -249,8 +249,16 @@ class Catalog:
         return [Skipped(*row) for row in self._rows("SELECT * FROM skipped WHERE path = ?", [path])]
 
     def pages(self, sha256: str) -> list[Page]:
-        rows = self._rows("SELECT pdf_page, label, text FROM pages WHERE sha256 = ? ORDER BY pdf_page", [sha256])
-        return [Page(*row) for row in rows]
+        rows = self._rows("SELECT pdf_page, label, text, ocr FROM pages WHERE sha256 = ? ORDER BY pdf_page", [sha256])
+        return [Page(number, label, text, bool(ocr)) for number, label, text, ocr in rows]
+
+    def read_by_ocr(self, sha256: str, first: int, last: int) -> bool:
+        """Whether any of PDF pages `first`..`last` of a content was read by OCR."""
+        return bool(
+            self._rows(
+                "SELECT 1 FROM pages WHERE sha256 = ? AND pdf_page BETWEEN ? AND ? AND ocr = 1", [sha256, first, last]
+            )
+        )
 
     def _holders(self, *, public_only: bool = False) -> dict[str, Document]:
         """The first document (by path) holding each content."""
@@ -343,8 +351,8 @@ class Catalog:
                 _restrict(db, document.sha256, True, *restriction)
             db.execute("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", (document.sha256, len(pages), n_chunks))
             db.executemany(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
-                [(document.sha256, page.pdf_page, page.label, page.text) for page in pages],
+                "INSERT OR REPLACE INTO pages (sha256, pdf_page, label, text, ocr) VALUES (?, ?, ?, ?, ?)",
+                [(document.sha256, page.pdf_page, page.label, page.text, int(page.ocr)) for page in pages],
             )
             if minutes is not None:
                 assert decision_vectors is not None, "minutes are stored with their decisions' vectors"

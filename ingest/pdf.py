@@ -1,8 +1,18 @@
-"""Read a PDF's pages with pypdf. The parser sits behind a Protocol so another can be swapped in."""
+"""Read a PDF's pages with pypdf. The parser sits behind a Protocol so another can be swapped in.
+
+A page with no text layer (fewer than `SCANNED_CHARS` characters: a scan, perhaps with a stamped page
+number) is read by OCR where an engine is given (`ingest.ocr`), page by page, so a mixed PDF keeps its
+own text where it has it. What OCR reads is cached by the file's sha256, so a file is never read twice.
+OCR text with too few words to be text (a page of noise, a photograph) is not indexed, and is reported.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,9 +24,13 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from councilqa.ingest.errors import CorruptPDF, EmptyPDF, EncryptedPDF, NotAPDF, NoTextLayer
 from councilqa.ingest.labels import printed_labels
+from councilqa.ingest.ocr import INSTALL, Ocr, OcrFailed
 from councilqa.records import Page
 
 log = logging.getLogger(__name__)
+
+SCANNED_CHARS = 20  # a page with less text than this has no text layer worth the name
+WORDLIKE = re.compile(r"[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,7 @@ class ParsedPdf:
 
     pages: list[Page]
     warnings: tuple[str, ...] = ()
+    ocr_notes: tuple[str, ...] = ()  # which pages OCR read, and which it could not
 
 
 class PdfParser(Protocol):
@@ -67,16 +82,22 @@ def _pypdf_warnings() -> Iterator[list[str]]:
 
 
 class PypdfParser:
-    """pypdf's text extraction, one `Page` per PDF page, with printed labels detected."""
+    """pypdf's text extraction, one `Page` per PDF page, with printed labels detected; scanned pages read
+    by `ocr` (and cached in `cache_dir`) where given."""
 
     version = f"pypdf {pypdf.__version__}, labels v3"
 
-    def parse(self, path: Path, name: str) -> ParsedPdf:
-        with _pypdf_warnings() as warnings:
-            pages = self._parse(path, name)
-        return ParsedPdf(pages, tuple(warnings[:5]))
+    def __init__(self, ocr: Ocr | None = None, cache_dir: Path | None = None) -> None:
+        self.ocr = ocr
+        self.cache_dir = cache_dir
 
-    def _parse(self, path: Path, name: str) -> list[Page]:
+    def parse(self, path: Path, name: str) -> ParsedPdf:
+        notes: list[str] = []
+        with _pypdf_warnings() as warnings:
+            pages = self._parse(path, name, notes)
+        return ParsedPdf(pages, tuple(warnings[:5]), tuple(notes))
+
+    def _parse(self, path: Path, name: str, notes: list[str]) -> list[Page]:
         with path.open("rb") as handle:
             head = handle.read(1024)
         if not head:
@@ -95,11 +116,52 @@ class PypdfParser:
         if n_pages == 0:
             raise EmptyPDF(name, "the PDF has no pages")
         texts = [self._page_text(reader, index, name) for index in range(n_pages)]
+        scanned = [index for index, text in enumerate(texts) if len(text.strip()) < SCANNED_CHARS]
+        read = self._read_scans(path, name, scanned, notes) if scanned and self.ocr is not None else {}
+        texts = [read.get(index, text) for index, text in enumerate(texts)]
         if not any(text.strip() for text in texts):
-            raise NoTextLayer(name, f"no text layer on any of its {n_pages} page(s); it looks scanned and needs OCR")
+            if self.ocr is None:
+                raise NoTextLayer(
+                    name, f"no text layer on any of its {n_pages} page(s); it looks scanned and needs OCR ({INSTALL})"
+                )
+            raise NoTextLayer(name, f"no text layer, and OCR found no readable words on its {n_pages} page(s)")
         declared = list(reader.page_labels) if "/PageLabels" in reader.root_object else None
         labels = printed_labels(texts, declared)
-        return [Page(i + 1, label, text) for i, (label, text) in enumerate(zip(labels, texts, strict=True))]
+        return [Page(i + 1, label, text, i in read) for i, (label, text) in enumerate(zip(labels, texts, strict=True))]
+
+    def _read_scans(self, path: Path, name: str, indices: list[int], notes: list[str]) -> dict[int, str]:
+        """OCR text of each page of `indices` that reads as text, from the cache where it was read before."""
+        assert self.ocr is not None
+        cache = _OcrCache(self.cache_dir, path, self.ocr.version)
+        read, unreadable = {}, []
+        for done, index in enumerate(indices, 1):
+            text = cache.get(index)
+            if text is None and not cache.has(index):
+                started = time.perf_counter()
+                try:
+                    text = self.ocr.read_page(path, index)
+                except OcrFailed as error:
+                    log.warning("%s: page %d could not be read by OCR (%s)", name, index + 1, error)
+                    text = ""
+                text = text if _readable(text) else ""
+                cache.put(index, text)
+                log.info(
+                    "%s: OCR page %d (%d of %d) in %.1f s",
+                    name,
+                    index + 1,
+                    done,
+                    len(indices),
+                    time.perf_counter() - started,
+                )
+            if text:
+                read[index] = text
+            else:
+                unreadable.append(index + 1)
+        if read:
+            notes.append(f"{len(read)} scanned page(s) read by OCR: {_spans(sorted(i + 1 for i in read))}")
+        if unreadable:
+            notes.append(f"OCR found no readable words on page(s) {_spans(unreadable)}: not indexed")
+        return read
 
     @staticmethod
     def _page_text(reader: pypdf.PdfReader, index: int, name: str) -> str:
@@ -108,3 +170,52 @@ class PypdfParser:
         except Exception as error:  # pypdf raises many kinds on damaged content streams
             log.warning("%s: page %d text could not be extracted (%s); indexed as empty", name, index + 1, error)
             return ""
+
+
+def _readable(text: str) -> bool:
+    """Whether OCR output is text: five or more words of letters, making up half its tokens or more (a page
+    of noise gives scattered marks and fragments)."""
+    tokens = text.split()
+    words = [token for token in tokens if WORDLIKE.search(token)]
+    return len(words) >= 5 and len(words) >= len(tokens) / 2
+
+
+def _spans(numbers: list[int]) -> str:
+    """Page numbers as runs: [1, 2, 3, 5] → "1–3, 5"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
+
+
+class _OcrCache:
+    """OCR text by page, in `cache_dir/{sha256 of the file}.json`, written after each page (so a killed
+    ingest keeps what was read). A cache of another engine's version is ignored. No cache without a folder."""
+
+    def __init__(self, cache_dir: Path | None, pdf: Path, engine: str) -> None:
+        self.path = None if cache_dir is None else cache_dir / f"{hashlib.sha256(pdf.read_bytes()).hexdigest()}.json"
+        self.engine = engine
+        self.pages: dict[str, str] = {}
+        if self.path is not None and self.path.is_file():
+            try:
+                record = json.loads(self.path.read_text(encoding="utf-8"))
+                self.pages = record["pages"] if record.get("engine") == engine else {}
+            except (OSError, ValueError, KeyError):
+                self.pages = {}
+
+    def has(self, index: int) -> bool:
+        return str(index) in self.pages
+
+    def get(self, index: int) -> str | None:
+        return self.pages.get(str(index))
+
+    def put(self, index: int, text: str) -> None:
+        self.pages[str(index)] = text
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            part = self.path.with_suffix(".part")
+            part.write_text(json.dumps({"engine": self.engine, "pages": self.pages}), encoding="utf-8")
+            part.replace(self.path)

@@ -7,6 +7,7 @@ import pytest
 from councilqa.eval.metrics import PdfPages, Result, score
 from councilqa.eval.questions import Question, QuestionSetError, Source, load_questions
 from councilqa.records import Answer, Citation
+from tests.ingest.test_ocr import PACK, image_pdf, rendered
 
 
 def question(qid: str, kind: str = "numeric", doc: str = "a.pdf", pages=(2,), accept=("£8.7 million",)) -> Question:
@@ -100,3 +101,16 @@ def test_printed_page_check_reads_the_whole_page_not_the_labellers_edges(make_pd
     assert pages.printed_page_correct(cite(1, "budget.pdf", 1, "t", "Page 21")) is False
     assert pages.printed_page_correct(cite(1, "budget.pdf", 2, "t", "21")) is True
     assert pages.printed_on("budget.pdf", 1) == ["Page 20", "Page 20 of 43"]
+
+
+def test_a_scanned_page_is_checked_against_what_ocr_read_for_it(tmp_path: Path):
+    image_pdf(rendered(PACK, [7]), tmp_path / "scan.pdf")  # no text layer
+    sentence = "Works would start in September 2026 and the centre would reopen in October 2027."
+    stored = {("scan.pdf", 1): f"Page 6\n6. Timetable\n6.1 {sentence}\n"}
+    cited = cite(1, "scan.pdf", 1, sentence, "Page 6")
+    pages = PdfPages(lambda doc: tmp_path / doc, lambda doc, page: stored.get((doc, page)))
+    assert pages.citation_valid(cited) and pages.printed_page_correct(cited)
+    assert not pages.citation_valid(cite(1, "scan.pdf", 1, "Works start in 2031."))  # not what OCR read
+    assert not PdfPages(lambda doc: tmp_path / doc).citation_valid(cited)  # the page's own text: none
+    text_layer = PdfPages(lambda doc: PACK, lambda doc, page: "anything")  # a page with text reads its own
+    assert text_layer.citation_valid(cite(1, "pack.pdf", 8, sentence))
