@@ -160,7 +160,7 @@ class PypdfParser:
         if read:
             notes.append(f"{len(read)} scanned page(s) read by OCR: {_spans(sorted(i + 1 for i in read))}")
         if unreadable:
-            notes.append(f"OCR found no readable words on page(s) {_spans(unreadable)}: not indexed")
+            notes.append(f"OCR found no readable words on page(s) {_spans(unreadable)} (blank, a picture, or noise)")
         return read
 
     @staticmethod

@@ -86,7 +86,7 @@ def test_a_page_of_noise_is_reported_not_indexed(tmp_path: Path):
     assert parsed.pages[0].text == "" and not parsed.pages[0].ocr and parsed.pages[1].ocr
     assert parsed.ocr_notes == (
         "1 scanned page(s) read by OCR: 2",
-        "OCR found no readable words on page(s) 1: not indexed",
+        "OCR found no readable words on page(s) 1 (blank, a picture, or noise)",
     )
     with pytest.raises(NoTextLayer, match="OCR found no readable words on its 1 page"):
         PypdfParser(ocr_engine(), None).parse(image_pdf([noise(8)], tmp_path / "noise.pdf"), "noise.pdf")
