@@ -136,23 +136,18 @@ class PypdfParser:
         read, unreadable = {}, []
         for done, index in enumerate(indices, 1):
             text = cache.get(index)
-            if text is None and not cache.has(index):
+            if text is None:
                 started = time.perf_counter()
                 try:
                     text = self.ocr.read_page(path, index)
-                except OcrFailed as error:
+                except OcrFailed as error:  # not cached: tried again at the next ingest
                     log.warning("%s: page %d could not be read by OCR (%s)", name, index + 1, error)
                     text = ""
-                text = text if _readable(text) else ""
-                cache.put(index, text)
-                log.info(
-                    "%s: OCR page %d (%d of %d) in %.1f s",
-                    name,
-                    index + 1,
-                    done,
-                    len(indices),
-                    time.perf_counter() - started,
-                )
+                else:
+                    text = text if _readable(text) else ""
+                    cache.put(index, text)
+                seconds = time.perf_counter() - started
+                log.info("%s: OCR page %d (%d of %d) in %.1f s", name, index + 1, done, len(indices), seconds)
             if text:
                 read[index] = text
             else:
@@ -205,9 +200,6 @@ class _OcrCache:
                 self.pages = record["pages"] if record.get("engine") == engine else {}
             except (OSError, ValueError, KeyError):
                 self.pages = {}
-
-    def has(self, index: int) -> bool:
-        return str(index) in self.pages
 
     def get(self, index: int) -> str | None:
         return self.pages.get(str(index))

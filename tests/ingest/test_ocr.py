@@ -112,3 +112,11 @@ def test_what_ocr_reads_is_cached_by_the_files_hash(tmp_path: Path):
 def test_without_ocr_a_scan_says_how_to_enable_it(tmp_path: Path):
     with pytest.raises(NoTextLayer, match=rf"needs OCR \({INSTALL}\)"):
         PypdfParser().parse(image_pdf(rendered(MINUTES, [0]), tmp_path / "scan.pdf"), "scan.pdf")
+
+
+def test_a_page_past_the_time_limit_is_reported_and_read_again_next_time(tmp_path: Path):
+    scan = image_pdf(rendered(MINUTES, [0]), tmp_path / "scan.pdf")
+    ocr_engine()
+    with pytest.raises(NoTextLayer, match="OCR found no readable words"):
+        PypdfParser(TesseractOcr(seconds_per_page=0.01), tmp_path / "cache").parse(scan, "scan.pdf")
+    assert PypdfParser(ocr_engine(), tmp_path / "cache").parse(scan, "scan.pdf").pages[0].ocr  # not cached as empty
