@@ -108,13 +108,13 @@ def test_the_documents_overview_and_viewer(app: SimpleNamespace):
         return SimpleNamespace(username=None if name == "public" else name)
 
     for who in ("public", "rita"):
-        summary, documents, skipped, *menus = handlers.overview(as_(who))  # type: ignore[arg-type]
+        summary, documents, skipped, *menus = handlers.overview(as_(who))
         assert leaks([summary, documents, skipped, [m.choices for m in menus]]) == []
         assert "**4** documents" in summary  # riverford's three and the link out, not the restricted one
         ref = PageRef(EXEMPT, 1, "PDF p.1", TITLE, SECRET)
         with pytest.raises(NotServed, match=r"^exempt/Quillfeather depot valuation.pdf: not in the index$"):
-            handlers.open_page({"a1": ref}, SimpleNamespace(ref="a1"), as_(who))  # type: ignore[arg-type]
-    summary, documents, *_ = handlers.overview(as_("mo"))  # type: ignore[arg-type]
+            handlers.open_page({"a1": ref}, SimpleNamespace(ref="a1"), as_(who))
+    summary, documents, *_ = handlers.overview(as_("mo"))
     (row,) = [row for row in documents if row[0] == EXEMPT]
     assert row[-1] == "marked exempt, page 1: “NOT FOR PUBLICATION”" and "**5** documents" in summary
 

@@ -116,7 +116,7 @@ def test_a_changed_paper_is_fetched_again(site: ModernGovSite, tmp_path: Path):
     assert report.updated == [f"{APRIL}/Leisure review.pdf"] and report.fetched == []
     assert (tmp_path / APRIL / "Leisure review.pdf").read_bytes() == changed.read_bytes()
     sidecar = read_sidecar(tmp_path / APRIL)
-    assert sidecar is not None and sidecar.paper("Leisure review.pdf").sha256 == _sha(changed)  # type: ignore[union-attr]
+    assert sidecar is not None and sidecar.paper("Leisure review.pdf").sha256 == _sha(changed)
 
 
 def test_a_paper_without_validators_is_compared_by_bytes_on_recheck(site: ModernGovSite, tmp_path: Path):
@@ -219,7 +219,7 @@ def test_a_killed_fetch_leaves_no_half_written_paper_and_resumes(site: ModernGov
     assert sidecar is not None and sidecar.paper("Public reports pack.pdf") is not None
 
 
-def _cli(site: ModernGovSite, into: Path, wait: bool = True):  # type: ignore[no-untyped-def]
+def _cli(site: ModernGovSite, into: Path, wait: bool = True):
     argv = [sys.executable, "-m", "councilqa.app.cli", "fetch", site.url, "--committee", "Executive"]
     argv += ["--from", "2026-01-01", "--to", "2026-12-31", "--into", str(into), "--pause", "0"]
     env = {**os.environ, "COUNCILQA_FETCH__BACKOFF_SECONDS": "0.01"}

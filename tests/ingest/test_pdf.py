@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from pypdf.constants import PageLabelStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from councilqa.ingest.errors import CorruptPDF, EmptyPDF, EncryptedPDF, NotAPDF, NoTextLayer
@@ -100,8 +101,8 @@ def test_damaged_cross_references_are_repaired_and_reported(make_pdf, tmp_path: 
 
 def test_declared_page_labels_count_where_the_page_prints_them(make_pdf, tmp_path: Path):
     writer = pypdf.PdfWriter(clone_from=make_pdf("front.pdf", ["Contents\nii", "Foreword text", "Report\n1"]))
-    writer.set_page_label(0, 1, style="/r", start=2)  # ii, iii
-    writer.set_page_label(2, 2, style="/D", start=1)  # 1
+    writer.set_page_label(0, 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=2)  # ii, iii
+    writer.set_page_label(2, 2, style=PageLabelStyle.DECIMAL, start=1)  # 1
     path = tmp_path / "labelled.pdf"
     writer.write(path)
     labels = [p.label for p in PypdfParser().parse(path, "labelled.pdf").pages]
