@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from councilqa.app.accounts import ROLES, AccountError, Accounts
 from councilqa.app.answer import Assistant
+from councilqa.app.chat import clean_day
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.index.build import ingest, open_index
 from councilqa.index.store import MODES, IndexStampMismatch, NotIndexed
@@ -179,10 +180,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def iso_day(text: str) -> str:
+    """An ISO day from the command line (`chat.clean_day`, as the app's fields are read)."""
     try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-02-13") from error
+        day = clean_day(text, "date")
+    except ValueError:
+        day = None
+    if day is None:  # argparse names the option; the message says what is wanted
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-12")
+    return day
 
 
 def add_meeting_filters(sub: argparse.ArgumentParser) -> None:

@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from councilqa.eval.metrics import percentile
+
 ASK = "/ask"
 
 
@@ -32,11 +34,9 @@ class LoadResult:
     seconds: float = 0.0
 
     def percentile(self, q: float) -> float:
-        """The q-th percentile (0-100) of the latencies, nearest rank."""
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return float("nan")
-        return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+        """The q-th percentile (0-100) of the latencies, as the eval reports its own (`metrics.percentile`)."""
+        found = percentile(self.latencies, q)
+        return float("nan") if found is None else found
 
     def summary(self) -> str:
         mean = statistics.fmean(self.latencies) if self.latencies else float("nan")

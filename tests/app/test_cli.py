@@ -193,7 +193,7 @@ def test_resolutions_filters(sample_settings, sample_index, capsys):
     assert out.rstrip().endswith("1 decision(s)")
     with pytest.raises(SystemExit):
         main(["resolutions", "--from", "12/02/2026", *data])
-    assert "is not a date like 2025-02-13" in capsys.readouterr().err
+    assert "argument --from: '12/02/2026' is not a date like 2026-03-12" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["resolutions", "--outcome", "passed", *data])
     assert "invalid choice: 'passed'" in capsys.readouterr().err
