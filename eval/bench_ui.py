@@ -56,12 +56,14 @@ def load(url: str, questions: list[str], n: int) -> LoadResult:
     lock = threading.Lock()
     started = time.perf_counter()
 
-    def done(job: object) -> None:
+    def done(job: object, asked: str) -> None:
         elapsed = time.perf_counter() - started
         try:
             history = job.result()[0]  # type: ignore[attr-defined]
             if len(history) != 2 or not history[-1]["content"]:
                 raise ValueError(f"unexpected reply {history!r}")
+            if _text(history[0]) != asked:  # each asker gets the answer to their own question
+                raise ValueError(f"asked {asked!r}, answered {_text(history[0])!r}")
         except Exception as error:
             with lock:
                 result.errors.append(repr(error))
@@ -71,8 +73,9 @@ def load(url: str, questions: list[str], n: int) -> LoadResult:
 
     jobs = []
     for i in range(n):
-        job = client.submit(questions[i % len(questions)], [], None, "", "", None, api_name=ASK)
-        job.add_done_callback(done)
+        asked = questions[i % len(questions)]
+        job = client.submit(asked, [], None, "", "", None, api_name=ASK)
+        job.add_done_callback(lambda job, asked=asked: done(job, asked))
         jobs.append(job)
     for job in jobs:
         with contextlib.suppress(Exception):  # failures are counted by the callback
@@ -82,6 +85,11 @@ def load(url: str, questions: list[str], n: int) -> LoadResult:
     result.seconds = time.perf_counter() - started
     client.close()
     return result
+
+
+def _text(message: dict) -> str:
+    content = message["content"]
+    return content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
 
 
 def read_questions(path: Path) -> list[str]:

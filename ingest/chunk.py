@@ -33,7 +33,7 @@ RESOLVED = re.compile(r"^(?:RESOLVED|Resolved|AGREED)\b")
 NUMBERED = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s")
 SUB_ITEM = re.compile(r"^(?:\(?[a-z]{1,4}\)\s|[•●▪◦*–-]\s)")
 NUMBERING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?$")
-FIGURE = re.compile(r"^[(£$€-]*\d[\d,.]*%?[)km]*$|^[-–—]$")
+TABLE_CELL = re.compile(r"^[(£$€-]*\d[\d,.]*%?[)km]*$|^[-–—]$")  # a figure standing alone in a table row
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9£\"'(])")
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 NEW_ITEM_SHARE = 1 / 6  # a new item starts a new chunk once the current one holds this share of its budget
@@ -88,7 +88,7 @@ def count_words(text: str) -> int:
 def is_table_row(line: str) -> bool:
     """A line that is mostly figures: "Transport 164.9 158.2 110.5", "Total £m 334.7 290.0"."""
     words = line.split()
-    figures = sum(1 for word in words if FIGURE.match(word))
+    figures = sum(1 for word in words if TABLE_CELL.match(word))
     return figures >= 2 and figures * 5 >= len(words) * 2
 
 

@@ -29,6 +29,8 @@ from councilqa.index.build import ingest, open_index
 from councilqa.settings import Settings, UiSettings
 from tests.conftest import CORPUS, free_port, write_pdf
 
+pytestmark = pytest.mark.slow
+
 SECRET = "sealed bid QX-7731"
 TITLE = "Quillfeather depot valuation"
 EXEMPT = f"exempt/{TITLE}.pdf"

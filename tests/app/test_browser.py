@@ -22,6 +22,8 @@ from councilqa.settings import FetchSettings, Settings
 from tests.conftest import REPO, free_port, write_pdf
 from tests.ingest.moderngov_site import ModernGovSite, start
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",

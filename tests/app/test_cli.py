@@ -14,6 +14,8 @@ from councilqa.app.cli import main
 from tests.conftest import CORPUS, REPO, collapse, write_pdf
 from tests.ingest.moderngov_site import ModernGovSite, start
 
+pytestmark = pytest.mark.slow
+
 SCHEMA = json.loads((REPO / "app" / "answer.schema.json").read_text())
 
 

@@ -17,6 +17,8 @@ from councilqa.records import DecisionFilter, SearchFilter
 from councilqa.settings import Settings
 from tests.conftest import CORPUS, write_pdf
 
+pytestmark = pytest.mark.slow
+
 PHRASE = "Zephyrine Holdings"  # in the question too: what must not come back is the paper's own words
 SECRET = "sealed bid QX-7731"
 EXEMPT = "exempt/Land at Mill Lane - exempt report.pdf"

@@ -4,11 +4,15 @@ the OCR text, and says the page was read by OCR."""
 
 from pathlib import Path
 
+import pytest
+
 from councilqa.app.answer import Assistant
 from councilqa.app.present import answer_cards, chat_markdown
 from councilqa.index.build import ingest, open_index
 from councilqa.settings import Settings
 from tests.ingest.test_ocr import PACK, image_pdf, ocr_engine, rendered
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_scanned_report_is_cited_by_pdf_page_and_printed_page(tmp_path: Path, embedder):

@@ -21,6 +21,8 @@ from councilqa.settings import Settings, UiSettings
 from tests.conftest import CORPUS, free_port
 from tests.ingest.moderngov_site import ModernGovSite, start
 
+pytestmark = pytest.mark.slow
+
 
 def listening_addresses(port: int) -> set[str]:
     """IPv4 addresses with a socket listening on `port`, read from /proc/net/tcp (state 0A)."""

@@ -43,7 +43,7 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.wait(timeout=30)
 
 
-@pytest.fixture(params=["embedded", "chroma-server"], autouse=True)
+@pytest.fixture(params=["embedded", pytest.param("chroma-server", marks=pytest.mark.server)], autouse=True)
 def vector_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
     """Where this run of the test keeps vectors: None (embedded) or the server's URL."""
     if request.param == "embedded":

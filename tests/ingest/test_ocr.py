@@ -16,6 +16,8 @@ from councilqa.ingest.ocr import INSTALL, TesseractOcr, available_ocr
 from councilqa.ingest.pdf import PypdfParser
 from tests.conftest import CORPUS
 
+pytestmark = pytest.mark.slow
+
 MINUTES = CORPUS / "riverford" / "Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf"
 PACK = CORPUS / "riverford" / "Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf"  # "Page N" footers
 
