@@ -14,6 +14,7 @@ from pathlib import Path
 from councilqa.app.accounts import Account
 from councilqa.index.store import Index
 from councilqa.ingest.fetch import PAPERS
+from councilqa.records import Document
 from councilqa.settings import Settings
 
 UPLOADS = "uploads"
@@ -77,7 +78,7 @@ class Library:
 
     def roots(self) -> list[Path]:
         """The folders the app may serve files from: every ingest root, the uploads and the fetched papers."""
-        roots = {Path(document.root).resolve() for document in self.index.catalog.documents()}
+        roots = {Path(root).resolve() for root in self.index.catalog.roots()}
         return sorted(roots | {self.uploads_dir, self.papers_dir})
 
     def private_paths(self) -> list[Path]:
@@ -90,7 +91,9 @@ class Library:
 
     def visible(self, doc: str, account: Account) -> bool:
         """Whether `account` may see the indexed paper `doc` (a path as cited)."""
-        document = self.index.catalog.document(doc)
+        return self._may_see(self.index.catalog.document(doc), account)
+
+    def _may_see(self, document: Document | None, account: Account) -> bool:
         if document is None:
             return False
         return account.sees_restricted or document.sha256 not in self.index.catalog.restricted()
@@ -99,7 +102,7 @@ class Library:
         """The PDF of a cited document (a path as cited) that `account` may see, checked to lie under an
         ingest root."""
         document = self.index.catalog.document(doc)
-        if document is None or not self.visible(doc, account):
+        if document is None or not self._may_see(document, account):
             raise NotServed(f"{doc}: not in the index")
         path = Path(document.root) / document.path
         if not within(path, self.roots()):
@@ -115,12 +118,11 @@ class Library:
         Anything else under a root (a script, a spreadsheet, a paper not indexed) is not."""
         if ".." in path.parts or not path.is_absolute():
             return False
-        for root in {Path(document.root) for document in self.index.catalog.documents()}:
-            if path.is_relative_to(root) and within(path, [root]):
-                rel = path.relative_to(root).as_posix()
-                document = self.index.catalog.document(rel)
+        for root in map(Path, self.index.catalog.roots()):
+            if path.is_relative_to(root) and within(path, [root]):  # `within` resolves links: none leads out
+                document = self.index.catalog.document(path.relative_to(root).as_posix())
                 if document is not None and Path(document.root) == root:
-                    return path.resolve() == (root / rel).resolve() and self.visible(rel, account)
+                    return self._may_see(document, account)
         return False
 
     def choices(self, account: Account) -> tuple[list[str], list[str]]:

@@ -395,8 +395,8 @@ class FileGuard:
             return
         if "/file=" in path:
             asked = Path(unquote(path.split("/file=", 1)[1]))
-            under = [root for root in self.library.roots() if asked.is_relative_to(root) or ".." in asked.parts]
-            if under and not self.library.servable(asked, self.accounts.account(self._user(scope))):
+            ours = ".." in asked.parts or any(asked.is_relative_to(root) for root in self.library.roots())
+            if ours and not self.library.servable(asked, self.accounts.account(self._user(scope))):
                 await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

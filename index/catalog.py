@@ -146,6 +146,10 @@ class Catalog:
             for row in self._rows(f"{self._DOC} WHERE {' AND '.join(clauses) or '1'} ORDER BY d.path", args)
         ]
 
+    def roots(self) -> list[str]:
+        """The distinct ingest roots the documents were found under, sorted."""
+        return [row[0] for row in self._rows("SELECT DISTINCT root FROM documents ORDER BY root")]
+
     def matching(self, wanted: SearchFilter) -> list[Document]:
         """Documents that pass the filter (see `SearchFilter` for what each field means)."""
         clauses, args = [], []
