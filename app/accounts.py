@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from councilqa.errors import CouncilQAError
+
 ROLES = ("reader", "member", "officer")
 PUBLIC = "public"  # the role of anyone not logged in: public papers only
 ACCOUNTS = "accounts.json"
@@ -34,7 +36,7 @@ SHORTEST_PASSWORD = 8
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
-class AccountError(ValueError):
+class AccountError(CouncilQAError):
     """An account that can't be added, removed or found, with what to do."""
 
 

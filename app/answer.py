@@ -24,6 +24,7 @@ from councilqa.app.decisions import (
 )
 from councilqa.app.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words, named_councils
 from councilqa.app.question_filter import named_committee, stated_filter
+from councilqa.errors import InvalidInput
 from councilqa.index.store import Index, Mode
 from councilqa.ingest.chunk import split_sentences
 from councilqa.records import Answer, Chunk, Citation, Decision, Document, Hit, MinuteItem, Page, Quote, SearchFilter
@@ -82,9 +83,9 @@ class Assistant:
         led by its outcome; any other by quoting the sentences that answer it; or say there is none."""
         question = " ".join(question.split())
         if not question:
-            raise ValueError("the question is empty")
+            raise InvalidInput("the question is empty")
         if len(question) > LONGEST_QUESTION:
-            raise ValueError(f"the question is {len(question)} characters long; ask in at most {LONGEST_QUESTION}")
+            raise InvalidInput(f"the question is {len(question)} characters long; ask in at most {LONGEST_QUESTION}")
         started = time.perf_counter()
         k = k or self.settings.answer.k
         plan = self._plan(

@@ -21,6 +21,7 @@ from councilqa.app.library import Library
 from councilqa.app.present import answer_cards, chat_markdown, export_markdown, export_name, resolution_cards
 from councilqa.app.resolutions import list_decisions
 from councilqa.app.viewer import PageRef, file_url, render_page
+from councilqa.errors import InvalidInput, NotFound
 from councilqa.index.build import ingest
 from councilqa.ingest.fetch import Site, fetch
 from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter
@@ -60,7 +61,7 @@ def clean_day(value: str | None, label: str) -> str | None:
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise ValueError(f"the '{label}' date {value!r} is not a date like 2026-03-12") from None
+        raise InvalidInput(f"the '{label}' date {value!r} is not a date like 2026-03-12") from None
 
 
 def day_range(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
@@ -68,7 +69,7 @@ def day_range(date_from: str | None, date_to: str | None) -> tuple[str | None, s
     or 'from' is after 'to'."""
     first, last = clean_day(date_from, "from"), clean_day(date_to, "to")
     if first and last and first > last:
-        raise ValueError(f"the 'from' date {first} is after the 'to' date {last}")
+        raise InvalidInput(f"the 'from' date {first} is after the 'to' date {last}")
     return first, last
 
 
@@ -100,7 +101,7 @@ def respond(assistant: Assistant, question: str, filters: SearchFilter, export_d
     respond(assistant, "Mill Lane car park tariff", SearchFilter(), Path("/tmp")).message
     """
     if not question.strip():
-        raise ValueError("type a question about the council papers")
+        raise InvalidInput("type a question about the council papers")
     answer = assistant.ask(question, filters=filters)
     cards, refs = answer_cards(answer)
     export = export_markdown(answer)
@@ -116,7 +117,7 @@ def open_page(library: Library, refs: dict[str, PageRef], key: str, account: Acc
     see it (a paper restricted since the card was shown is not)."""
     ref = refs.get(key)
     if ref is None:
-        raise LookupError("that source is no longer listed; ask again")
+        raise NotFound("that source is no longer listed; ask again")
     pdf = library.file_for(ref.doc, account)
     page = render_page(pdf, ref.pdf_page, ref.excerpt, ref.quotes)
     found = "the passage is marked" if page.marked else "the passage could not be located on the page image"
@@ -144,7 +145,7 @@ def list_resolutions(
     one was found."""
     outcome = (outcome or "").strip().lower()
     if outcome not in {"", "any", *OUTCOMES}:
-        raise ValueError(f"the outcome {outcome!r} is not one of: any, {', '.join(OUTCOMES)}")
+        raise InvalidInput(f"the outcome {outcome!r} is not one of: any, {', '.join(OUTCOMES)}")
     first, last = day_range(date_from, date_to)
     wanted = DecisionFilter(
         committee=(committee or "").strip() or None,
@@ -170,7 +171,7 @@ def fetch_papers(
     """Fetch a committee's papers from a council's ModernGov site into the papers folder and ingest them;
     what was fetched, skipped and indexed, as Markdown."""
     if not (site_url or "").strip() or not (committee or "").strip():
-        raise ValueError("give the council's ModernGov site address and a committee (its name, part of it, or id)")
+        raise InvalidInput("give the council's ModernGov site address and a committee (its name, part of it, or id)")
     first, last = day_range(date_from, date_to)
     days = [date.fromisoformat(day) if day else None for day in (first, last)]
     with Site(str(site_url), library.settings.fetch) as site:

@@ -18,15 +18,14 @@ from councilqa.app.accounts import ROLES, AccountError, Accounts
 from councilqa.app.answer import Assistant
 from councilqa.app.chat import clean_day
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
+from councilqa.errors import CouncilQAError, InvalidInput
 from councilqa.index.build import ingest, open_index
-from councilqa.index.store import MODES, IndexStampMismatch, NotIndexed
-from councilqa.index.vectors import VectorStoreUnavailable
+from councilqa.index.store import MODES
 from councilqa.ingest.fetch import PAPERS, Site, fetch
 from councilqa.ingest.metadata import DOC_TYPES
+from councilqa.process import prepare
 from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings
-
-EXPECTED = (IndexStampMismatch, VectorStoreUnavailable, NotIndexed, FileNotFoundError, ValueError)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -183,7 +182,7 @@ def iso_day(text: str) -> str:
     """An ISO day from the command line (`chat.clean_day`, as the app's fields are read)."""
     try:
         day = clean_day(text, "date")
-    except ValueError:
+    except InvalidInput:
         day = None
     if day is None:  # argparse names the option; the message says what is wanted
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-12")
@@ -319,13 +318,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    prepare()
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
         return int(args.handler(args))
-    except EXPECTED as error:
+    except CouncilQAError as error:  # anything else is a bug: its traceback shows
         print(f"councilqa {args.command}: {error}", file=sys.stderr)
         return 2
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilqa.app.accounts import Account
+from councilqa.errors import CouncilQAError
 from councilqa.index.store import Index
 from councilqa.ingest.fetch import PAPERS
 from councilqa.records import Document
@@ -20,7 +21,7 @@ from councilqa.settings import Settings
 UPLOADS = "uploads"
 
 
-class NotServed(Exception):
+class NotServed(CouncilQAError):
     """A file the app will not serve: unknown to the catalog, restricted from the user (said the same way,
     so that a restricted paper's existence is not told), or outside every ingest root."""
 

@@ -29,6 +29,7 @@ from councilqa.app.answer import Assistant
 from councilqa.app.library import Library, NotServed
 from councilqa.app.uploads import add_uploads
 from councilqa.app.viewer import PageRef
+from councilqa.errors import CouncilQAError, InvalidInput
 from councilqa.records import OUTCOMES
 
 EXAMPLES = [
@@ -38,11 +39,10 @@ EXAMPLES = [
 ]
 
 
-class NotAllowed(Exception):
+class NotAllowed(CouncilQAError):
     """An action the user's role does not allow (uploading, fetching or marking papers, for officers)."""
 
 
-EXPECTED = (ValueError, LookupError, NotServed, NotAllowed)
 REMOTE_FILE = re.compile(r"/file=\s*(https?:|//)", re.I)
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 CSS = Path(__file__).with_name("ui.css")  # card and viewer styles, read at launch
@@ -69,7 +69,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except EXPECTED as error:
+        except CouncilQAError as error:  # anything else is a bug: Gradio logs its traceback
             raise gr.Error(str(error)) from error
 
     return wrapped
@@ -83,7 +83,8 @@ class Handlers:
         self.assistant = assistant
         self.library = Library(assistant.settings, assistant.index)
         self.accounts = Accounts(assistant.settings.data_dir, assistant.settings.ui.auth)
-        self.export_dir = Path(tempfile.mkdtemp(prefix="councilqa-export-"))
+        self._exports = tempfile.TemporaryDirectory(prefix="councilqa-export-")  # removed when the app stops
+        self.export_dir = Path(self._exports.name)
 
     def account(self, request: gr.Request | None) -> Account:
         return self.accounts.account(getattr(request, "username", None))
@@ -166,7 +167,7 @@ class Handlers:
     ) -> str:
         self.officer(request, "add papers")
         if not files:
-            raise ValueError("choose one or more PDF files first")
+            raise InvalidInput("choose one or more PDF files first")
 
         def on_file(done: int, total: int, path: str, pages: int) -> None:
             progress((done, total), desc=f"{path} ({pages} pages so far)", unit="files")
@@ -428,7 +429,7 @@ def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: 
     accounts = Accounts(settings.data_dir, ui.auth)
     public_read = ui.public_read if ui.public_read is not None else not accounts.exist()
     if not accounts.exist() and not public_read:
-        raise ValueError("ui.public_read is off and no account exists: add one with `councilqa users add`")
+        raise CouncilQAError("ui.public_read is off and no account exists: add one with `councilqa users add`")
 
     def login(name: str, password: str) -> bool:
         if public_read and name == PUBLIC and password == PUBLIC:  # Gradio's form needs a password
@@ -459,5 +460,7 @@ def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: 
 
 
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the app until interrupted. Binds to this machine only unless `host` says otherwise."""
+    """Serve the app until interrupted, once the model is loaded and the index open (so the first question
+    does not wait seconds for the model). Binds to this machine only unless `host` says otherwise."""
+    assistant.index.warm()
     launch(build_app(assistant), assistant, host=host, port=port)

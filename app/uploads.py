@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from councilqa.errors import InvalidInput
 from councilqa.index.build import IngestReport, ingest
 from councilqa.index.store import Index
 from councilqa.ingest.discover import MAX_NAME, clean_name
@@ -23,7 +24,7 @@ from councilqa.ingest.discover import MAX_NAME, clean_name
 MAGIC = b"%PDF-"
 
 
-class UploadRejected(ValueError):
+class UploadRejected(InvalidInput):
     """An upload that is not stored, with the reason in words a user can act on."""
 
 

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from PIL import Image, ImageDraw
 
+from councilqa.errors import InvalidInput
 from councilqa.ingest.chunk import split_sentences
 
 Color = tuple[int, int, int, int]
@@ -69,7 +70,7 @@ def render_page(
         try:
             n_pages = len(document)
             if not 1 <= pdf_page <= n_pages:
-                raise ValueError(f"{pdf.name} has {n_pages} pages; there is no PDF page {pdf_page}")
+                raise InvalidInput(f"{pdf.name} has {n_pages} pages; there is no PDF page {pdf_page}")
             page = document[pdf_page - 1]
             image = page.render(scale=scale).to_pil().convert("RGB")
             left, _, _, top = page.get_bbox()

@@ -23,6 +23,7 @@ from councilqa.index.embed import Precision, SentenceTransformerEmbedder, cpu_ha
 from councilqa.ingest.discover import discover
 from councilqa.ingest.errors import IngestError
 from councilqa.ingest.pdf import PypdfParser
+from councilqa.process import prepare
 from councilqa.settings import IndexSettings, Settings
 
 WORD = re.compile(r"\w+")
@@ -131,4 +132,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    prepare()
     main()

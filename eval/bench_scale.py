@@ -48,6 +48,7 @@ from councilqa.index.build import ingest, open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.store import Index
 from councilqa.ingest.minutes import Minutes
+from councilqa.process import prepare
 from councilqa.records import Chunk, Decision, Document, MinuteItem, Page, SearchFilter
 from councilqa.settings import Settings
 
@@ -360,4 +361,5 @@ def table(figures: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
+    prepare()
     main()

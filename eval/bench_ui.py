@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilqa.eval.metrics import percentile
+from councilqa.process import prepare
 
 ASK = "/ask"
 
@@ -133,4 +134,5 @@ def _parser() -> argparse.ArgumentParser:
 
 
 if __name__ == "__main__":
+    prepare()
     raise SystemExit(main())

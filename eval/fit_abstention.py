@@ -21,6 +21,7 @@ from pathlib import Path
 from councilqa.app.answer import Assistant
 from councilqa.eval.questions import load_questions
 from councilqa.index.build import open_index
+from councilqa.process import prepare
 from councilqa.settings import AnswerSettings, Settings
 
 GRID = [round(0.40 + 0.01 * step, 2) for step in range(36)]  # 0.40 … 0.75
@@ -95,4 +96,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    prepare()
     main()

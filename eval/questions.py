@@ -6,10 +6,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from councilqa.errors import InvalidInput
+
 TYPES = frozenset({"factoid", "numeric", "table", "resolution", "procedural", "multi", "unanswerable"})
 
 
-class QuestionSetError(ValueError):
+class QuestionSetError(InvalidInput):
     """A question set file that does not follow the format; the message names the file and line."""
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from councilqa.errors import InvalidInput
 from councilqa.eval.baselines import System
 from councilqa.eval.metrics import LOWER_IS_BETTER, Metrics, PdfPages, Result, score
 from councilqa.eval.questions import Question
@@ -52,7 +53,7 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path}: not valid TOML ({error})") from error
+        raise InvalidInput(f"{path}: not valid TOML ({error})") from error
     return {group: {metric: float(value) for metric, value in table.items()} for group, table in raw.items()}
 
 

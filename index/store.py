@@ -11,19 +11,24 @@ import hashlib
 import json
 import logging
 import secrets
+import shlex
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 
+from councilqa.errors import CouncilQAError, NotFound
 from councilqa.index.catalog import SCHEMA_VERSION, Catalog
 from councilqa.index.decisions import DecisionSearch
 from councilqa.index.embed import Embedder
 from councilqa.index.keyword import KeywordIndex
 from councilqa.index.vectors import VectorStore, open_chroma
+from councilqa.ingest.chunk import VERSION as CHUNKER
+from councilqa.ingest.metadata import VERSION as METADATA
+from councilqa.ingest.minutes import VERSION as MINUTES
 from councilqa.ingest.minutes import Minutes
 from councilqa.records import Chunk, Decision, DecisionHit, Document, Hit, Page, SearchFilter
 from councilqa.settings import Settings
@@ -43,35 +48,57 @@ Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
 
 
-class NotIndexed(LookupError):
+class NotIndexed(NotFound):
     """A path the catalog does not hold."""
 
 
-class IndexStampMismatch(Exception):
+class IndexStampMismatch(CouncilQAError):
     """The data directory was built with another model, parser or chunking."""
 
 
 @dataclass(frozen=True)
 class Stamp:
-    """What built an index. Vectors or chunks made under two stamps must never be mixed."""
+    """Everything that shapes an index: the model and its precision, the parser, the chunker and its settings,
+    what reads a paper's metadata and its minutes' decisions, and the catalog's schema. Vectors, chunks or
+    records made under two stamps are never mixed."""
 
     model: str
+    precision: str
     parser: str
-    chunking: str
+    chunker: str = CHUNKER
+    chunking: str = ""  # the ingest settings the chunker takes, as JSON
+    metadata: str = METADATA
+    minutes: str = MINUTES
     catalog: int = SCHEMA_VERSION
+
+    @classmethod
+    def of(cls, settings: Settings, embedder: Embedder, parser_version: str) -> Stamp:
+        """The stamp an index built with these settings, this embedder and this parser gets."""
+        chunking = settings.ingest.model_dump(include={"max_chunk_tokens", "overlap_units"})
+        return cls(embedder.model_id, embedder.precision, parser_version, chunking=json.dumps(chunking, sort_keys=True))
 
     @property
     def id(self) -> str:
         return hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
 
     def to_json(self) -> str:
-        fields = {"model": self.model, "parser": self.parser, "chunking": self.chunking, "catalog": self.catalog}
-        return json.dumps(fields, sort_keys=True)
+        return json.dumps(asdict(self), sort_keys=True)
+
+    def changes(self, found: str) -> list[str]:
+        """How the stamp `found` (as stored, JSON) differs from this one: "precision: bf16, now fp32"."""
+        try:
+            stored = json.loads(found)
+        except ValueError:
+            stored = {}
+        stored = stored if isinstance(stored, dict) else {}
+        return [
+            f"{name}: {stored.get(name, 'not recorded')}, now {value}"
+            for name, value in asdict(self).items()
+            if stored.get(name) != value
+        ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.id} (model {self.model}; parser {self.parser}; chunking {self.chunking}; catalog v{self.catalog})"
-        )
+        return f"{self.id} ({'; '.join(f'{name} {value}' for name, value in asdict(self).items())})"
 
 
 class Index:
@@ -84,7 +111,7 @@ class Index:
     def __init__(self, settings: Settings, embedder: Embedder, parser_version: str) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.stamp = Stamp(embedder.model_id, parser_version, json.dumps(settings.ingest.model_dump(), sort_keys=True))
+        self.stamp = Stamp.of(settings, embedder, parser_version)
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(data_dir / "catalog.sqlite")
@@ -113,10 +140,15 @@ class Index:
         if found is None:
             self.catalog.set_meta("stamp", self.stamp.to_json())
         elif found != self.stamp.to_json():
+            data_dir = shlex.quote(str(self.settings.data_dir))
+            roots = " ".join(shlex.quote(root) for root in self.catalog.roots()) or "PATH"
             raise IndexStampMismatch(
-                f"{self.settings.data_dir}: this index was built with {found}, but the current settings "
-                f"give {self.stamp.to_json()} (index.model_path, index.precision and the ingest settings shape an "
-                "index). Use another --data-dir, or delete this one and ingest again."
+                f"{self.settings.data_dir}: this index was built otherwise than the current settings and code build "
+                f"({'; '.join(self.stamp.changes(found))}), and an index never mixes the two. Rebuild it: "
+                f"`rm -r {data_dir} && councilqa ingest {roots} --data-dir {data_dir}` (papers an officer restricted "
+                "must be marked again with `councilqa restrict`), or "
+                "use another --data-dir, or set back the settings that changed (index.model_path, index.precision, "
+                "ingest.max_chunk_tokens, ingest.overlap_units)."
             )
 
     def _finish_pending(self) -> None:
@@ -127,6 +159,10 @@ class Index:
                 self.vectors.delete(sha256)
                 self.keywords.remove([sha256])
             self.catalog.finish(sha256)
+
+    def warm(self) -> None:
+        """Load the embedding model now (seconds), rather than at the first question."""
+        self._query_vector("warm up")
 
     def embed(self, chunks: Sequence[Chunk]) -> np.ndarray:
         """Vectors of the chunks' contextual text (header and text), in order."""

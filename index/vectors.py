@@ -21,6 +21,7 @@ from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
 
+from councilqa.errors import CouncilQAError
 from councilqa.records import Chunk
 from councilqa.settings import Settings
 
@@ -30,7 +31,7 @@ OVERFETCH = 1.5  # how many times more neighbours to fetch unfiltered than a ran
 MOST_FETCHED = 10_000  # the most neighbours fetched unfiltered, to be filtered here
 
 
-class VectorStoreUnavailable(Exception):
+class VectorStoreUnavailable(CouncilQAError):
     """The configured vector store can't be reached or opened; the message says where and why."""
 
 

@@ -26,6 +26,8 @@ from councilqa.ingest.labels import label_line
 from councilqa.records import Chunk, Page
 from councilqa.settings import IngestSettings
 
+VERSION = "chunks v1"  # part of the index stamp: raise it when the chunks change for the same pages
+
 TokenCounter = Callable[[str], int]
 
 HEADING = re.compile(r"^(?:(?:Item|Minute)\s+)?\d{1,3}\.?\s+[A-Z][^.;!?]{2,90}$")

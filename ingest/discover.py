@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from councilqa.errors import NotFound
+
 UNSAFE = re.compile(r"[^\w .()&,'+-]+")
 MAX_NAME = 120
 
@@ -39,7 +41,7 @@ def discover(paths: list[Path]) -> list[SourceFile]:
         elif path.is_file():
             found.setdefault(path, SourceFile(path, path.parent, path.name))
         else:
-            raise FileNotFoundError(f"{given}: no such file or folder")
+            raise NotFound(f"{given}: no such file or folder")
     return list(found.values())
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from councilqa.errors import CouncilQAError
 
-class IngestError(Exception):
+
+class IngestError(CouncilQAError):
     """A file that was skipped. `reason` is a short kind, e.g. "encrypted", for summaries."""
 
     reason = "unreadable"

@@ -39,6 +39,7 @@ from urllib.parse import urljoin
 import httpx
 
 from councilqa import __version__
+from councilqa.errors import CouncilQAError
 from councilqa.ingest.discover import clean_name
 from councilqa.ingest.moderngov import (
     Committee,
@@ -64,12 +65,12 @@ TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 T = TypeVar("T")
 
 
-class FetchError(ValueError):
+class FetchError(CouncilQAError):
     """A run that cannot go on: the site is not a ModernGov site or can't be reached, or the committee
     asked for is unknown or ambiguous. The message says which, and what to do."""
 
 
-class RequestFailed(Exception):
+class RequestFailed(CouncilQAError):
     """One request that failed after its retries, or one reply that is not what was asked for."""
 
 

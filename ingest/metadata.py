@@ -17,6 +17,8 @@ from urllib.parse import unquote
 
 from councilqa.records import Page
 
+VERSION = "metadata v1"  # part of the index stamp: raise it when `describe` reads a paper differently
+
 DOC_TYPES = (
     "agenda frontsheet",
     "reports pack",

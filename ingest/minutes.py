@@ -48,6 +48,8 @@ from councilqa.ingest.labels import label_line
 from councilqa.ingest.metadata import MINUTES_OF, minutes_meeting
 from councilqa.records import Decision, MinuteItem, Page, Votes
 
+VERSION = "minutes v1"  # part of the index stamp: raise it when the decisions read change
+
 ITEM = re.compile(r"^(?:(?:Item|Minute)\s+)?(?P<number>\d{1,3})\.?\s+(?P<title>\S.*)$")
 ITEM_REF = re.compile(r"^\(Item\s+\d{1,3}[a-z]?\)$", re.IGNORECASE)  # ModernGov: "(Item 5)" under the heading
 PERSON = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Councillor|Cllr)\b"

@@ -20,11 +20,13 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from councilqa.errors import CouncilQAError
+
 UK_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
-class NotModernGov(ValueError):
+class NotModernGov(CouncilQAError):
     """A reply that is not the web service's XML: the site is not a ModernGov site, or the page is an
     error or login page."""
 

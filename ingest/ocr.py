@@ -17,11 +17,13 @@ from typing import Protocol
 
 import pypdfium2
 
+from councilqa.errors import CouncilQAError
+
 DPI = 300
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-eng"
 
 
-class OcrFailed(Exception):
+class OcrFailed(CouncilQAError):
     """A page the engine could not read in time, or at all."""
 
 

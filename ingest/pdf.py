@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -56,29 +57,29 @@ class PdfParser(Protocol):
 
 
 class _Collect(logging.Handler):
-    """Keeps the warnings pypdf logs while it reads one file."""
+    """Keeps the warnings pypdf logs (damaged cross-references and the like) for the file being read in this
+    thread or task, for the ingest summary. One is attached to pypdf's logger, by the first parser made."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.reading: ContextVar[list[str] | None] = ContextVar("pypdf_warnings", default=None)
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if message not in self.messages:
-            self.messages.append(message)
+        messages = self.reading.get()
+        if messages is not None and (message := record.getMessage()) not in messages:
+            messages.append(message)
+
+    @contextmanager
+    def collecting(self) -> Iterator[list[str]]:
+        messages: list[str] = []
+        token = self.reading.set(messages)
+        try:
+            yield messages
+        finally:
+            self.reading.reset(token)
 
 
-@contextmanager
-def _pypdf_warnings() -> Iterator[list[str]]:
-    collector = _Collect()
-    logger = logging.getLogger("pypdf")
-    logger.addHandler(collector)
-    propagate, logger.propagate = logger.propagate, False  # reported once, by name, in the ingest summary
-    try:
-        yield collector.messages
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = propagate
+_WARNINGS = _Collect()
 
 
 class PypdfParser:
@@ -90,10 +91,13 @@ class PypdfParser:
     def __init__(self, ocr: Ocr | None = None, cache_dir: Path | None = None) -> None:
         self.ocr = ocr
         self.cache_dir = cache_dir
+        logger = logging.getLogger("pypdf")
+        if _WARNINGS not in logger.handlers:
+            logger.addHandler(_WARNINGS)
 
     def parse(self, path: Path, name: str) -> ParsedPdf:
         notes: list[str] = []
-        with _pypdf_warnings() as warnings:
+        with _WARNINGS.collecting() as warnings:
             pages = self._parse(path, name, notes)
         return ParsedPdf(pages, tuple(warnings[:5]), tuple(notes))
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 
 from councilqa.app.answer import Assistant, compose
+from councilqa.errors import InvalidInput
 from councilqa.records import Chunk, Hit, Quote, SearchFilter
 
 
@@ -140,5 +141,5 @@ def test_a_numbered_paragraph_or_resolved_block_that_answers_is_quoted_whole(sam
 
 
 def test_a_question_longer_than_a_question_is_refused_with_its_length(sample_settings, sample_index):
-    with pytest.raises(ValueError, match="the question is 1001 characters long; ask in at most 1000"):
+    with pytest.raises(InvalidInput, match="the question is 1001 characters long; ask in at most 1000"):
         Assistant(sample_settings, sample_index).ask("a" * 1001)

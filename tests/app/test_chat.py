@@ -9,6 +9,7 @@ from councilqa.app.answer import Assistant
 from councilqa.app.chat import list_resolutions, open_page, respond, search_filter
 from councilqa.app.library import Library, NotServed
 from councilqa.app.viewer import PageRef
+from councilqa.errors import InvalidInput, NotFound
 from councilqa.records import SearchFilter
 
 
@@ -22,9 +23,9 @@ def test_filter_from_the_form():
     assert search_filter(" Cabinet ", "2026-03-01", "2026-03-31", "printed minutes") == SearchFilter(
         "Cabinet", "2026-03-01", "2026-03-31", "printed minutes"
     )
-    with pytest.raises(ValueError, match="'from' date '12/03/2026' is not a date"):
+    with pytest.raises(InvalidInput, match="'from' date '12/03/2026' is not a date"):
         search_filter(None, "12/03/2026", "", None)
-    with pytest.raises(ValueError, match="after the 'to' date"):
+    with pytest.raises(InvalidInput, match="after the 'to' date"):
         search_filter(None, "2026-04-01", "2026-03-01", None)
 
 
@@ -33,7 +34,7 @@ def test_reply_has_message_cards_and_a_markdown_file(sample_settings, sample_ind
     assert reply.cards.count('class="cq-card"') == len(reply.answer.citations) == len(reply.refs)
     assert reply.export_path.read_text(encoding="utf-8") == reply.export
     assert reply.export_path.name == "councilqa-mill-lane-car-park-tariff.md"
-    with pytest.raises(ValueError, match="type a question"):
+    with pytest.raises(InvalidInput, match="type a question"):
         respond(Assistant(sample_settings, sample_index), "  ", SearchFilter(), tmp_path)
 
 
@@ -48,7 +49,7 @@ def test_open_page_renders_the_card_page(library: Library):
     view = open_page(library, {"a1": ref}, "a1", ANONYMOUS)
     assert view.image.width > 800 and "the passage is marked" in view.caption
     assert "Printed%20minutes%2012th-Mar-2026%2018.30%20Cabinet.pdf#page=2" in view.caption
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound):
         open_page(library, {"a1": ref}, "a9", ANONYMOUS)
 
 
@@ -70,11 +71,11 @@ def test_decisions_by_committee_date_words_and_outcome(library: Library):
     assert list_resolutions(library, None, "", "", "", outcome="any")[0].startswith(
         '<div class="cq-cards"><p>9 decisions'
     )
-    with pytest.raises(ValueError, match="'to' date"):
+    with pytest.raises(InvalidInput, match="'to' date"):
         list_resolutions(library, None, "", "31-03-2026", "")
-    with pytest.raises(ValueError, match="after the 'to' date"):
+    with pytest.raises(InvalidInput, match="after the 'to' date"):
         list_resolutions(library, None, "2026-04-01", "2026-03-01", "")
-    with pytest.raises(ValueError, match="the outcome 'passed' is not one of: any, carried, lost"):
+    with pytest.raises(InvalidInput, match="the outcome 'passed' is not one of: any, carried, lost"):
         list_resolutions(library, None, "", "", "", outcome="passed")
 
 

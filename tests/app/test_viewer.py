@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from councilqa.app.viewer import EXCERPT_FILL, QUOTE_FILL, file_url, render_page
+from councilqa.errors import InvalidInput
 from tests.conftest import CORPUS
 
 PACK = CORPUS / "riverford" / "Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf"
@@ -39,7 +40,7 @@ def test_text_not_on_the_page_is_not_marked():
 
 
 def test_a_page_past_the_end_is_refused():
-    with pytest.raises(ValueError, match="has 11 pages"):
+    with pytest.raises(InvalidInput, match="has 11 pages"):
         render_page(PACK, 12)
 
 

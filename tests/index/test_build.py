@@ -29,7 +29,7 @@ class CountingEmbedder:
 
     def __init__(self, real) -> None:
         self.real, self.texts = real, 0
-        self.model_id = real.model_id
+        self.model_id, self.precision = real.model_id, real.precision
 
     def embed(self, texts):
         self.texts += len(texts)
@@ -129,8 +129,29 @@ def test_interrupted_add_is_cleaned_up_on_next_open(tmp_path: Path, embedder, ma
 def test_index_refuses_other_chunking_settings(tmp_path: Path, embedder):
     open_index(Settings(data_dir=tmp_path / "data"), embedder)
     other = Settings(data_dir=tmp_path / "data", ingest=IngestSettings(max_chunk_tokens=128))
-    with pytest.raises(IndexStampMismatch, match="Use another --data-dir"):
+    with pytest.raises(IndexStampMismatch) as refused:
         open_index(other, embedder)
+    data_dir = tmp_path / "data"
+    assert 'chunking: {"max_chunk_tokens": 224, "overlap_units": 1}, now {"max_chunk_tokens": 128' in str(refused.value)
+    assert f"`rm -r {data_dir} && councilqa ingest PATH --data-dir {data_dir}`" in str(refused.value)
+
+
+def test_a_stale_index_names_what_changed_and_its_rebuild(tmp_path: Path, embedder):
+    """An index whose stamp records an older chunker is refused, with the command that rebuilds it from the
+    folders it was ingested from; the OCR settings shape no chunk, so changing them refuses nothing."""
+    papers = tmp_path / "papers folder"
+    papers.mkdir()
+    write_pdf(papers / "Report.pdf", ["The pool reopens in May."])
+    settings = Settings(data_dir=tmp_path / "data")
+    ingest([papers], open_index(settings, embedder))
+    open_index(Settings(data_dir=tmp_path / "data", ingest=IngestSettings(ocr=False)), embedder).close()
+    catalog = Catalog(tmp_path / "data" / "catalog.sqlite")
+    catalog.set_meta("stamp", catalog.get_meta("stamp").replace('"chunks v1"', '"chunks v0"'))
+    catalog.close()
+    with pytest.raises(IndexStampMismatch) as refused:
+        open_index(settings, embedder)
+    assert "chunker: chunks v0, now chunks v1" in str(refused.value)
+    assert f"councilqa ingest '{papers}' --data-dir {tmp_path / 'data'}`" in str(refused.value)
 
 
 def test_chunks_fit_the_model_window(sample_index: Index, embedder):

@@ -42,14 +42,14 @@ def test_bf16_vectors_are_within_cosine_0_9999_of_fp32_and_named_apart() -> None
     reference = fp32.embed(texts)
     assert np.sum(reference * together, axis=1).min() >= 0.9999
     assert np.sum(reference[:8] * alone, axis=1).min() >= 0.9999
-    assert bf16.model_id == f"{fp32.model_id} bf16 openvino"  # fp32 keeps the id indexes were built under
+    assert bf16.model_id == fp32.model_id and (fp32.precision, bf16.precision) == ("fp32", "bf16")  # both stamped
 
 
 def test_an_index_never_mixes_precisions(tmp_path: Path) -> None:
     fp32 = Settings(data_dir=tmp_path / "data", index=IndexSettings(precision="fp32"))
     open_index(fp32).close()
     bf16 = Settings(data_dir=tmp_path / "data", index=IndexSettings(precision="bf16"))
-    with pytest.raises(IndexStampMismatch, match="Use another --data-dir"):
+    with pytest.raises(IndexStampMismatch, match="precision: fp32, now bf16"):
         open_index(bf16)
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from councilqa.errors import NotFound
 from councilqa.ingest.discover import discover, sha256_file
 
 
@@ -24,7 +25,7 @@ def test_a_file_found_twice_is_listed_once(make_pdf, tmp_path: Path):
 
 
 def test_missing_path_is_an_error(tmp_path: Path):
-    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+    with pytest.raises(NotFound, match="no such file or folder"):
         discover([tmp_path / "nowhere"])
 
 
