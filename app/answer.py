@@ -26,9 +26,9 @@ from councilqa.app.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Grounds, 
 from councilqa.app.question_filter import named_committee, stated_filter
 from councilqa.errors import InvalidInput
 from councilqa.index.store import Index, Mode
-from councilqa.ingest.chunk import split_sentences
 from councilqa.records import Answer, Chunk, Citation, Decision, Document, Hit, MinuteItem, Page, Quote, SearchFilter
 from councilqa.settings import Settings
+from councilqa.text import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +137,8 @@ class Assistant:
         )
 
     def _read_by_ocr(self, citation: Citation) -> bool:
-        document = self.index.catalog.document(citation.doc)
-        return document is not None and self.index.catalog.read_by_ocr(
+        document = self.index.document(citation.doc)
+        return document is not None and self.index.read_by_ocr(
             document.sha256, citation.pdf_page, citation.pdf_page_end
         )
 
@@ -157,11 +157,11 @@ class Assistant:
         papers don't answer it, too little evidence)."""
         public_only = not plan.filters.include_restricted
         if not citations:
-            return (NO_INDEX if not self.index.catalog.counts(public_only=public_only)["chunks"] else ABSTAIN), ()
+            return (NO_INDEX if self.index.is_empty(public_only=public_only) else ABSTAIN), ()
         if plan.refusal is not None:
             return plan.refusal, ()
         grounds = self.grounds
-        if public_only and (hidden := self.index.catalog.restricted()):  # a name only they hold is "unknown"
+        if public_only and (hidden := self.index.restricted()):  # a name only they hold is "unknown"
             grounds = replace(grounds, has_word=partial(self.index.has_word, hidden=hidden))
         withheld = None if lead is not None else self._withheld(grounds, question, citations, quotes)
         if withheld is not None:
@@ -186,7 +186,7 @@ class Assistant:
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
         """The decision the question asks about: the best match, if it holds most of the question's
         distinctive words and every fact of its lead line checks out against its pages."""
-        facets = self.index.catalog.facets(public_only=not plan.filters.include_restricted)
+        facets = self.index.facets(public_only=not plan.filters.include_restricted)
         newest = facets["meeting_date"][-1] if plan.recent and facets["meeting_date"] else None
         boost = preference(question, plan.prefer, named_committee(question, facets["committee"]), newest)
         found = self.index.search_decisions(question, 1, plan.filters, boost)
@@ -200,7 +200,7 @@ class Assistant:
             log.info("decision %s not cited: match %.2f (words %.2f)", decision.ordinal, match, covered)
             return None
         document = hit.documents[0]
-        pages = self.index.catalog.pages(document.sha256)
+        pages = self.index.pages(document.sha256)
         problems = unchecked_facts(hit.decision, pages)
         if problems:
             log.warning("decision %s of %s not shown: %s", hit.decision.ordinal, document.path, "; ".join(problems))
@@ -249,11 +249,11 @@ class Assistant:
         decided and no minutes of it are indexed); a refusal when it asks what a council decided and no
         indexed paper is that council's; newer meetings first for "latest" questions."""
         recent = bool(RECENT.search(question))
-        catalog = self.index.catalog
+        index = self.index
         named = named_councils(question) if is_decision_question(question) else []
-        outside = [name for name in named if not catalog.minutes_council(name)]
+        outside = [name for name in named if not index.minutes_council(name)]
         if outside and len(outside) == len(named):  # "Kent and Medway councillors": Kent's minutes may say
-            councils = " and ".join(catalog.councils())
+            councils = " and ".join(index.councils())
             held = f"the index holds papers of {councils}" if councils else "no indexed paper names its council"
             elsewhere = (
                 f"No indexed minutes are {outside[0]}'s ({held}), so the papers don't record what {outside[0]} "
@@ -262,17 +262,17 @@ class Assistant:
             return _Plan(explicit, None, None, elsewhere, recent)
         if explicit:
             return _Plan(explicit, None, None, None, recent)
-        committees = catalog.facets(public_only=not explicit.include_restricted)["committee"]
+        committees = index.facets(public_only=not explicit.include_restricted)["committee"]
         stated = stated_filter(question, committees, date.today())
         if stated is None or stated.about_minutes:  # "the September 2009 minutes": approved at a later meeting
             return _Plan(explicit, None, None, None, recent)
         stated_filters = replace(stated.filters, include_restricted=explicit.include_restricted)
         for candidate in (stated_filters, replace(stated_filters, committee=None)):
-            if catalog.matching(candidate):
+            if index.any_matching(candidate):
                 note = f"Papers of {candidate.describe()} ranked first, as the question names {stated.phrase}."
                 first, last = stated.filters.date_from, stated.filters.date_to
                 refusal = None
-                if is_decision_question(question) and not catalog.has_minutes(first, last):
+                if is_decision_question(question) and not index.has_minutes(first, last):
                     refusal = (
                         f"No minutes of the meeting the question names ({stated.phrase}) are indexed, so the papers "
                         "don't record what was decided there. The closest passages are listed below."
@@ -293,12 +293,8 @@ class Assistant:
         kept = []
         for hit in hits:
             chunk = hit.chunk
-            if self.index.catalog.holds(chunk.doc_sha256, chunk.pdf_page, chunk.pdf_page_end, chunk.text):
-                also = tuple(
-                    (c, d)
-                    for c, d in hit.also
-                    if self.index.catalog.holds(c.doc_sha256, c.pdf_page, c.pdf_page_end, c.text)
-                )
+            if self.index.holds(chunk):
+                also = tuple((c, d) for c, d in hit.also if self.index.holds(c))
                 kept.append(replace(hit, also=also))
             else:
                 log.warning(

@@ -155,7 +155,7 @@ def list_resolutions(
         outcome=outcome if outcome in OUTCOMES else None,
         include_restricted=include_restricted,
     )
-    return resolution_cards(list_decisions(library.index.catalog, wanted))
+    return resolution_cards(list_decisions(library.index, wanted))
 
 
 def fetch_papers(

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,21 +21,19 @@ from councilqa.app.chat import clean_day
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.errors import CouncilQAError, InvalidInput
 from councilqa.index.build import ingest, open_index
-from councilqa.index.store import MODES
 from councilqa.ingest.fetch import PAPERS, Site, fetch
-from councilqa.ingest.metadata import DOC_TYPES
 from councilqa.process import prepare
-from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter, where
+from councilqa.records import DOC_TYPES, OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_of(args: argparse.Namespace) -> Settings:
     return Settings(data_dir=args.data_dir) if args.data_dir else Settings()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     with Progress(sys.stderr) as progress:
-        report = ingest(args.paths, open_index(_settings(args)), on_file=progress.update, prune=args.prune)
+        report = ingest(args.paths, open_index(settings_of(args)), on_file=progress.update, prune=args.prune)
     print(report.summary())
     return 0 if report.ingested_any or not report.skipped else 1
 
@@ -68,7 +67,7 @@ class Progress:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_of(args)
     if args.pause is not None:
         settings = settings.model_copy(
             update={"fetch": settings.fetch.model_copy(update={"pause_seconds": args.pause})}
@@ -92,7 +91,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_of(args)
     filters = SearchFilter(
         args.committee,
         args.date_from,
@@ -106,32 +105,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from councilqa.eval.suite import evaluate
-
-    settings = _settings(args)
-    index = open_index(settings)
-    outcome = evaluate(
-        index,
-        Assistant(settings, index, args.mode[0], include_restricted=args.include_restricted),
-        args.questions,
-        out=args.out,
-        report=args.report,
-        baselines=args.baselines,
-        thresholds=args.thresholds,
-        modes=args.mode[1:],
-    )
-    print(outcome.summary())
-    if args.report:
-        print(f"\nreport: {args.report} (chart: {outcome.chart})")
-    return 1 if outcome.failures else 0
-
-
 def cmd_resolutions(args: argparse.Namespace) -> int:
     wanted = DecisionFilter(
         args.committee, args.date_from, args.date_to, args.search, args.outcome, args.include_restricted
     )
-    found = list_decisions(open_index(_settings(args)).catalog, wanted)
+    found = list_decisions(open_index(settings_of(args)), wanted)
     if args.json:
         print(json.dumps([record.to_json() for record in found], ensure_ascii=False, indent=2))
         return 0
@@ -144,13 +122,13 @@ def cmd_resolutions(args: argparse.Namespace) -> int:
 def cmd_restrict(args: argparse.Namespace) -> int:
     restricted = args.command == "restrict"
     why = args.why or ("marked restricted by an officer" if restricted else "cleared for publication by an officer")
-    open_index(_settings(args)).restrict(args.path, restricted, why)
+    open_index(settings_of(args)).restrict(args.path, restricted, why)
     print(f"{args.path}: {'restricted' if restricted else 'not restricted'} ({why})")
     return 0
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_of(args)
     accounts = Accounts(settings.data_dir, settings.ui.auth)
     if args.action == "list":
         for account in accounts.list():
@@ -173,7 +151,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from councilqa.app.ui import serve  # gradio takes seconds to import: only when serving
 
-    settings = _settings(args)
+    settings = settings_of(args)
     serve(Assistant(settings, open_index(settings)), host=args.host, port=args.port)
     return 0
 
@@ -236,6 +214,7 @@ def format_decision(found: FoundDecision) -> str:
     return "\n".join(lines)
 
 
+COMMANDS = "councilqa.commands"  # entry points adding commands: eval's, from councilqa.eval (pyproject.toml)
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
@@ -286,20 +265,6 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--doc-type", choices=DOC_TYPES, help="document type")
     sub.add_argument("--doc", help="one document's path, as cited")
     add_include_restricted(sub)
-    sub = command("eval", cmd_eval, "Score question sets with known answers against the current index.")
-    sub.add_argument("--questions", nargs="+", type=Path, required=True, metavar="F.jsonl")
-    sub.add_argument("--out", type=Path, help="write one ask --json record (plus id) per question")
-    sub.add_argument("--report", type=Path, help="write a Markdown report, with a chart beside it")
-    sub.add_argument("--baselines", action="store_true", help="also score the LlamaIndex starter and page BM25")
-    sub.add_argument("--thresholds", type=Path, help="TOML of metric floors; exit 1 when one is not met")
-    sub.add_argument(
-        "--mode",
-        nargs="+",
-        choices=MODES,
-        default=["hybrid"],
-        help="retrieval: the first is scored against the thresholds, others are reported beside it",
-    )
-    add_include_restricted(sub)
     sub = command(
         "resolutions",
         cmd_resolutions,
@@ -311,6 +276,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help="print JSON records")
     add_include_restricted(sub)
     _access_commands(command)
+    for plugin in entry_points(group=COMMANDS):  # `eval`, from councilqa.eval, which imports this module
+        plugin.load()(command)
     sub = command("serve", cmd_serve, "Serve the Gradio chat.")
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     sub.add_argument("--port", type=int, default=7860)

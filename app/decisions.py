@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from councilqa.ingest.chunk import split_sentences
 from councilqa.records import Decision, Page, SearchFilter, long_date
+from councilqa.text import split_sentences
 
 DECISION_QUESTION = re.compile(
     r"\b(?:decid\w*|decisions?|resolv\w*|resolutions?|agree[ds]?|approv\w*|adopt\w*|pass(?:ed)?|carried|"

@@ -79,7 +79,7 @@ class Library:
 
     def roots(self) -> list[Path]:
         """The folders the app may serve files from: every ingest root, the uploads and the fetched papers."""
-        roots = {Path(root).resolve() for root in self.index.catalog.roots()}
+        roots = {Path(root).resolve() for root in self.index.roots()}
         return sorted(roots | {self.uploads_dir, self.papers_dir})
 
     def private_paths(self) -> list[Path]:
@@ -92,17 +92,17 @@ class Library:
 
     def visible(self, doc: str, account: Account) -> bool:
         """Whether `account` may see the indexed paper `doc` (a path as cited)."""
-        return self._may_see(self.index.catalog.document(doc), account)
+        return self._may_see(self.index.document(doc), account)
 
     def _may_see(self, document: Document | None, account: Account) -> bool:
         if document is None:
             return False
-        return account.sees_restricted or document.sha256 not in self.index.catalog.restricted()
+        return account.sees_restricted or document.sha256 not in self.index.restricted()
 
     def file_for(self, doc: str, account: Account) -> Path:
         """The PDF of a cited document (a path as cited) that `account` may see, checked to lie under an
         ingest root."""
-        document = self.index.catalog.document(doc)
+        document = self.index.document(doc)
         if document is None or not self._may_see(document, account):
             raise NotServed(f"{doc}: not in the index")
         path = Path(document.root) / document.path
@@ -119,26 +119,22 @@ class Library:
         Anything else under a root (a script, a spreadsheet, a paper not indexed) is not."""
         if ".." in path.parts or not path.is_absolute():
             return False
-        for root in map(Path, self.index.catalog.roots()):
+        for root in map(Path, self.index.roots()):
             if path.is_relative_to(root) and within(path, [root]):  # `within` resolves links: none leads out
-                document = self.index.catalog.document(path.relative_to(root).as_posix())
+                document = self.index.document(path.relative_to(root).as_posix())
                 if document is not None and Path(document.root) == root:
                     return self._may_see(document, account)
         return False
 
     def choices(self, account: Account) -> tuple[list[str], list[str]]:
         """The committees and document types of the papers `account` may see, sorted, for the filter menus."""
-        facets = self.index.catalog.facets(public_only=not account.sees_restricted)
+        facets = self.index.facets(public_only=not account.sees_restricted)
         return facets["committee"], facets["doc_type"]
 
     def overview(self, account: Account) -> Overview:
         """What is indexed, as `account` may see it: a reader neither sees restricted papers nor counts them,
         nor the skipped files (a name is all they have, and it may be an exempt paper's)."""
-        public_only = not account.sees_restricted
-        catalog = self.index.catalog
-        restrictions = {sha: r.why for sha, r in catalog.restrictions().items() if r.restricted and not public_only}
-        documents = catalog.documents(public_only=public_only)
-        meetings = catalog.meetings(public_only=public_only)  # dated papers' meetings, and those minuted later
+        held = self.index.overview(public_only=not account.sees_restricted)
         rows: list[list[str | int]] = [
             [
                 d.path,
@@ -147,9 +143,8 @@ class Library:
                 d.meeting_date or "",
                 d.doc_type,
                 d.n_pages,
-                restrictions.get(d.sha256, ""),
+                held.restricted.get(d.sha256, ""),
             ]
-            for d in documents
+            for d in held.documents
         ]
-        skipped = [] if public_only else [[s.path, s.reason, s.detail] for s in catalog.skipped()]
-        return Overview(catalog.counts(public_only=public_only), len(meetings), rows, skipped)
+        return Overview(held.counts, len(held.meetings), rows, [list(skip) for skip in held.skipped])

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-from councilqa.index.catalog import Catalog
+from councilqa.index.store import Index
 from councilqa.records import Decision, DecisionFilter, Document, MinuteItem, Page, same_decision, votes_json
 
 MIN_SHARE = 0.6  # share of an item title's words a paper's title must hold to be its report
@@ -89,39 +90,37 @@ class FoundDecision:
         }
 
 
-def list_decisions(catalog: Catalog, wanted: DecisionFilter) -> list[FoundDecision]:
+def list_decisions(index: Index, wanted: DecisionFilter) -> list[FoundDecision]:
     """Matching decisions, newest meeting first (one of each: the same minutes printed and in a later
-    pack are one decision), each with its minuted item and that item's report where one is found.
+    pack are one decision), each with its minuted item and that item's report where one is found. The
+    index reads only the matching decisions, their items and their meetings' papers.
 
     Example::
 
-        [found.report for found in list_decisions(index.catalog, DecisionFilter(search="leisure"))]
+        [found.report for found in list_decisions(index, DecisionFilter(search="leisure"))]
     """
     found: list[tuple[Decision, Document]] = []
     seen: set[tuple[str | None, str | None, str]] = set()
-    for decision, document in catalog.decisions(wanted):
+    for decision, document in index.decisions(wanted):
         if same_decision(decision) not in seen:
             seen.add(same_decision(decision))
             found.append((decision, document))
-    if not found:
-        return []
     public_only = not wanted.include_restricted  # nor a restricted paper as an item's report
-    items = {(document.sha256, item.ordinal): item for item, document in catalog.items(public_only=public_only)}
-    documents = catalog.documents(public_only=public_only)
-    page_cache: dict[str, list[Page]] = {}
-
-    def pages(sha256: str) -> list[Page]:
-        if sha256 not in page_cache:
-            page_cache[sha256] = catalog.pages(sha256)
-        return page_cache[sha256]
-
+    keys = {(document.sha256, decision.item) for decision, document in found if decision.item is not None}
+    items = index.minute_items(keys, public_only=public_only)
+    pages = lru_cache(maxsize=None)(index.pages)
     reports: dict[tuple[str, int], ItemReport | None] = {}
     listed = []
     for decision, document in found:
         key = (document.sha256, decision.item if decision.item is not None else -1)
         item = items.get(key)
         if item is not None and key not in reports:
-            reports[key] = find_report(item, document, documents, pages)
+            meeting = (
+                index.meeting_papers(item.meeting_date, item.committee, public_only=public_only)
+                if item.meeting_date
+                else []
+            )
+            reports[key] = find_report(item, [paper for paper in meeting if paper.sha256 != document.sha256], pages)
         listed.append(FoundDecision(decision, document, item, reports.get(key)))
     return listed
 
@@ -151,29 +150,19 @@ def outcome_line(decision: Decision) -> str:
 
 
 def find_report(
-    item: MinuteItem,
-    minutes: Document,
-    documents: Sequence[Document],
-    pages: Callable[[str], Sequence[Page]],
+    item: MinuteItem, meeting: Sequence[Document], pages: Callable[[str], Sequence[Page]]
 ) -> ItemReport | None:
-    """The paper `item` (minuted in `minutes`) considered, among `documents` of the same meeting: a
-    paper named by the item's decision reference or most of its title's words (a report first), else
+    """The paper `item` considered, among `meeting`, the other papers of its meeting (`Index.meeting_papers`):
+    a paper named by the item's decision reference or most of its title's words (a report first), else
     the pages a reports pack's agenda lists for the item. `pages` gives a content's pages (with their
     labels). None when nothing matches well or two different papers match equally well.
 
     Example::
 
-        find_report(item, minutes, catalog.documents(), catalog.pages)
+        find_report(item, index.meeting_papers(item.meeting_date, item.committee), index.pages)
     """
-    if not item.title or not item.meeting_date:
+    if not item.title:
         return None
-    meeting = [
-        document
-        for document in documents
-        if document.meeting_date == item.meeting_date
-        and document.sha256 != minutes.sha256
-        and (item.committee is None or document.committee is None or _same(item.committee, document.committee))
-    ]
     papers = _papers(item.title, meeting)
     best = _unique([(score, document) for score, document in papers if score[:2] != (False, False)])
     if best is None:
@@ -187,10 +176,6 @@ def find_report(
         first = pages(best.sha256)
         return ItemReport(best, best.title, 1, best.n_pages, first[0].label if first else None)
     return best
-
-
-def _same(one: str, other: str) -> bool:
-    return " ".join(one.casefold().split()) == " ".join(other.casefold().split())
 
 
 def words(text: str) -> set[str]:

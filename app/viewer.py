@@ -19,7 +19,7 @@ from urllib.parse import quote
 from PIL import Image, ImageDraw
 
 from councilqa.errors import InvalidInput
-from councilqa.ingest.chunk import split_sentences
+from councilqa.text import split_sentences
 
 Color = tuple[int, int, int, int]
 SCALE = 1.5  # 108 dpi: readable in the viewer, about 0.9 megapixels for an A4 page

@@ -11,6 +11,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+# What a paper is, as `Document.doc_type` says (ingest/metadata.py tells them apart; filters offer them)
+DOC_TYPES = (
+    "agenda frontsheet",
+    "reports pack",
+    "printed minutes",
+    "report",
+    "appendix",
+    "strategy",
+    "questions",
+    "amendment",
+)
+
 
 @dataclass(frozen=True)
 class Document:
@@ -166,6 +178,17 @@ class Meeting:
     committee: str | None
     date: str
     documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What an index holds, as one kind of user may see it (`Index.overview`)."""
+
+    counts: dict[str, int]  # documents, unique_contents, pages, chunks, skipped
+    documents: list[Document]
+    meetings: list[Meeting]
+    restricted: dict[str, str] = field(default_factory=dict)  # content sha256 -> why it is restricted
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # path, reason, detail
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from councilqa.index.catalog import Catalog
+from councilqa.errors import CouncilQAError
 from councilqa.index.keyword import KeywordIndex
+from councilqa.index.store import Index
 from councilqa.records import Answer, Citation
 
 log = logging.getLogger(__name__)
+
+
+class EvalExtraMissing(CouncilQAError):
+    """A part of the eval (the LlamaIndex baseline, the report's chart) whose libraries are not installed."""
+
+    def __init__(self, what: str, error: ImportError) -> None:
+        super().__init__(f"{what} needs the eval extra ({error.name} is not installed): pip install -e '.[eval]'")
 
 
 class System(Protocol):
@@ -38,12 +46,12 @@ class PageRecord:
     text: str
 
 
-def page_records(catalog: Catalog, *, public_only: bool = True) -> list[PageRecord]:
+def page_records(index: Index, *, public_only: bool = True) -> list[PageRecord]:
     """Every page of every indexed document path (none restricted, with `public_only`), in path and page order."""
     return [
         PageRecord(document.path, page.pdf_page, page.text)
-        for document in catalog.documents(public_only=public_only)
-        for page in catalog.pages(document.sha256)
+        for document in index.overview(public_only=public_only).documents
+        for page in index.pages(document.sha256)
     ]
 
 
@@ -92,10 +100,14 @@ class LlamaIndexStarter:
     def __init__(self, pages: list[PageRecord], model_path: Path, cache_dir: Path) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from llama_index.core import Document, StorageContext, VectorStoreIndex
-        from llama_index.core.node_parser import SentenceSplitter
-        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        try:
+            from llama_index.core import Document, StorageContext, VectorStoreIndex
+            from llama_index.core.node_parser import SentenceSplitter
+            from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+        except ImportError as error:
+            raise EvalExtraMissing("the LlamaIndex baseline (--baselines)", error) from error
 
         digest = hashlib.sha256(str(model_path).encode())
         for page in pages:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from councilqa.eval.baselines import EvalExtraMissing
 from councilqa.eval.metrics import RECALL_KS, Metrics, PdfPages, Result, first_match_rank
 from councilqa.eval.run import ALL, SystemScores
 
@@ -46,8 +47,10 @@ def metrics_table(rows: dict[str, Metrics], first: str) -> str:
 
 def recall_chart(scores: dict[str, SystemScores], path: Path) -> None:
     """page_recall@k for k = 1..10 over all sets, one line per system, as a PNG."""
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError as error:
+        raise EvalExtraMissing("the report's chart (--report)", error) from error
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -59,7 +59,7 @@ def evaluate(
         outcome = evaluate(index, Assistant(settings, index), [Path("eval/riverford_sample.jsonl")])
         print(outcome.summary())
     """
-    if index.catalog.counts()["documents"] == 0:
+    if index.is_empty():
         raise CouncilQAError(f"{index.settings.data_dir}: nothing is indexed; run `councilqa ingest` first")
     limits = load_thresholds(thresholds) if thresholds else None
     questions: list[Question] = [q for path in question_files for q in load_questions(path)]
@@ -70,15 +70,15 @@ def evaluate(
                 assistant.settings, index, mode, include_restricted=assistant.include_restricted
             )
     if baselines:
-        pages = page_records(index.catalog, public_only=not assistant.include_restricted)
+        pages = page_records(index, public_only=not assistant.include_restricted)
         systems["bm25-pages"] = PageBM25(pages)
         model_path = index.settings.index.model_path or default_model_path()
         systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data_dir / "baselines")
-    documents = {d.path: d for d in index.catalog.documents()}
+    documents = {d.path: d for d in index.overview().documents}
     locations = {path: Path(d.root) / path for path, d in documents.items()}
 
     def read_by_ocr(doc: str, pdf_page: int) -> str | None:
-        found = [p for p in index.catalog.pages(documents[doc].sha256) if p.pdf_page == pdf_page and p.ocr]
+        found = [p for p in index.pages(documents[doc].sha256) if p.pdf_page == pdf_page and p.ocr]
         return found[0].text if found else None
 
     pdf_pages = PdfPages(locations.get, read_by_ocr)

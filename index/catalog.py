@@ -152,10 +152,7 @@ class Catalog:
 
     def matching(self, wanted: SearchFilter) -> list[Document]:
         """Documents that pass the filter (see `SearchFilter` for what each field means)."""
-        clauses, args = [], []
-        if wanted.committee is not None:
-            clauses.append(COMMITTEE_PART)
-            args.append(wanted.committee.strip())
+        clauses, args = meeting_clauses(wanted.committee, None, None, public_only=not wanted.include_restricted)
         dated = ["d.meeting_date >= ?"] * (wanted.date_from is not None) + ["d.meeting_date <= ?"] * (
             wanted.date_to is not None
         )
@@ -172,8 +169,6 @@ class Catalog:
         if wanted.doc is not None:
             clauses.append("d.path = ?")
             args.append(wanted.doc)
-        if not wanted.include_restricted:
-            clauses.append(PUBLIC)
         condition = " AND ".join(clauses) or "1"
         return [Document(*row) for row in self._rows(f"{self._DOC} WHERE {condition} ORDER BY d.path", args)]
 
@@ -264,32 +259,15 @@ class Catalog:
             )
         )
 
-    def _holders(self, *, public_only: bool = False) -> dict[str, Document]:
-        """The first document (by path) holding each content."""
-        holders: dict[str, Document] = {}
-        for document in self.documents(public_only=public_only):
-            holders.setdefault(document.sha256, document)
-        return holders
-
     def decisions(self, wanted: DecisionFilter | None = None) -> list[tuple[Decision, Document]]:
         """Decisions read from minutes that pass `wanted` (see `DecisionFilter`), each with the first
         document holding it: newest meeting first, then in the order of their minutes."""
-        clauses, args = [], []
         wanted = DecisionFilter(include_restricted=True) if wanted is None else wanted  # all: the index's own use
-        if wanted.committee is not None:
-            clauses.append(COMMITTEE_PART)
-            args.append(wanted.committee.strip())
-        if wanted.date_from is not None:
-            clauses.append("d.meeting_date >= ?")
-            args.append(wanted.date_from)
-        if wanted.date_to is not None:
-            clauses.append("d.meeting_date <= ?")
-            args.append(wanted.date_to)
+        public_only = not wanted.include_restricted
+        clauses, args = meeting_clauses(wanted.committee, wanted.date_from, wanted.date_to, public_only=public_only)
         if wanted.outcome is not None:
             clauses.append("d.outcome = lower(?)")
             args.append(wanted.outcome)
-        if not wanted.include_restricted:
-            clauses.append(PUBLIC)
         for word in re.findall(r"\w+", wanted.search or ""):  # ASCII case-insensitive, as LIKE is
             clauses.append(
                 "(d.text || ' ' || d.excerpt || ' ' || coalesce(i.title, '') || ' ' || coalesce(i.text, '')) LIKE ?"
@@ -303,15 +281,38 @@ class Catalog:
             "ORDER BY coalesce(d.meeting_date, '') DESC, d.sha256, d.ordinal",
             args,
         )
-        holders = self._holders(public_only=not wanted.include_restricted)
+        holders = self._holders({row[0] for row in rows}, public_only=public_only)
         return [(decision_from_row(row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
 
-    def items(self, *, public_only: bool = False) -> list[tuple[MinuteItem, Document]]:
-        """Every minuted item (of papers not restricted, with `public_only`), with the first document holding
-        it, in document order."""
-        holders = self._holders(public_only=public_only)
-        rows = self._rows(f"SELECT sha256, {ITEM_COLUMNS} FROM items ORDER BY sha256, ordinal")
+    def items(
+        self, keys: Collection[tuple[str, int]] | None = None, *, public_only: bool = False
+    ) -> list[tuple[MinuteItem, Document]]:
+        """Minuted items (those of `keys`, (content, ordinal) pairs, when given; of papers not restricted, with
+        `public_only`), each with the first document holding it, in document order."""
+        where, args = "", []
+        if keys is not None:
+            where = f"WHERE (sha256, ordinal) IN (VALUES {','.join(['(?, ?)'] * len(keys)) or '(NULL, NULL)'})"
+            args = [value for key in sorted(keys) for value in key]
+        rows = self._rows(f"SELECT sha256, {ITEM_COLUMNS} FROM items {where} ORDER BY sha256, ordinal", args)
+        holders = self._holders({row[0] for row in rows}, public_only=public_only)
         return [(MinuteItem(*row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
+
+    def meeting_papers(self, meeting_date: str, committee: str | None, *, public_only: bool = False) -> list[Document]:
+        """The papers dated for one meeting: of `meeting_date` and, where both it and the paper name one, of
+        `committee` (any case)."""
+        clauses = ["d.meeting_date = ?", "(? IS NULL OR d.committee IS NULL OR lower(d.committee) = lower(?))"]
+        clauses += [PUBLIC] if public_only else []
+        rows = self._rows(
+            f"{self._DOC} WHERE {' AND '.join(clauses)} ORDER BY d.path", [meeting_date, committee, committee]
+        )
+        return [Document(*row) for row in rows]
+
+    def _holders(self, sha256s: Iterable[str], *, public_only: bool = False) -> dict[str, Document]:
+        """The first document (by path) holding each of the contents."""
+        holders: dict[str, Document] = {}
+        for document in self.documents(sha256s, public_only=public_only):
+            holders.setdefault(document.sha256, document)
+        return holders
 
     def meetings(self, *, public_only: bool = False) -> list[Meeting]:
         """Every meeting the papers (not restricted, with `public_only`) are from or minute, newest first,
@@ -479,6 +480,30 @@ def _mark_orphans(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM items WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
     db.execute("DELETE FROM decisions WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
     db.execute("DELETE FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+
+
+def meeting_clauses(
+    committee: str | None, date_from: str | None, date_to: str | None, *, public_only: bool
+) -> tuple[list[str], list[object]]:
+    """SQL conditions (on a table aliased `d` with committee, meeting_date and sha256 columns) and their
+    arguments for a meeting filter: part of the committee's name in any case, meeting dates from `date_from`
+    to `date_to` (inclusive), and, with `public_only`, no restricted paper.
+
+    >>> meeting_clauses("Cabinet ", "2025-01-01", None, public_only=False)
+    (["instr(lower(coalesce(d.committee, '')), lower(?)) > 0", 'd.meeting_date >= ?'], ['Cabinet', '2025-01-01'])
+    """
+    clauses: list[str] = []
+    args: list[object] = []
+    if committee is not None:
+        clauses.append(COMMITTEE_PART)
+        args.append(committee.strip())
+    for condition, day in (("d.meeting_date >= ?", date_from), ("d.meeting_date <= ?", date_to)):
+        if day is not None:
+            clauses.append(condition)
+            args.append(day)
+    if public_only:
+        clauses.append(PUBLIC)
+    return clauses, args
 
 
 def decision_to_row(decision: Decision) -> tuple[object, ...]:

@@ -7,30 +7,37 @@ stamp and an id of its own, so two data directories never share one on a server.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import secrets
 import shlex
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 
 from councilqa.errors import CouncilQAError, NotFound
-from councilqa.index.catalog import SCHEMA_VERSION, Catalog
+from councilqa.index.catalog import Catalog
 from councilqa.index.decisions import DecisionSearch
 from councilqa.index.embed import Embedder
 from councilqa.index.keyword import KeywordIndex
+from councilqa.index.stamp import Stamp
 from councilqa.index.vectors import VectorStore, open_chroma
-from councilqa.ingest.chunk import VERSION as CHUNKER
-from councilqa.ingest.metadata import VERSION as METADATA
-from councilqa.ingest.minutes import VERSION as MINUTES
 from councilqa.ingest.minutes import Minutes
-from councilqa.records import Chunk, Decision, DecisionHit, Document, Hit, Page, SearchFilter
+from councilqa.records import (
+    Chunk,
+    Decision,
+    DecisionFilter,
+    DecisionHit,
+    Document,
+    Hit,
+    Holdings,
+    MinuteItem,
+    Page,
+    SearchFilter,
+)
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,51 +63,6 @@ class IndexStampMismatch(CouncilQAError):
     """The data directory was built with another model, parser or chunking."""
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """Everything that shapes an index: the model and its precision, the parser, the chunker and its settings,
-    what reads a paper's metadata and its minutes' decisions, and the catalog's schema. Vectors, chunks or
-    records made under two stamps are never mixed."""
-
-    model: str
-    precision: str
-    parser: str
-    chunker: str = CHUNKER
-    chunking: str = ""  # the ingest settings the chunker takes, as JSON
-    metadata: str = METADATA
-    minutes: str = MINUTES
-    catalog: int = SCHEMA_VERSION
-
-    @classmethod
-    def of(cls, settings: Settings, embedder: Embedder, parser_version: str) -> Stamp:
-        """The stamp an index built with these settings, this embedder and this parser gets."""
-        chunking = settings.ingest.model_dump(include={"max_chunk_tokens", "overlap_units"})
-        return cls(embedder.model_id, embedder.precision, parser_version, chunking=json.dumps(chunking, sort_keys=True))
-
-    @property
-    def id(self) -> str:
-        return hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
-
-    def changes(self, found: str) -> list[str]:
-        """How the stamp `found` (as stored, JSON) differs from this one: "precision: bf16, now fp32"."""
-        try:
-            stored = json.loads(found)
-        except ValueError:
-            stored = {}
-        stored = stored if isinstance(stored, dict) else {}
-        return [
-            f"{name}: {stored.get(name, 'not recorded')}, now {value}"
-            for name, value in asdict(self).items()
-            if stored.get(name) != value
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.id} ({'; '.join(f'{name} {value}' for name, value in asdict(self).items())})"
-
-
 class Index:
     """Read and write access to one data directory. Example::
 
@@ -122,7 +84,7 @@ class Index:
         # a question is embedded once for its chunk and decision searches; kept small, so a question
         # set asked again (eval --mode) pays the model again and times stay comparable
         self._query_vector = lru_cache(maxsize=8)(lambda query: self.embedder.embed([query])[0])
-        self.decisions = DecisionSearch()
+        self.decision_search = DecisionSearch()
         self.refresh_keywords()
 
     def _collection_name(self) -> str:
@@ -276,7 +238,7 @@ class Index:
         allowed = None
         if filters or (hide and self.catalog.restricted()):
             allowed = {d.sha256 for d in self.catalog.matching(filters)}
-        found = self.decisions.search(query, CANDIDATES, allowed, self._query_vector(query))
+        found = self.decision_search.search(query, CANDIDATES, allowed, self._query_vector(query))
         if hide:  # restricted since `allowed` was read, or since the decisions were loaded: still hidden
             hidden = self.catalog.restricted()
             found = [hit for hit in found if hit.documents[0].sha256 not in hidden]
@@ -318,7 +280,7 @@ class Index:
         lacks (or holds a different number of) are read from the vector store and added, and content
         the catalog no longer has is dropped. An index of another format or other BM25 parameters (or
         any, with `force`) is rebuilt whole. An up-to-date index reads nothing from the vector store."""
-        self.decisions.refresh(self.catalog)
+        self.decision_search.refresh(self.catalog)
         if force or self.keywords.stale:
             chunks = self.vectors.chunks()
             self.keywords.rebuild([chunk.id for chunk in chunks], [chunk.embed_text for chunk in chunks])
@@ -355,6 +317,82 @@ class Index:
     def stored_chunks(self) -> list[Chunk]:
         """Every chunk in the vector store, as stored (for benchmarks and checks)."""
         return self.vectors.chunks()
+
+    # What the app reads of the catalog, through the index: it never reaches into the index's parts.
+
+    def is_empty(self, *, public_only: bool = False) -> bool:
+        """Whether no passage is indexed (none of a paper not restricted, with `public_only`)."""
+        return not self.catalog.counts(public_only=public_only)["chunks"]
+
+    def holds(self, chunk: Chunk) -> bool:
+        """Whether the chunk's text occurs verbatim (whitespace collapsed) on its pages: a hit to cite."""
+        return self.catalog.holds(chunk.doc_sha256, chunk.pdf_page, chunk.pdf_page_end, chunk.text)
+
+    def document(self, path: str) -> Document | None:
+        """The indexed paper at `path` (as cited), or None."""
+        return self.catalog.document(path)
+
+    def pages(self, sha256: str) -> list[Page]:
+        """A content's pages, in order, with their printed labels."""
+        return self.catalog.pages(sha256)
+
+    def read_by_ocr(self, sha256: str, first: int, last: int) -> bool:
+        """Whether any of the pages `first`..`last` of a content was read by OCR."""
+        return self.catalog.read_by_ocr(sha256, first, last)
+
+    def restricted(self) -> set[str]:
+        """The contents restricted from the public."""
+        return self.catalog.restricted()
+
+    def facets(self, *, public_only: bool = False) -> dict[str, list[str]]:
+        """The committees, document types and meeting dates present, sorted (see `Catalog.facets`)."""
+        return self.catalog.facets(public_only=public_only)
+
+    def any_matching(self, wanted: SearchFilter) -> bool:
+        """Whether any paper passes `wanted`."""
+        return bool(self.catalog.matching(wanted))
+
+    def has_minutes(self, first: str | None, last: str | None) -> bool:
+        """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed."""
+        return self.catalog.has_minutes(first, last)
+
+    def councils(self) -> list[str]:
+        """The councils the papers name, sorted."""
+        return self.catalog.councils()
+
+    def minutes_council(self, name: str) -> bool:
+        """Whether indexed minutes are those of the council `name`."""
+        return self.catalog.minutes_council(name)
+
+    def decisions(self, wanted: DecisionFilter) -> list[tuple[Decision, Document]]:
+        """Decisions read from minutes that pass `wanted`, each with its first document, newest meeting first."""
+        return self.catalog.decisions(wanted)
+
+    def minute_items(
+        self, keys: Collection[tuple[str, int]], *, public_only: bool = False
+    ) -> dict[tuple[str, int], MinuteItem]:
+        """The minuted items of `keys` ((content, ordinal) pairs) that are indexed."""
+        return {(d.sha256, item.ordinal): item for item, d in self.catalog.items(keys, public_only=public_only)}
+
+    def meeting_papers(self, meeting_date: str, committee: str | None, *, public_only: bool = False) -> list[Document]:
+        """The papers dated for one meeting (see `Catalog.meeting_papers`)."""
+        return self.catalog.meeting_papers(meeting_date, committee, public_only=public_only)
+
+    def roots(self) -> list[str]:
+        """The folders the papers were ingested from, sorted."""
+        return self.catalog.roots()
+
+    def overview(self, *, public_only: bool = False) -> Holdings:
+        """What is indexed: with `public_only`, the papers not restricted, and neither why papers are restricted
+        nor which files were skipped (a name is all they have, and it may be an exempt paper's)."""
+        catalog = self.catalog
+        if public_only:
+            restricted, skipped = {}, []
+        else:
+            restricted = {sha: r.why for sha, r in catalog.restrictions().items() if r.restricted}
+            skipped = [(s.path, s.reason, s.detail) for s in catalog.skipped()]
+        documents, meetings = catalog.documents(public_only=public_only), catalog.meetings(public_only=public_only)
+        return Holdings(catalog.counts(public_only=public_only), documents, meetings, restricted, skipped)
 
     def close(self) -> None:
         self.catalog.close()

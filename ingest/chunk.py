@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from councilqa.ingest.labels import label_line
 from councilqa.records import Chunk, Page
 from councilqa.settings import IngestSettings
+from councilqa.text import split_sentences
 
 VERSION = "chunks v1"  # part of the index stamp: raise it when the chunks change for the same pages
 
@@ -34,9 +35,7 @@ HEADING = re.compile(r"^(?:(?:Item|Minute)\s+)?\d{1,3}\.?\s+[A-Z][^.;!?]{2,90}$"
 RESOLVED = re.compile(r"^(?:RESOLVED|Resolved|AGREED)\b")
 NUMBERED = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s")
 SUB_ITEM = re.compile(r"^(?:\(?[a-z]{1,4}\)\s|[•●▪◦*–-]\s)")
-NUMBERING = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})*[.)]?$")
 TABLE_CELL = re.compile(r"^[(£$€-]*\d[\d,.]*%?[)km]*$|^[-–—]$")  # a figure standing alone in a table row
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9£\"'(])")
 SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 NEW_ITEM_SHARE = 1 / 6  # a new item starts a new chunk once the current one holds this share of its budget
 NEW_PAGE_SHARE = 1 / 3  # likewise a new block on a new page
@@ -199,21 +198,6 @@ def _units(block: _Block, context: str, settings: IngestSettings, count_tokens: 
         units.append(_Unit(piece, block, count_tokens(piece), not units, first, last))
         start += len(piece)
     return units
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a block, keeping a leading item number ("38.") with what follows it.
-
-    >>> split_sentences("38. Leisure Centre. RESOLVED: That it be approved. Cost £8.7 million.")
-    ['38. Leisure Centre.', 'RESOLVED: That it be approved.', 'Cost £8.7 million.']
-    """
-    sentences: list[str] = []
-    for part in SENTENCE_END.split(text):
-        if sentences and NUMBERING.match(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {part}"
-        else:
-            sentences.append(part)
-    return sentences
 
 
 def _fit(text: str, budget: int, count_tokens: TokenCounter) -> list[str]:

@@ -19,16 +19,6 @@ from councilqa.records import Page
 
 VERSION = "metadata v1"  # part of the index stamp: raise it when `describe` reads a paper differently
 
-DOC_TYPES = (
-    "agenda frontsheet",
-    "reports pack",
-    "printed minutes",
-    "report",
-    "appendix",
-    "strategy",
-    "questions",
-    "amendment",
-)
 MONTH_NAMES = "january february march april may june july august september october november december".split()
 MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"

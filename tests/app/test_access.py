@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from urllib.parse import quote
 
+import gradio as gr
 import httpx
 import pytest
 from gradio_client import Client
@@ -106,8 +107,8 @@ def test_a_member_gets_it(app: SimpleNamespace):
 def test_the_documents_overview_and_viewer(app: SimpleNamespace):
     handlers = Handlers(app.assistant)
 
-    def as_(name: str) -> SimpleNamespace:
-        return SimpleNamespace(username=None if name == "public" else name)
+    def as_(name: str) -> gr.Request:
+        return gr.Request(username=None if name == "public" else name)
 
     for who in ("public", "rita"):
         summary, documents, skipped, *menus = handlers.overview(as_(who))
@@ -115,7 +116,7 @@ def test_the_documents_overview_and_viewer(app: SimpleNamespace):
         assert "**4** documents" in summary  # riverford's three and the link out, not the restricted one
         ref = PageRef(EXEMPT, 1, "PDF p.1", TITLE, SECRET)
         with pytest.raises(NotServed, match=r"^exempt/Quillfeather depot valuation.pdf: not in the index$"):
-            handlers.open_page({"a1": ref}, SimpleNamespace(ref="a1"), as_(who))
+            handlers.open_page({"a1": ref}, gr.EventData(None, {"ref": "a1"}), as_(who))
     summary, documents, *_ = handlers.overview(as_("mo"))
     (row,) = [row for row in documents if row[0] == EXEMPT]
     assert row[-1] == "marked exempt, page 1: “NOT FOR PUBLICATION”" and "**5** documents" in summary

@@ -21,7 +21,8 @@ def test_passwords_are_hashed_salted_and_checked(tmp_path: Path):
     assert records["clerk"]["salt"] != records["cllr.jones"]["salt"]  # the same password, two hashes
     assert records["clerk"]["hash"] != records["cllr.jones"]["hash"] and records["clerk"]["n"] == 2**14
     assert stat.S_IMODE((tmp_path / "accounts.json").stat().st_mode) == 0o600
-    assert accounts.verify("clerk", "correct horse battery").role == "officer"
+    clerk = accounts.verify("clerk", "correct horse battery")
+    assert clerk is not None and clerk.role == "officer"
     assert accounts.verify("clerk", "correct horse batterY") is None
     assert accounts.verify("nobody", "correct horse battery") is None
     assert accounts.account("cllr.jones").sees_restricted and not accounts.account("cllr.jones").is_officer
@@ -32,7 +33,8 @@ def test_passwords_are_hashed_salted_and_checked(tmp_path: Path):
 
 def test_the_environment_login_is_one_officer(tmp_path: Path):
     accounts = Accounts(tmp_path, ("admin", "from the environment"))
-    assert accounts.exist() and accounts.verify("admin", "from the environment").is_officer
+    admin = accounts.verify("admin", "from the environment")
+    assert accounts.exist() and admin is not None and admin.is_officer
     assert accounts.verify("admin", "wrong") is None and not (tmp_path / "accounts.json").exists()
     with pytest.raises(AccountError, match="COUNCILQA_UI__USERNAME"):
         accounts.add("admin", "another password", "reader")

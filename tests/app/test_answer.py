@@ -42,8 +42,8 @@ def test_every_quote_and_excerpt_is_verbatim_on_its_pages(sample_settings, sampl
         assert quote.text in answer.citations[quote.citation - 1].text
         assert f"{quote.text} [{quote.citation}]" in answer.answer
     for citation in answer.citations:
-        sha256 = sample_index.catalog.document(citation.doc).sha256
-        pages = sample_index.catalog.pages(sha256)[citation.pdf_page - 1 : citation.pdf_page_end]
+        sha256 = sample_index.document(citation.doc).sha256
+        pages = sample_index.pages(sha256)[citation.pdf_page - 1 : citation.pdf_page_end]
         assert citation.text in " ".join(" ".join(page.text for page in pages).split())
 
 

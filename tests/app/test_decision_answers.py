@@ -31,9 +31,9 @@ KENT_MINUTES = (
 def page_text(index: Index, answer: Answer, rank: int = 1) -> str:
     """The stored text of the pages citation `rank` cites, whitespace collapsed."""
     citation = answer.citations[rank - 1]
-    document = index.catalog.document(citation.doc)
+    document = index.document(citation.doc)
     assert document is not None
-    pages = index.catalog.pages(document.sha256)
+    pages = index.pages(document.sha256)
     return collapse(" ".join(p.text for p in pages if citation.pdf_page <= p.pdf_page <= citation.pdf_page_end))
 
 
@@ -81,7 +81,7 @@ def test_a_decision_question_about_something_no_decision_holds_is_not_led_by_a_d
 def test_a_lead_line_whose_facts_are_not_on_the_page_is_not_shown(sample_settings, sample_index):
     decisions = sample_index.catalog.decisions()
     decision, document = next((d, doc) for d, doc in decisions if d.votes is not None)
-    pages = sample_index.catalog.pages(document.sha256)
+    pages = sample_index.pages(document.sha256)
     assert unchecked_facts(decision, pages) == []
     forged = replace(decision, votes=Votes(7, 0, None, ("For (7)", "Against (0)")))
     assert unchecked_facts(forged, pages) == ["'For (7)' is not in the excerpt", "'Against (0)' is not in the excerpt"]

@@ -74,7 +74,7 @@ def test_text_from_the_papers_is_escaped():
 
 
 def test_resolution_cards(sample_index):
-    found = list_decisions(sample_index.catalog, DecisionFilter(search="leisure"))
+    found = list_decisions(sample_index, DecisionFilter(search="leisure"))
     html, refs = resolution_cards(found)
     assert len(found) == 1 and set(refs) == {"r1", "r1-report"} and "1 decision<" in html
     ref = refs["r1"]
@@ -92,7 +92,7 @@ def test_resolution_cards(sample_index):
 
 
 def test_resolution_cards_show_the_vote_and_movers(sample_index):
-    html, refs = resolution_cards(list_decisions(sample_index.catalog, DecisionFilter(outcome="lost")))
+    html, refs = resolution_cards(list_decisions(sample_index, DecisionFilter(outcome="lost")))
     assert set(refs) == {"r1", "r1-report"} and "1 decision<" in html
     assert "<b>amendment lost</b> · For (2), Against (5) · proposed by Councillor Brennan</div>" in html
     assert "<span class=cq-meeting>Cabinet · 2026-03-12 · 39. Household Waste Collection Contract</span>" in html

@@ -34,21 +34,19 @@ def by_item(found: list[FoundDecision], heading: str) -> list[FoundDecision]:
 
 
 def test_the_report_an_item_considered_is_found_in_the_packs_agenda(sample_index: Index):
-    found = by_item(
-        list_decisions(sample_index.catalog, DecisionFilter()), "38. Riverside Leisure Centre Refurbishment"
-    )
+    found = by_item(list_decisions(sample_index, DecisionFilter()), "38. Riverside Leisure Centre Refurbishment")
     assert len(found) == 1 and found[0].document.path == MINUTES
     report = found[0].report
     assert report is not None and report.document.path == PACK
     assert (report.title, report.pdf_page, report.pdf_page_end) == ("Riverside Leisure Centre Refurbishment", 6, 9)
     assert where(report) == "Page 4 · PDF p.6–9"  # the agenda lists "4. ... (Pages 4 - 7)"
-    pages = sample_index.catalog.pages(report.document.sha256)
+    pages = sample_index.pages(report.document.sha256)
     assert "Riverside Leisure Centre" in pages[report.pdf_page - 1].text
     assert [pages[n - 1].label for n in (6, 9, 10)] == ["Page 4", "Page 7", "Page 8"]  # page 8 is the next report
 
 
 def test_items_with_no_paper_of_their_meeting_have_no_report(sample_index: Index):
-    found = list_decisions(sample_index.catalog, DecisionFilter())
+    found = list_decisions(sample_index, DecisionFilter())
     tanners = by_item(found, "41. Disposal of Land at Tanners Yard")  # an exempt report, not in the pack
     earlier = [record for record in found if record.decision.meeting_date == "2026-02-12"]  # minutes in the pack
     assert tanners and earlier and all(record.report is None for record in tanners + earlier)
@@ -57,9 +55,9 @@ def test_items_with_no_paper_of_their_meeting_have_no_report(sample_index: Index
 
 
 def test_outcome_line_says_outcome_kind_vote_and_movers(sample_index: Index):
-    (lost,) = list_decisions(sample_index.catalog, DecisionFilter(outcome="lost"))
+    (lost,) = list_decisions(sample_index, DecisionFilter(outcome="lost"))
     assert outcome_line(lost.decision) == "amendment lost · For (2), Against (5) · proposed by Councillor Brennan"
-    (leisure,) = list_decisions(sample_index.catalog, DecisionFilter(search="leisure refurbishment"))
+    (leisure,) = list_decisions(sample_index, DecisionFilter(search="leisure refurbishment"))
     (delegate,) = leisure.decision.delegated  # as printed: "(b) ... be delegated to the Director of ..."
     assert delegate.endswith("Director of Communities in consultation with the Portfolio Holder for Leisure")
     assert outcome_line(leisure.decision) == f"resolution agreed · delegated to {delegate}"
@@ -96,7 +94,7 @@ def written_meeting(make_pdf: Callable[..., Path], tmp_path: Path, embedder) -> 
 
 
 def test_reports_are_found_by_reference_or_title_and_never_guessed(written_meeting: Index):
-    found = list_decisions(written_meeting.catalog, DecisionFilter())
+    found = list_decisions(written_meeting, DecisionFilter())
     reports = {record.decision.item_title: record.report for record in found}
     assert set(reports) == {
         "12. 25/00042 - Library Opening Hours",

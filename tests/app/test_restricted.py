@@ -69,8 +69,8 @@ def test_the_public_never_receive_it_and_members_do(restricted_index):
 
 def test_decisions_in_it_are_listed_for_members_only(restricted_index):
     _, index = restricted_index
-    assert list_decisions(index.catalog, DecisionFilter(search="Zephyrine")) == []
-    (found,) = list_decisions(index.catalog, DecisionFilter(search="Zephyrine", include_restricted=True))
+    assert list_decisions(index, DecisionFilter(search="Zephyrine")) == []
+    (found,) = list_decisions(index, DecisionFilter(search="Zephyrine", include_restricted=True))
     assert found.document.path == EXEMPT and "depot" in found.decision.text
     settings, _ = restricted_index
     asked = Assistant(settings, index).ask("What did Cabinet decide about the sale of the Mill Lane depot?")
@@ -93,11 +93,11 @@ def test_an_officers_mark_takes_effect_without_reopening(restricted_index):
 
     assert councilqa("restrict", minutes, "--why", "draft minutes") == f"{minutes}: restricted (draft minutes)\n"
     assert all(c.doc != minutes for c in assistant.ask(question).citations)  # the same assistant, no restart
-    assert index.catalog.restrictions()[index.catalog.document(minutes).sha256].source == "officer"
+    assert index.catalog.restrictions()[index.document(minutes).sha256].source == "officer"
     councilqa("unrestrict", minutes)
     assert assistant.ask(question).citations[0].doc == minutes
-    ingest([Path(index.catalog.document(minutes).root)], index)  # ingest again: the officer's word stands
-    assert index.catalog.restrictions()[index.catalog.document(minutes).sha256].restricted is False
+    ingest([Path(index.document(minutes).root)], index)  # ingest again: the officer's word stands
+    assert index.catalog.restrictions()[index.document(minutes).sha256].restricted is False
 
     unknown = subprocess.run(
         [sys.executable, "-m", "councilqa.app.cli", "restrict", "nowhere.pdf", "--data-dir", str(settings.data_dir)],

@@ -1,9 +1,12 @@
 """`councilqa eval` end to end on the sample index: results, report, chart, baselines, thresholds."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from councilqa.app.cli import main
 from councilqa.eval.run import check_thresholds
@@ -80,7 +83,7 @@ def test_eval_fails_when_a_threshold_is_not_met(sample_settings, sample_index, t
 
 
 def test_thresholds_treat_false_abstain_as_a_ceiling_and_need_every_set():
-    measured = {"all": {"false_abstain": 0.2, "page_recall@5": 0.9}}
+    measured: dict[str, dict[str, float | None]] = {"all": {"false_abstain": 0.2, "page_recall@5": 0.9}}
     assert check_thresholds(measured, {"all": {"false_abstain": 0.1}}) == [
         "all false_abstain = 0.200, above the ceiling 0.1"
     ]
@@ -93,3 +96,14 @@ def test_thresholds_treat_false_abstain_as_a_ceiling_and_need_every_set():
 def test_eval_on_an_empty_index_says_to_ingest(tmp_path: Path, capsys):
     assert main(["eval", "--questions", str(SAMPLE_SET), "--data-dir", str(tmp_path)]) == 2
     assert "nothing is indexed; run `councilqa ingest` first" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_eval_without_its_extra_says_what_to_install(sample_settings, sample_index):
+    """Without the eval extra, `--baselines` stops with what to install. The fresh process is kept from importing
+    llama_index (a stand-in for its absence: uninstalling it here would break the other tests)."""
+    code = "import sys; sys.modules['llama_index'] = None; from councilqa.app.cli import run; run()"
+    args = ["eval", "--questions", str(SAMPLE_SET), "--baselines", "--data-dir", str(sample_settings.data_dir)]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "needs the eval extra (llama_index.core is not installed): pip install -e '.[eval]'" in done.stderr

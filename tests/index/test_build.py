@@ -146,7 +146,7 @@ def test_a_stale_index_names_what_changed_and_its_rebuild(tmp_path: Path, embedd
     ingest([papers], open_index(settings, embedder))
     open_index(Settings(data_dir=tmp_path / "data", ingest=IngestSettings(ocr=False)), embedder).close()
     catalog = Catalog(tmp_path / "data" / "catalog.sqlite")
-    catalog.set_meta("stamp", catalog.get_meta("stamp").replace('"chunks v1"', '"chunks v0"'))
+    catalog.set_meta("stamp", str(catalog.get_meta("stamp")).replace('"chunks v1"', '"chunks v0"'))
     catalog.close()
     with pytest.raises(IndexStampMismatch) as refused:
         open_index(settings, embedder)

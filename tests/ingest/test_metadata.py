@@ -2,8 +2,8 @@
 
 import pytest
 
-from councilqa.ingest.metadata import DOC_TYPES, describe, meeting_folder, meeting_hints
-from councilqa.records import Page
+from councilqa.ingest.metadata import describe, meeting_folder, meeting_hints
+from councilqa.records import DOC_TYPES, Page
 
 
 def info(path: str, first_page: str = "", paths: tuple[str, ...] = ()):

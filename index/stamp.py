@@ -1,0 +1,59 @@
+"""The index stamp: everything that shapes an index, recorded when it is made and checked at every open."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from councilqa.index.catalog import SCHEMA_VERSION
+from councilqa.index.embed import Embedder
+from councilqa.ingest.chunk import VERSION as CHUNKER
+from councilqa.ingest.metadata import VERSION as METADATA
+from councilqa.ingest.minutes import VERSION as MINUTES
+from councilqa.settings import Settings
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Everything that shapes an index: the model and its precision, the parser, the chunker and its settings,
+    what reads a paper's metadata and its minutes' decisions, and the catalog's schema. Vectors, chunks or
+    records made under two stamps are never mixed."""
+
+    model: str
+    precision: str
+    parser: str
+    chunker: str = CHUNKER
+    chunking: str = ""  # the ingest settings the chunker takes, as JSON
+    metadata: str = METADATA
+    minutes: str = MINUTES
+    catalog: int = SCHEMA_VERSION
+
+    @classmethod
+    def of(cls, settings: Settings, embedder: Embedder, parser_version: str) -> Stamp:
+        """The stamp an index built with these settings, this embedder and this parser gets."""
+        chunking = settings.ingest.model_dump(include={"max_chunk_tokens", "overlap_units"})
+        return cls(embedder.model_id, embedder.precision, parser_version, chunking=json.dumps(chunking, sort_keys=True))
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    def changes(self, found: str) -> list[str]:
+        """How the stamp `found` (as stored, JSON) differs from this one: "precision: bf16, now fp32"."""
+        try:
+            stored = json.loads(found)
+        except ValueError:
+            stored = {}
+        stored = stored if isinstance(stored, dict) else {}
+        return [
+            f"{name}: {stored.get(name, 'not recorded')}, now {value}"
+            for name, value in asdict(self).items()
+            if stored.get(name) != value
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({'; '.join(f'{name} {value}' for name, value in asdict(self).items())})"

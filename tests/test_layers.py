@@ -1,0 +1,77 @@
+"""The design, checked from the source: stages import forward only, the app uses the index's public face,
+and every error the package raises on purpose is a `CouncilQAError` (so the CLI and app show it as a
+message, and anything else as the bug it is)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+from councilqa.errors import CouncilQAError
+from tests.conftest import REPO
+
+STAGES = ("ingest", "index", "app", "eval")  # each may import the ones before it, never one after
+BASE = "councilqa"  # records, settings, errors, text, process: importable by every stage; imports none
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted(path for path in (REPO / folder).glob("*.py") if path.name != "__init__.py")
+
+
+def imported(path: Path) -> set[str]:
+    """Every councilqa module `path` imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.split(".")[0] == "councilqa"}
+
+
+def stage_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 and parts[1] in STAGES else BASE
+
+
+@pytest.mark.parametrize("folder", [BASE, *STAGES])
+def test_stages_import_forward_only(folder: str) -> None:
+    allowed = {BASE} if folder == BASE else {BASE, *STAGES[: STAGES.index(folder) + 1]}
+    wrong = {
+        f"{path.relative_to(REPO)} imports {module}"
+        for path in modules(folder)
+        for module in imported(path)
+        if stage_of(module) not in allowed
+    }
+    assert not wrong, sorted(wrong)
+
+
+def test_the_app_uses_the_index_through_its_public_face() -> None:
+    """No `index.catalog`, `index.vectors` or `index.keywords` in app/: the index answers for its parts."""
+    reached = [
+        f"{path.relative_to(REPO)}:{node.lineno} .{node.attr}"
+        for path in modules("app")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in {"catalog", "vectors", "keywords", "_catalog"}
+    ]
+    assert not reached, reached
+
+
+def test_every_error_we_define_is_a_councilqa_error() -> None:
+    defined = []
+    for folder in (BASE, *STAGES):
+        for path in modules(folder):
+            module = importlib.import_module(
+                f"councilqa.{path.stem}" if folder == BASE else f"councilqa.{folder}.{path.stem}"
+            )
+            defined += [
+                (module.__name__, cls)
+                for _, cls in inspect.getmembers(module, inspect.isclass)
+                if issubclass(cls, BaseException) and cls.__module__ == module.__name__
+            ]
+    assert len(defined) >= 15
+    assert [f"{name}.{cls.__name__}" for name, cls in defined if not issubclass(cls, CouncilQAError)] == []
