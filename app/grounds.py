@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from councilqa.dates import MONTH, MONTH_NAMES
+
 Words = Callable[[str], list[str]]  # text to its words as the keyword index holds them (`Index.words`)
 QUESTION_WORDS = frozenset(
     "what how much mani doe did do who whom which when where why has have had been is was were will would".split()
@@ -74,14 +76,13 @@ MONEY = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b")
 # number after a currency sign is no year ("£2000").
 YEAR = re.compile(r"(?<![£$€\d,.])\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b(?![,.]?\d|%)")
 PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})+[.)]?\s|^\(?\d{1,3}[.)]\s+(?=[A-Z])")  # "2.23 The", "4) The"
-MONTHS = list(calendar.month_name)[1:]  # "January" …, as app/question_filter.py reads them
 DAYS = list(calendar.day_name)
 SEASONS = "spring summer autumn winter".split()
 # A question that asks when: "When did …", "What date …", "By when …"; and a date that answers it.
 ASKS_DATE = re.compile(r"^(?:when\b|by when\b|(?:what|which) (?:date|day|month|year)\b)", re.I)
 DATE = re.compile(
     rf"{YEAR.pattern}|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b"
-    rf"|\b(?:{'|'.join(f'{m[:3]}(?:{m[3:]})?' for m in MONTHS)}|{'|'.join(DAYS)}|{'|'.join(SEASONS)})\b",
+    rf"|\b(?:{MONTH}|{'|'.join(DAYS)}|{'|'.join(SEASONS)})\b",
     re.I,
 )
 # A council the question names: "Medway councillors", "Kent County Council" ("Kent"); not "council tax",
@@ -106,7 +107,10 @@ OPENERS = frozenset(
     "have had will would can could should".split()
 )
 MONTHS_AND_DAYS = frozenset(
-    [word.lower() for word in MONTHS + DAYS] + [word[:3].lower() for word in MONTHS + DAYS] + ["sept", "tues", "thurs"]
+    [name.lower() for name in MONTH_NAMES]
+    + [day.lower() for day in DAYS]
+    + [day[:3].lower() for day in DAYS]
+    + ["tues", "thurs"]
 )
 # Where a question asks two things: "…, and how much…", "…? What…".
 PARTS = re.compile(r"\?\s+|,?\s+and\s+(?=(?:how|what|who|when|which|where|why|is|was|did|does)\b)", re.I)

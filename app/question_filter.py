@@ -15,12 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from councilqa.dates import MONTH, iso_day, month_number, month_span
 from councilqa.records import SearchFilter
 
-MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name} | {
-    name.lower(): number for number, name in enumerate(calendar.month_abbr) if name
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = rf"(?P<month>{MONTH})\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 DATES = [
@@ -85,20 +83,15 @@ phrase='30 January 2025', about_minutes=False)
 def _period(found: re.Match[str], today: date) -> tuple[str, str] | None:
     """First and last day (ISO) of the date or month matched, or None when it is not a real date."""
     parts = found.groupdict()
-    month_text = parts["month"].lower().rstrip(".")
-    month = MONTHS.get(month_text) or int(month_text)
+    month = month_number(parts["month"]) or int(parts["month"])
     if parts.get("relative"):
         year = today.year if parts["relative"].lower() == "this" or month < today.month else today.year - 1
     else:
         year = int(parts["year"])
-    try:
-        if parts.get("day"):
-            day = date(year, month, int(parts["day"])).isoformat()
-            return day, day
-        last = calendar.monthrange(year, month)[1]
-        return date(year, month, 1).isoformat(), date(year, month, last).isoformat()
-    except ValueError:
-        return None
+    if parts.get("day"):
+        day = iso_day(parts["day"], month, year)
+        return (day, day) if day else None
+    return month_span(year, month) if 1 <= month <= 12 else None
 
 
 def _mentions(first: str, last: str) -> tuple[str, ...]:

@@ -11,19 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
+from councilqa.dates import MONTH, iso_day
 from councilqa.records import Page
 
 VERSION = "metadata v1"  # part of the index stamp: raise it when `describe` reads a paper differently
 
-MONTH_NAMES = "january february march april may june july august september october november december".split()
-MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
-    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
 WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
 DATE = rf"{WEEKDAY}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH}),?\s+(?P<year>\d{{4}})"
 MODERNGOV = re.compile(
@@ -79,16 +74,8 @@ class DocumentInfo:
     doc_type: str
 
 
-def iso_date(day: str, month: str, year: str) -> str | None:
-    number = next((n for n, name in enumerate(MONTH_NAMES, 1) if name.startswith(month.lower()[:3])), None)
-    try:
-        return date(int(year), number, int(day)).isoformat() if number else None
-    except ValueError:
-        return None
-
-
 def match_date(match: re.Match[str]) -> str | None:
-    return iso_date(match["day"], match["month"], match["year"])
+    return iso_day(match["day"], match["month"], match["year"])
 
 
 def minutes_meeting(match: re.Match[str]) -> tuple[str | None, str | None]:
@@ -121,7 +108,7 @@ def meeting_hints(rel_paths: Sequence[str]) -> dict[str, MeetingHint]:
     for rel_path in rel_paths:
         parsed = MODERNGOV.match(_stem(rel_path))
         if parsed:
-            when = iso_date(parsed["day"], parsed["month"], parsed["year"])
+            when = iso_day(parsed["day"], parsed["month"], parsed["year"])
             if when:
                 hints.setdefault(meeting_folder(rel_path), MeetingHint(committee_name(parsed["committee"]), when))
     return hints
@@ -145,7 +132,7 @@ def describe(rel_path: str, pages: Sequence[Page], hint: MeetingHint | None = No
     minutes = MINUTES_OF.search(pages[0].text[:1500]) if pages else None
     report_to = REPORT_TO.search(pages[0].text) if pages else None
     if parsed:
-        committee, when = committee_name(parsed["committee"]), iso_date(parsed["day"], parsed["month"], parsed["year"])
+        committee, when = committee_name(parsed["committee"]), iso_day(parsed["day"], parsed["month"], parsed["year"])
     elif minutes:
         committee, when = minutes_meeting(minutes)
     elif report_to:

@@ -21,6 +21,7 @@ TODAY = date(2026, 11, 22)
         ("What did cabinet agree last January?", "2026-01-01", "2026-01-31"),
         ("What did cabinet agree last December?", "2025-12-01", "2025-12-31"),
         ("The meeting held on 12/03/2026: which items were exempt?", "2026-03-12", "2026-03-12"),
+        ("what did the 9 Sept. 2025 scrutiny meeting say", "2025-09-09", "2025-09-09"),  # as ingest reads "Sept"
     ],
 )
 def test_a_meeting_date_in_the_question_becomes_a_date_filter(question, first, last):
