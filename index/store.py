@@ -60,7 +60,7 @@ class NotIndexed(NotFound):
 
 
 class IndexStampMismatch(CouncilQAError):
-    """The data directory was built with another model, parser or chunking."""
+    """The data directory was built otherwise than the current settings and code build (see `Stamp`)."""
 
 
 class Index:
