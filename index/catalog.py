@@ -22,6 +22,8 @@ import numpy as np
 from councilqa.ingest.minutes import Minutes
 from councilqa.records import Decision, DecisionFilter, Document, Meeting, MinuteItem, Page, SearchFilter, Votes
 
+MAX_ARGUMENTS = 32_766  # to one SQL statement
+KEYS_PER_QUERY = 10_000  # (content, ordinal) pairs looked up in one statement
 SCHEMA_VERSION = 3  # part of the index stamp: a catalog of another version is refused
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -93,6 +95,8 @@ class Catalog:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
+        # SQLite's own default limit (Debian builds it higher): the same statements work on every build
+        self._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, MAX_ARGUMENTS)
         self._db.executescript(SCHEMA)
         for table, column, kind in (("documents", "url", "TEXT"), ("pages", "ocr", "INTEGER NOT NULL DEFAULT 0")):
             if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
@@ -289,11 +293,18 @@ class Catalog:
     ) -> list[tuple[MinuteItem, Document]]:
         """Minuted items (those of `keys`, (content, ordinal) pairs, when given; of papers not restricted, with
         `public_only`), each with the first document holding it, in document order."""
-        where, args = "", []
-        if keys is not None:
-            where = f"WHERE (sha256, ordinal) IN (VALUES {','.join(['(?, ?)'] * len(keys)) or '(NULL, NULL)'})"
-            args = [value for key in sorted(keys) for value in key]
-        rows = self._rows(f"SELECT sha256, {ITEM_COLUMNS} FROM items {where} ORDER BY sha256, ordinal", args)
+        select = f"SELECT sha256, {ITEM_COLUMNS} FROM items"
+        if keys is None:
+            rows = self._rows(f"{select} ORDER BY sha256, ordinal")
+        else:  # in batches, within MAX_ARGUMENTS
+            wanted, rows = sorted(keys), []
+            for start in range(0, len(wanted), KEYS_PER_QUERY):
+                batch = wanted[start : start + KEYS_PER_QUERY]
+                pairs = ",".join(["(?, ?)"] * len(batch))
+                rows += self._rows(
+                    f"{select} WHERE (sha256, ordinal) IN (VALUES {pairs})", [v for key in batch for v in key]
+                )
+            rows.sort(key=lambda row: (row[0], row[1]))
         holders = self._holders({row[0] for row in rows}, public_only=public_only)
         return [(MinuteItem(*row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
 

@@ -50,3 +50,14 @@ def test_keyword_search_within_groups(tmp_path):
     index.rebuild(["a:0", "a:1", "b:0"], ["pool cost", "pool opening", "pool closure"])
     assert {i for i, _ in index.search("pool", 3, groups={"a"})} == {"a:0", "a:1"}
     assert index.search("pool", 3, groups=set()) == []
+
+
+def test_minute_items_are_read_by_key_however_many_keys(sample_index):
+    """A listing of every decision in a large archive asks for tens of thousands of items at once: more
+    arguments than SQLite takes in one statement (32,766), so they are read in batches."""
+    items = sample_index.catalog.items()
+    real = {(document.sha256, item.ordinal) for item, document in items}
+    keys = real | {("0" * 64, ordinal) for ordinal in range(20_000)}  # 40,000 arguments, and keys of no item
+    found = sample_index.minute_items(keys)
+    assert set(found) == real and len(real) >= 5
+    assert sample_index.minute_items(set()) == {}
