@@ -15,6 +15,8 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from councilqa.app.accounts import ROLES, AccountError, Accounts
 from councilqa.app.answer import Assistant
 from councilqa.app.chat import clean_day
@@ -28,7 +30,11 @@ from councilqa.settings import Settings
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
-    return Settings(data_dir=args.data_dir) if args.data_dir else Settings()
+    """The settings: the environment's `COUNCILQA_*` and `--data-dir`; a bad value is named, not a traceback."""
+    try:
+        return Settings(data_dir=args.data_dir) if args.data_dir else Settings()
+    except ValidationError as error:
+        raise InvalidInput(f"a setting is not valid (COUNCILQA_...; README: Settings): {error}") from None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

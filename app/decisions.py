@@ -14,11 +14,11 @@ sentences on their pages.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from councilqa.dates import MONTH_NAMES, month_number
 from councilqa.records import Decision, Page, SearchFilter, long_date
 from councilqa.text import split_sentences
 
@@ -170,7 +170,9 @@ def printed_date(iso: str) -> re.Pattern[str]:
 
     >>> bool(printed_date("2009-11-18").search("held on Wednesday, 18th November, 2009 at"))
     True
+    >>> bool(printed_date("2025-09-11").search("held on Thursday, 11 Sept 2025"))  # as ingest reads "Sept"
+    True
     """
     day = date.fromisoformat(iso)
-    month = calendar.month_name[day.month]
-    return re.compile(rf"\b{day.day}(?:st|nd|rd|th)?\s+(?:{month}|{month[:3]})\.?,?\s+{day.year}\b", re.IGNORECASE)
+    month = "|".join(sorted((name for name in MONTH_NAMES if month_number(name) == day.month), key=len, reverse=True))
+    return re.compile(rf"\b{day.day}(?:st|nd|rd|th)?\s+(?:{month})\.?,?\s+{day.year}\b", re.IGNORECASE)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from councilqa.dates import MONTH, iso_day, month_number, month_span
-from councilqa.records import SearchFilter
+from councilqa.records import SearchFilter, long_date
 
 _MONTH = rf"(?P<month>{MONTH})\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -102,7 +102,7 @@ def _mentions(first: str, last: str) -> tuple[str, ...]:
     if first != last:
         return (month,)
     suffix = "th" if 11 <= start.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(start.day % 10, "th")
-    return (f"{start.day} {month}", f"{start.day}{suffix} {month}")
+    return (long_date(first), f"{start.day}{suffix} {month}")
 
 
 def named_committee(question: str, committees: Sequence[str]) -> str | None:

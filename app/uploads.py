@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from councilqa.app.library import UPLOADS
 from councilqa.errors import InvalidInput
 from councilqa.index.build import IngestReport, ingest
 from councilqa.index.store import Index
@@ -92,7 +93,7 @@ def add_uploads(
 
         add_uploads([(Path("/tmp/x.pdf"), "x.pdf")], index, max_bytes=50 * 2**20).markdown()
     """
-    uploads_dir = index.settings.data_dir / "uploads"
+    uploads_dir = index.settings.data_dir / UPLOADS
     outcome = UploadOutcome()
     for source, client_name in files:
         try:

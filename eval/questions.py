@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from councilqa.errors import InvalidInput
+from councilqa.errors import InvalidInput, NotFound
 
 TYPES = frozenset({"factoid", "numeric", "table", "resolution", "procedural", "multi", "unanswerable"})
 
@@ -40,8 +40,12 @@ class Question:
 
 def load_questions(path: Path) -> list[Question]:
     """The questions of one set; the set is named after the file (``kent_dev.jsonl`` → ``kent_dev``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise NotFound(f"{path}: the question set cannot be read ({error.strerror})") from None
     questions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:

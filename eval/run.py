@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from councilqa.errors import InvalidInput
+from councilqa.errors import InvalidInput, NotFound
 from councilqa.eval.baselines import System
 from councilqa.eval.metrics import LOWER_IS_BETTER, Metrics, PdfPages, Result, score
 from councilqa.eval.questions import Question
@@ -52,9 +52,14 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     """`[set]` tables of `"metric" = value`; "all" is the table over all sets."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise NotFound(f"{path}: the thresholds cannot be read ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"{path}: not valid TOML ({error})") from error
-    return {group: {metric: float(value) for metric, value in table.items()} for group, table in raw.items()}
+    try:
+        return {group: {metric: float(value) for metric, value in table.items()} for group, table in raw.items()}
+    except (AttributeError, TypeError, ValueError):
+        raise InvalidInput(f'{path}: each [set] table holds "metric" = number') from None
 
 
 def check_thresholds(by_set: dict[str, Metrics], thresholds: dict[str, dict[str, float]]) -> list[str]:

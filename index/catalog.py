@@ -23,7 +23,7 @@ from councilqa.ingest.minutes import Minutes
 from councilqa.records import Decision, DecisionFilter, Document, Meeting, MinuteItem, Page, SearchFilter, Votes
 
 MAX_ARGUMENTS = 32_766  # to one SQL statement
-KEYS_PER_QUERY = 10_000  # (content, ordinal) pairs looked up in one statement
+KEYS_PER_QUERY = 10_000  # contents, or (content, ordinal) pairs, looked up in one statement
 SCHEMA_VERSION = 3  # part of the index stamp: a catalog of another version is refused
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS restrictions (
 # Kept when the content is removed, so that the same bytes ingested again are restricted again.
 PUBLIC = "d.sha256 NOT IN (SELECT sha256 FROM restrictions WHERE restricted = 1)"
 SOURCES = ("marking", "site", "officer")  # an officer's word outlasts what ingest finds
-COMMITTEE_PART = "instr(lower(coalesce(d.committee, '')), lower(?)) > 0"  # part of the name, any case
+COMMITTEE_PART = "instr(folded(coalesce(d.committee, '')), folded(?)) > 0"  # part of the name, any case or spacing
 DECISION_COLUMNS = (
     "ordinal, item, item_title, kind, outcome, outcome_printed, text, excerpt, pdf_page, pdf_page_end, printed_page, "
     "committee, meeting_date, votes, proposer, seconder, moved, moved_at, delegated, unanimous"
@@ -97,6 +97,7 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         # SQLite's own default limit (Debian builds it higher): the same statements work on every build
         self._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, MAX_ARGUMENTS)
+        self._db.create_function("folded", 1, folded, deterministic=True)  # one rule for comparing names
         self._db.executescript(SCHEMA)
         for table, column, kind in (("documents", "url", "TEXT"), ("pages", "ocr", "INTEGER NOT NULL DEFAULT 0")):
             if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
@@ -141,14 +142,17 @@ class Catalog:
     def documents(self, sha256s: Iterable[str] | None = None, *, public_only: bool = False) -> list[Document]:
         """Every document (holding one of `sha256s`, when given), by path; with `public_only`, none that is
         restricted."""
-        clauses, args = [PUBLIC] if public_only else [], []
-        if sha256s is not None:
-            args = sorted(set(sha256s))
-            clauses.append(f"d.sha256 IN ({','.join('?' * len(args))})")
-        return [
-            Document(*row)
-            for row in self._rows(f"{self._DOC} WHERE {' AND '.join(clauses) or '1'} ORDER BY d.path", args)
-        ]
+        public = [PUBLIC] if public_only else []
+        if sha256s is None:
+            return [
+                Document(*row) for row in self._rows(f"{self._DOC} WHERE {' AND '.join(public) or '1'} ORDER BY d.path")
+            ]
+        wanted, rows = sorted(set(sha256s)), []
+        for start in range(0, len(wanted), KEYS_PER_QUERY):  # in batches, within MAX_ARGUMENTS
+            batch = wanted[start : start + KEYS_PER_QUERY]
+            where = " AND ".join([*public, f"d.sha256 IN ({','.join('?' * len(batch))})"])
+            rows += self._rows(f"{self._DOC} WHERE {where}", batch)
+        return sorted((Document(*row) for row in rows), key=lambda document: document.path)
 
     def roots(self) -> list[str]:
         """The distinct ingest roots the documents were found under, sorted."""
@@ -310,8 +314,8 @@ class Catalog:
 
     def meeting_papers(self, meeting_date: str, committee: str | None, *, public_only: bool = False) -> list[Document]:
         """The papers dated for one meeting: of `meeting_date` and, where both it and the paper name one, of
-        `committee` (any case)."""
-        clauses = ["d.meeting_date = ?", "(? IS NULL OR d.committee IS NULL OR lower(d.committee) = lower(?))"]
+        `committee` (in any case or spacing)."""
+        clauses = ["d.meeting_date = ?", "(? IS NULL OR d.committee IS NULL OR folded(d.committee) = folded(?))"]
         clauses += [PUBLIC] if public_only else []
         rows = self._rows(
             f"{self._DOC} WHERE {' AND '.join(clauses)} ORDER BY d.path", [meeting_date, committee, committee]
@@ -493,6 +497,15 @@ def _mark_orphans(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM contents WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
 
 
+def folded(name: str | None) -> str | None:
+    """A name as names are compared: case folded, spaces collapsed (SQL's `folded`, on the catalog's connection).
+
+    >>> folded("  Health  and Wellbeing BOARD ")
+    'health and wellbeing board'
+    """
+    return None if name is None else " ".join(name.casefold().split())
+
+
 def meeting_clauses(
     committee: str | None, date_from: str | None, date_to: str | None, *, public_only: bool
 ) -> tuple[list[str], list[object]]:
@@ -501,13 +514,13 @@ def meeting_clauses(
     to `date_to` (inclusive), and, with `public_only`, no restricted paper.
 
     >>> meeting_clauses("Cabinet ", "2025-01-01", None, public_only=False)
-    (["instr(lower(coalesce(d.committee, '')), lower(?)) > 0", 'd.meeting_date >= ?'], ['Cabinet', '2025-01-01'])
+    (["instr(folded(coalesce(d.committee, '')), folded(?)) > 0", 'd.meeting_date >= ?'], ['Cabinet ', '2025-01-01'])
     """
     clauses: list[str] = []
     args: list[object] = []
     if committee is not None:
         clauses.append(COMMITTEE_PART)
-        args.append(committee.strip())
+        args.append(committee)
     for condition, day in (("d.meeting_date >= ?", date_from), ("d.meeting_date <= ?", date_to)):
         if day is not None:
             clauses.append(condition)

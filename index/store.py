@@ -42,6 +42,8 @@ from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# The index's own files in the data directory: what a rebuild removes (the rest is papers, uploads, accounts, OCR)
+INDEX_FILES = ("catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm", "chroma", "bm25")
 LEGACY_COLLECTION = "chunks"  # the one collection of an index built before collections were named
 CANDIDATES = 50  # from each of the dense and keyword rankings, before fusion
 # Weight of the embedding's score against BM25's in hybrid search. MiniLM alone finds far fewer right
@@ -106,11 +108,12 @@ class Index:
             roots = " ".join(shlex.quote(root) for root in self.catalog.roots()) or "PATH"
             raise IndexStampMismatch(
                 f"{self.settings.data_dir}: this index was built otherwise than the current settings and code build "
-                f"({'; '.join(self.stamp.changes(found))}), and an index never mixes the two. Rebuild it: "
-                f"`rm -r {data_dir} && councilqa ingest {roots} --data-dir {data_dir}` (papers an officer restricted "
-                "must be marked again with `councilqa restrict`), or "
-                "use another --data-dir, or set back the settings that changed (index.model_path, index.precision, "
-                "ingest.max_chunk_tokens, ingest.overlap_units)."
+                f"({'; '.join(self.stamp.changes(found))}), and an index never mixes the two. Rebuild it (the "
+                "fetched papers, uploads, accounts and OCR cache in the folder are kept; papers an officer restricted "
+                f"must be marked again with `councilqa restrict`): `cd {data_dir} && rm -rf {' '.join(INDEX_FILES)}; "
+                f"cd - && councilqa ingest {roots} --data-dir {data_dir}`. Or use another --data-dir, or set back "
+                "the settings that changed (index.model_path, index.precision, ingest.max_chunk_tokens, "
+                "ingest.overlap_units)."
             )
 
     def _finish_pending(self) -> None:

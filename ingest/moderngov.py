@@ -20,6 +20,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from councilqa.dates import iso_day
 from councilqa.errors import CouncilQAError
 
 UK_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
@@ -85,14 +86,8 @@ def read_date(text: str) -> date | None:
     (datetime.date(2025, 2, 13), datetime.date(2025, 2, 13), None)
     """
     uk, iso = UK_DATE.match(text), ISO_DATE.match(text)
-    try:
-        if uk:
-            return date(int(uk[3]), int(uk[2]), int(uk[1]))
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-    except ValueError:
-        return None
-    return None
+    found = iso_day(uk[1], uk[2], uk[3]) if uk else iso_day(iso[3], iso[2], iso[1]) if iso else None
+    return date.fromisoformat(found) if found else None
 
 
 def service_date(day: date) -> str:

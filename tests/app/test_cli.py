@@ -127,6 +127,23 @@ def test_ingest_of_a_missing_path_is_a_clear_error(tmp_path: Path, capsys):
     assert "nowhere: no such file or folder" in capsys.readouterr().err
 
 
+def test_user_mistakes_are_one_line_messages_and_exit_2(tmp_path: Path, capsys, monkeypatch):
+    """A bad setting, a question set or thresholds file that is missing or wrong: named, no traceback."""
+    data_dir = ["--data-dir", str(tmp_path / "d")]
+    monkeypatch.setenv("COUNCILQA_ANSWER__K", "0")
+    assert main(["ask", "potholes", *data_dir]) == 2
+    assert "councilqa ask: a setting is not valid" in capsys.readouterr().err
+    monkeypatch.delenv("COUNCILQA_ANSWER__K")
+    write_pdf(tmp_path / "Report.pdf", ["The pool reopens in May."])
+    assert main(["ingest", str(tmp_path / "Report.pdf"), *data_dir]) == 0
+    assert main(["eval", "--questions", str(tmp_path / "none.jsonl"), *data_dir]) == 2
+    assert "none.jsonl: the question set cannot be read (No such file or directory)" in capsys.readouterr().err
+    (tmp_path / "floors.toml").write_text('[all]\n"page_recall@5" = "high"\n')
+    questions = str(REPO / "eval" / "riverford_sample.jsonl")
+    assert main(["eval", "--questions", questions, "--thresholds", str(tmp_path / "floors.toml"), *data_dir]) == 2
+    assert 'floors.toml: each [set] table holds "metric" = number' in capsys.readouterr().err
+
+
 def test_ingest_fails_only_when_nothing_could_be_ingested(tmp_path: Path, capsys):
     (tmp_path / "bad.pdf").write_text("not a pdf")
     assert main(["ingest", str(tmp_path / "bad.pdf"), "--data-dir", str(tmp_path / "d")]) == 1

@@ -61,3 +61,15 @@ def test_minute_items_are_read_by_key_however_many_keys(sample_index):
     found = sample_index.minute_items(keys)
     assert set(found) == real and len(real) >= 5
     assert sample_index.minute_items(set()) == {}
+
+
+def test_a_meetings_papers_are_found_by_its_committee_in_any_case_or_spacing(sample_index):
+    """Minutes print "CABINET", a site sends "Executive  Cabinet": one rule (`folded`) compares names in SQL."""
+    paper = next(d for d in sample_index.overview().documents if d.committee and d.meeting_date)
+    assert paper.meeting_date is not None and paper.committee is not None
+    papers = sample_index.meeting_papers(paper.meeting_date, paper.committee)
+    shouted = f"  {'  '.join(paper.committee.upper().split())} "
+    assert paper in papers and sample_index.meeting_papers(paper.meeting_date, shouted) == papers
+    assert sample_index.meeting_papers(paper.meeting_date, "Planning Committee") == [
+        d for d in papers if d.committee is None
+    ]
