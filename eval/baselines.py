@@ -50,7 +50,7 @@ def page_records(index: Index, *, public_only: bool = True) -> list[PageRecord]:
     """Every page of every indexed document path (none restricted, with `public_only`), in path and page order."""
     return [
         PageRecord(document.path, page.pdf_page, page.text)
-        for document in index.overview(public_only=public_only).documents
+        for document in index.documents(public_only=public_only)
         for page in index.pages(document.sha256)
     ]
 

@@ -74,7 +74,7 @@ def evaluate(
         systems["bm25-pages"] = PageBM25(pages)
         model_path = index.settings.index.model_path or default_model_path()
         systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data_dir / "baselines")
-    documents = {d.path: d for d in index.overview().documents}
+    documents = {d.path: d for d in index.documents()}
     locations = {path: Path(d.root) / path for path, d in documents.items()}
 
     def read_by_ocr(doc: str, pdf_page: int) -> str | None:

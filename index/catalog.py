@@ -121,6 +121,16 @@ class Catalog:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
+    def _rows_by_keys(self, sql: str, keys: Sequence[tuple[object, ...]]) -> list[tuple]:
+        """The rows of `sql` for every key, asked in batches within MAX_ARGUMENTS: `{keys}` in `sql` becomes
+        one placeholder, "?" or "(?, ?)", per key of the batch."""
+        rows: list[tuple] = []
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            batch = keys[start : start + KEYS_PER_QUERY]
+            marks = "?" if len(batch[0]) == 1 else f"({', '.join('?' * len(batch[0]))})"
+            rows += self._rows(sql.replace("{keys}", ",".join([marks] * len(batch))), [v for key in batch for v in key])
+        return rows
+
     def get_meta(self, key: str) -> str | None:
         rows = self._rows("SELECT value FROM meta WHERE key = ?", [key])
         return rows[0][0] if rows else None
@@ -147,11 +157,8 @@ class Catalog:
             return [
                 Document(*row) for row in self._rows(f"{self._DOC} WHERE {' AND '.join(public) or '1'} ORDER BY d.path")
             ]
-        wanted, rows = sorted(set(sha256s)), []
-        for start in range(0, len(wanted), KEYS_PER_QUERY):  # in batches, within MAX_ARGUMENTS
-            batch = wanted[start : start + KEYS_PER_QUERY]
-            where = " AND ".join([*public, f"d.sha256 IN ({','.join('?' * len(batch))})"])
-            rows += self._rows(f"{self._DOC} WHERE {where}", batch)
+        where = " AND ".join([*public, "d.sha256 IN ({keys})"])
+        rows = self._rows_by_keys(f"{self._DOC} WHERE {where}", [(sha256,) for sha256 in sorted(set(sha256s))])
         return sorted((Document(*row) for row in rows), key=lambda document: document.path)
 
     def roots(self) -> list[str]:
@@ -300,14 +307,8 @@ class Catalog:
         select = f"SELECT sha256, {ITEM_COLUMNS} FROM items"
         if keys is None:
             rows = self._rows(f"{select} ORDER BY sha256, ordinal")
-        else:  # in batches, within MAX_ARGUMENTS
-            wanted, rows = sorted(keys), []
-            for start in range(0, len(wanted), KEYS_PER_QUERY):
-                batch = wanted[start : start + KEYS_PER_QUERY]
-                pairs = ",".join(["(?, ?)"] * len(batch))
-                rows += self._rows(
-                    f"{select} WHERE (sha256, ordinal) IN (VALUES {pairs})", [v for key in batch for v in key]
-                )
+        else:
+            rows = self._rows_by_keys(f"{select} WHERE (sha256, ordinal) IN (VALUES {{keys}})", sorted(keys))
             rows.sort(key=lambda row: (row[0], row[1]))
         holders = self._holders({row[0] for row in rows}, public_only=public_only)
         return [(MinuteItem(*row[1:]), holders[row[0]]) for row in rows if row[0] in holders]

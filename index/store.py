@@ -331,6 +331,10 @@ class Index:
         """Whether the chunk's text occurs verbatim (whitespace collapsed) on its pages: a hit to cite."""
         return self.catalog.holds(chunk.doc_sha256, chunk.pdf_page, chunk.pdf_page_end, chunk.text)
 
+    def documents(self, *, public_only: bool = False) -> list[Document]:
+        """Every indexed paper (none restricted, with `public_only`), by path."""
+        return self.catalog.documents(public_only=public_only)
+
     def document(self, path: str) -> Document | None:
         """The indexed paper at `path` (as cited), or None."""
         return self.catalog.document(path)
