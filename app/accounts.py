@@ -89,7 +89,13 @@ class Accounts:
             raise AccountError(f"{name!r} is the account set by COUNCILQA_UI__USERNAME; choose another name")
         salt = secrets.token_bytes(16)
         records = self._read()
-        records[name] = {"role": role, "salt": salt.hex(), "hash": _hash(password, salt, SCRYPT).hex(), **SCRYPT}
+        records[name] = {
+            "role": role,
+            "salt": salt.hex(),
+            "hash": _hash(password, salt, SCRYPT).hex(),
+            "epoch": secrets.token_hex(8),  # new with each password and role: logins made before it end
+            **SCRYPT,
+        }
         self._write(records)
         return Account(name, role)
 
@@ -122,6 +128,14 @@ class Accounts:
             return Account(name, "officer")
         record = self._read().get(name)
         return Account(name, record["role"]) if record else ANONYMOUS
+
+    def epoch(self, name: str) -> str | None:
+        """What changes whenever the account's password or role does (None once it is removed): a login
+        made under another epoch has ended. The environment's officer keeps one for as long as it is set."""
+        if self.env_login and name == self.env_login[0]:
+            return "environment"
+        record = self._read().get(name)
+        return str(record.get("epoch", "")) if record else None
 
     def _read(self) -> dict[str, dict[str, Any]]:
         if not self.path.is_file():

@@ -250,10 +250,11 @@ class Assistant:
         indexed paper is that council's; newer meetings first for "latest" questions."""
         recent = bool(RECENT.search(question))
         index = self.index
+        public_only = not explicit.include_restricted  # what a reader may not see, no message may tell of
         named = named_councils(question) if is_decision_question(question) else []
-        outside = [name for name in named if not index.minutes_council(name)]
+        outside = [name for name in named if not index.minutes_council(name, public_only=public_only)]
         if outside and len(outside) == len(named):  # "Kent and Medway councillors": Kent's minutes may say
-            councils = " and ".join(index.councils())
+            councils = " and ".join(index.councils(public_only=public_only))
             held = f"the index holds papers of {councils}" if councils else "no indexed paper names its council"
             elsewhere = (
                 f"No indexed minutes are {outside[0]}'s ({held}), so the papers don't record what {outside[0]} "
@@ -262,7 +263,7 @@ class Assistant:
             return _Plan(explicit, None, None, elsewhere, recent)
         if explicit:
             return _Plan(explicit, None, None, None, recent)
-        committees = index.facets(public_only=not explicit.include_restricted)["committee"]
+        committees = index.facets(public_only=public_only)["committee"]
         stated = stated_filter(question, committees, date.today())
         if stated is None or stated.about_minutes:  # "the September 2009 minutes": approved at a later meeting
             return _Plan(explicit, None, None, None, recent)
@@ -272,7 +273,7 @@ class Assistant:
                 note = f"Papers of {candidate.describe()} ranked first, as the question names {stated.phrase}."
                 first, last = stated.filters.date_from, stated.filters.date_to
                 refusal = None
-                if is_decision_question(question) and not index.has_minutes(first, last):
+                if is_decision_question(question) and not index.has_minutes(first, last, public_only=public_only):
                     refusal = (
                         f"No minutes of the meeting the question names ({stated.phrase}) are indexed, so the papers "
                         "don't record what was decided there. The closest passages are listed below."

@@ -7,18 +7,22 @@ so the Gradio handlers in `ui.py` only pass values through and turn our exceptio
 from __future__ import annotations
 
 import html
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-
-from PIL import Image
 
 from councilqa.app.accounts import Account
 from councilqa.app.answer import Assistant
 from councilqa.app.library import Library
-from councilqa.app.present import answer_cards, chat_markdown, export_markdown, export_name, resolution_cards
+from councilqa.app.present import (
+    answer_cards,
+    chat_markdown,
+    download_link,
+    export_markdown,
+    export_name,
+    inline_image,
+    resolution_cards,
+)
 from councilqa.app.resolutions import list_decisions
 from councilqa.app.viewer import PageRef, file_url, render_page
 from councilqa.errors import InvalidInput, NotFound
@@ -30,21 +34,21 @@ from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter
 @dataclass(frozen=True)
 class Reply:
     """One answer as the app shows it: the chat message, the citation cards and the pages they open,
-    and the answer as Markdown, also written to `export_path` for download."""
+    and the answer as Markdown, with a link that downloads it."""
 
     answer: Answer
     message: str
     cards: str
     refs: dict[str, PageRef]
     export: str
-    export_path: Path
+    download: str
 
 
 @dataclass(frozen=True)
 class PageView:
-    """A rendered page, and a caption with a link to the PDF opened at that page."""
+    """A rendered page (as HTML carrying the image), and a caption with a link to the PDF opened at that page."""
 
-    image: Image.Image
+    image_html: str
     caption: str
     ref: PageRef = field(repr=False)
 
@@ -95,21 +99,18 @@ def search_filter(
     )
 
 
-def respond(assistant: Assistant, question: str, filters: SearchFilter, export_dir: Path) -> Reply:
+def respond(assistant: Assistant, question: str, filters: SearchFilter) -> Reply:
     """Ask, and present the answer: message, cards, export. Example::
 
-    respond(assistant, "Mill Lane car park tariff", SearchFilter(), Path("/tmp")).message
+    respond(assistant, "Mill Lane car park tariff", SearchFilter()).message
     """
     if not question.strip():
         raise InvalidInput("type a question about the council papers")
     answer = assistant.ask(question, filters=filters)
     cards, refs = answer_cards(answer)
     export = export_markdown(answer)
-    folder = export_dir / uuid.uuid4().hex[:12]  # one folder per reply: two sessions never share a file
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / export_name(answer.question)
-    path.write_text(export, encoding="utf-8")
-    return Reply(answer, chat_markdown(answer), cards, refs, export, path)
+    download = download_link(export, export_name(answer.question))
+    return Reply(answer, chat_markdown(answer), cards, refs, export, download)
 
 
 def open_page(library: Library, refs: dict[str, PageRef], key: str, account: Account) -> PageView:
@@ -127,7 +128,7 @@ def open_page(library: Library, refs: dict[str, PageRef], key: str, account: Acc
         f'<a href="{html.escape(file_url(pdf, ref.pdf_page))}" target="_blank" rel="noopener">'
         f"Open the PDF at this page</a> · <code>{html.escape(ref.doc)}</code></div>"
     )
-    return PageView(page.image, caption, ref)
+    return PageView(inline_image(page.image, f"{ref.title or ref.doc}, {ref.where}"), caption, ref)
 
 
 def list_resolutions(

@@ -21,8 +21,10 @@ from councilqa.app.accounts import ROLES, AccountError, Accounts
 from councilqa.app.answer import Assistant
 from councilqa.app.chat import clean_day
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
+from councilqa.app.writer import ingest_into
 from councilqa.errors import CouncilQAError, InvalidInput
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import open_index
+from councilqa.index.lock import WriterLock
 from councilqa.ingest.fetch import PAPERS, Site, fetch
 from councilqa.process import prepare
 from councilqa.records import DOC_TYPES, OUTCOMES, Answer, DecisionFilter, SearchFilter, where
@@ -39,7 +41,9 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     with Progress(sys.stderr) as progress:
-        report = ingest(args.paths, open_index(settings_of(args)), on_file=progress.update, prune=args.prune)
+        report = ingest_into(
+            settings_of(args), args.paths, on_file=progress.update, prune=args.prune, on_wait=progress.say
+        )
     print(report.summary())
     return 0 if report.ingested_any or not report.skipped else 1
 
@@ -58,6 +62,9 @@ class Progress:
     def __exit__(self, *_: object) -> None:
         if self.bar is not None:
             self.bar.close()
+
+    def say(self, message: str) -> None:
+        print(message, file=self.stream)
 
     def update(self, done: int, total: int, path: str, pages: int) -> None:
         if not self.stream.isatty():
@@ -90,7 +97,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     status = 1 if report.failed else 0
     if args.ingest:
         with Progress(sys.stderr) as bar:
-            ingested = ingest([into], open_index(settings), on_file=bar.update)
+            ingested = ingest_into(settings, [into], on_file=bar.update, on_wait=bar.say)
         print(ingested.summary())
         status = status or (0 if ingested.ingested_any or not ingested.skipped else 1)
     return status
@@ -158,7 +165,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from councilqa.app.ui import serve  # gradio takes seconds to import: only when serving
 
     settings = settings_of(args)
-    serve(Assistant(settings, open_index(settings)), host=args.host, port=args.port)
+    writer = WriterLock(settings.data_dir)
+    if not writer.acquire():  # an ingest is writing the index: serve once it is done
+        print(f"councilqa serve: waiting for the ingest writing {settings.data_dir} to finish", file=sys.stderr)
+        while not writer.acquire():
+            time.sleep(1)
+    serve(Assistant(settings, open_index(settings, writer=writer)), writer, host=args.host, port=args.port)
     return 0
 
 

@@ -7,7 +7,6 @@ lies under one of them.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +65,6 @@ class Library:
     def __init__(self, settings: Settings, index: Index) -> None:
         self.settings = settings
         self.index = index
-        self.ingest_lock = threading.Lock()  # one upload ingest at a time
 
     @property
     def uploads_dir(self) -> Path:

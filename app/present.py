@@ -1,13 +1,18 @@
 """Answers and decisions as the app shows them: chat Markdown, citation cards (HTML), export Markdown.
 
-Pure functions of the records: no Gradio, no I/O. Every text from the papers is HTML-escaped.
+Pure functions of the records: no Gradio, no I/O. Every text from the papers is HTML-escaped. A page
+image and an export travel inside the HTML (data: URLs), never as files.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import re
 from collections.abc import Sequence
+
+from PIL import Image
 
 from councilqa.app.answer import ABSTAIN
 from councilqa.app.resolutions import FoundDecision, outcome_line
@@ -189,3 +194,26 @@ def export_name(question: str) -> str:
     """
     words = re.findall(r"[a-z0-9]+", question.lower())[:7]
     return "councilqa-" + ("-".join(words) or "answer") + ".md"
+
+
+def download_link(text: str, name: str) -> str:
+    """An HTML link that downloads `text` as the file `name`, carried in the link itself: nothing is written
+    to a folder another user (or a restart) could reach.
+
+    >>> download_link("# Q", "a.md")
+    '<a class="cq-download" download="a.md" href="data:text/markdown;charset=utf-8;base64,IyBR">Download .md</a>'
+    """
+    data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return (
+        f'<a class="cq-download" download="{html.escape(name)}" '
+        f'href="data:text/markdown;charset=utf-8;base64,{data}">Download .md</a>'
+    )
+
+
+def inline_image(image: Image.Image, alt: str) -> str:
+    """A page image as an HTML <img> carrying its PNG, so that it is never a file in a cache: a restricted
+    page reaches only the user it was rendered for."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img class="cq-page-image" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'

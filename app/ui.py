@@ -2,35 +2,45 @@
 fetching a committee's papers from a council's ModernGov site.
 
 Handlers are thin: each calls one function of `chat`, `library` or `uploads` and turns our
-exceptions into a message. The app makes no network calls of its own but the fetch a user asks for:
-analytics are off, fonts are the system's, there is no share link, and it serves files only from the
-ingest roots, the uploads folder and the fetched papers (`Library.roots`), never the data directory's
-catalog or vectors.
+exceptions into a message (a refusal is logged as one line: who, what, why). The app makes no network
+calls of its own but the fetch a user asks for: analytics are off, fonts are the system's, there is no
+share link. Every request passes one gate (`gate.Gate`): routes nobody classified are refused, files are
+only catalogued papers the user may see and their own uploads, sessions belong to their login. Page
+images and exports are sent inside the page, never left as files in Gradio's cache. While it serves,
+the app is its data directory's only writer: other processes' ingests are handed to it (`writer`).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
-import re
+import ipaddress
+import logging
+import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import unquote
 
 import gradio as gr
+from gradio.utils import get_upload_folder as gradio_upload_folder
 from starlette.middleware import Middleware
-from starlette.responses import PlainTextResponse
 
 from councilqa.app import chat
 from councilqa.app.accounts import ANONYMOUS, PUBLIC, Account, Accounts
 from councilqa.app.answer import Assistant
+from councilqa.app.gate import Gate, GateState
 from councilqa.app.library import Library, NotServed
 from councilqa.app.uploads import add_uploads
 from councilqa.app.viewer import PageRef
+from councilqa.app.writer import WriterService
 from councilqa.errors import CouncilQAError, InvalidInput
+from councilqa.index.lock import WriterLock
 from councilqa.records import OUTCOMES
+
+log = logging.getLogger(__name__)
 
 EXAMPLES = [
     "What did Cabinet resolve about Riverside Leisure Centre?",
@@ -43,7 +53,7 @@ class NotAllowed(CouncilQAError):
     """An action the user's role does not allow (uploading, fetching or marking papers, for officers)."""
 
 
-REMOTE_FILE = re.compile(r"/file=\s*(https?:|//)", re.I)
+GRADIO_FOLDER = "councilqa-gradio-"
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 CSS = Path(__file__).with_name("ui.css")  # card and viewer styles, read at launch
 # Cards are rendered as HTML; one listener on the container (so it survives re-renders) sends the
@@ -63,14 +73,18 @@ if (!element.dataset.cqBound) {
 
 
 def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Our expected exceptions become a Gradio error message instead of a stack trace."""
+    """Our expected exceptions become a Gradio error message, logged as one line (who, what, why), not a
+    stack trace."""
 
     @functools.wraps(fn)  # Gradio reads the signature to pass gr.EventData and gr.Progress
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except CouncilQAError as error:  # anything else is a bug: Gradio logs its traceback
-            raise gr.Error(str(error)) from error
+            request = next((arg for arg in (*args, *kwargs.values()) if isinstance(arg, gr.Request)), None)
+            who = getattr(request, "username", None) or "anonymous"
+            log.info("refused %s to %s: %s", fn.__name__, who, error)
+            raise gr.Error(str(error), print_exception=False) from None
 
     return wrapped
 
@@ -83,8 +97,6 @@ class Handlers:
         self.assistant = assistant
         self.library = Library(assistant.settings, assistant.index)
         self.accounts = Accounts(assistant.settings.data_dir, assistant.settings.ui.auth)
-        self._exports = tempfile.TemporaryDirectory(prefix="councilqa-export-")  # removed when the app stops
-        self.export_dir = Path(self._exports.name)
 
     def account(self, request: gr.Request | None) -> Account:
         return self.accounts.account(getattr(request, "username", None))
@@ -106,15 +118,14 @@ class Handlers:
     ) -> tuple:
         sees = self.account(request).sees_restricted
         filters = chat.search_filter(committee, date_from, date_to, doc_type, include_restricted=sees)
-        reply = chat.respond(self.assistant, question, filters, self.export_dir)
+        reply = chat.respond(self.assistant, question, filters)
         history = [*history, {"role": "user", "content": reply.answer.question}]
         history.append({"role": "assistant", "content": reply.message})
-        download = gr.DownloadButton(value=str(reply.export_path), interactive=True)
-        return history, reply.cards, reply.refs, reply.export, download, ""
+        return history, reply.cards, reply.refs, reply.export, reply.download, ""
 
     def open_page(self, refs: dict[str, PageRef], event: gr.EventData, request: gr.Request) -> tuple:
         view = chat.open_page(self.library, refs, str(getattr(event, "ref", "")), self.account(request))
-        return view.image, view.caption
+        return view.image_html, view.caption
 
     def resolutions(  # noqa: PLR0917 - Gradio passes the form's fields by position
         self,
@@ -165,17 +176,20 @@ class Handlers:
         request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> str:
-        self.officer(request, "add papers")
-        if not files:
-            raise InvalidInput("choose one or more PDF files first")
+        try:
+            self.officer(request, "add papers")
+            if not files:
+                raise InvalidInput("choose one or more PDF files first")
 
-        def on_file(done: int, total: int, path: str, pages: int) -> None:
-            progress((done, total), desc=f"{path} ({pages} pages so far)", unit="files")
+            def on_file(done: int, total: int, path: str, pages: int) -> None:
+                progress((done, total), desc=f"{path} ({pages} pages so far)", unit="files")
 
-        max_bytes = int(self.assistant.settings.ui.max_upload_mb * 2**20)
-        with self.library.ingest_lock:
-            outcome = add_uploads([(Path(f), Path(f).name) for f in files], self.assistant.index, max_bytes, on_file)
-        return outcome.markdown()
+            max_bytes = int(self.assistant.settings.ui.max_upload_mb * 2**20)
+            with self.assistant.index.write_lock:
+                uploaded = [(Path(f), Path(f).name) for f in files]
+                return add_uploads(uploaded, self.assistant.index, max_bytes, on_file).markdown()
+        finally:  # indexed (copied into the uploads folder) or refused: Gradio's copy goes either way
+            _discard(files or [])
 
     def fetch(  # noqa: PLR0917 - Gradio passes the form's fields by position
         self,
@@ -194,17 +208,42 @@ class Handlers:
         def on_file(done: int, total: int, path: str, pages: int) -> None:
             progress((done, total), desc=f"indexing {path} ({pages} pages so far)", unit="files")
 
-        with self.library.ingest_lock:
+        with self.assistant.index.write_lock:
             return chat.fetch_papers(
                 self.library, site, committee, date_from, date_to, on_meeting=on_meeting, on_file=on_file
             )
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    """The whole app. Launch it with `launch(app, assistant, ...)` so its file access and login are set."""
+def _discard(files: list[str]) -> None:
+    """Remove files Gradio received (each in a folder of its own in its upload folder), and nothing else."""
+    folder = Path(gradio_upload_folder()).resolve()
+    for file in files:
+        parent = Path(file).resolve().parent
+        if parent.is_relative_to(folder) and parent != folder:
+            shutil.rmtree(parent, ignore_errors=True)
+
+
+class CouncilBlocks(gr.Blocks):
+    """The app's Blocks, and what its `close` must also stop (the writer service, the writer lock, Gradio's
+    upload folder): see `launch`."""
+
+    def __init__(self, handlers: Handlers, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.handlers = handlers
+        self.on_close: list[Callable[[], None]] = []
+
+    def close(self, verbose: bool = True) -> None:
+        super().close(verbose)
+        while self.on_close:
+            self.on_close.pop()()
+
+
+def build_app(assistant: Assistant) -> CouncilBlocks:
+    """The whole app. Launch it with `launch(app, assistant, ...)` so its gate, login and writer are set."""
     handlers = Handlers(assistant)
     committees, doc_types = handlers.library.choices(ANONYMOUS)  # each user's own come at load
-    with gr.Blocks(title="councilqa", analytics_enabled=False, fill_width=True) as app:
+    _gradio_folder()  # before the Blocks are made: each reads it as its cache
+    with CouncilBlocks(handlers, title="councilqa", analytics_enabled=False, fill_width=True) as app:
         filters = _sidebar(committees, doc_types)
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=480), gr.Tabs():
@@ -214,14 +253,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             with gr.Column(scale=4, min_width=360):
                 gr.Markdown("### Page")
                 caption = gr.HTML("Click a source card to see its page here.", elem_id="cq-page-caption")
-                page = gr.Image(
-                    label="Cited page",
-                    type="pil",
-                    format="png",
-                    interactive=False,
-                    elem_id="cq-page",
-                    buttons=["download", "fullscreen"],
-                )
+                page = gr.HTML("", label="Cited page", elem_id="cq-page", padding=False)
         gr.on(
             [ask.question.submit, ask.button.click],
             _guard(handlers.ask),
@@ -282,7 +314,7 @@ def _ask_tab() -> SimpleNamespace:
         cards = gr.HTML("", label="Sources", js_on_load=CARD_JS, elem_id="cq-answer-cards", padding=False)
         with gr.Accordion("Export this answer (Markdown)", open=False):
             export = gr.Textbox(label="Answer with citations", lines=8, buttons=["copy"], interactive=False)
-            download = gr.DownloadButton("Download .md", interactive=False)
+            download = gr.HTML("", elem_id="cq-download")
         refs = gr.State({})  # inside the tab: a State left directly in gr.Tabs confuses its tab bar
     return SimpleNamespace(
         chatbot=chatbot,
@@ -369,82 +401,62 @@ def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
     )
 
 
-class FileGuard:
-    """ASGI middleware in front of Gradio's file route (`/gradio_api/file=PATH`).
-
-    - An http(s) URL is refused: Gradio would fetch it on a client's behalf, and this app serves local
-      files only.
-    - A path under an ingest root, the uploads or the fetched papers is served only when it is a
-      catalogued paper the user may see (`Library.servable`): anything else there (a script beside the
-      papers, a paper not indexed, a restricted paper for a reader, a path with "..", a link out of the
-      root) is 404, the same answer as for a file that is not there.
-    - Anything else (Gradio's own cache: rendered pages, exports) goes to Gradio, which serves only its
-      cache and the allowed paths.
-
-    The user is read from Gradio's login cookie, as Gradio's own `/user` route reads it."""
-
-    def __init__(self, app: Any, blocks: gr.Blocks, library: Library, accounts: Accounts) -> None:
-        self.app = app
-        self.blocks = blocks
-        self.library = library
-        self.accounts = accounts
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if REMOTE_FILE.search(path):
-            await PlainTextResponse("councilqa serves local files only", status_code=403)(scope, receive, send)
-            return
-        if "/file=" in path:
-            asked = Path(unquote(path.split("/file=", 1)[1]))
-            ours = ".." in asked.parts or any(asked.is_relative_to(root) for root in self.library.roots())
-            if ours and not self.library.servable(asked, self.accounts.account(self._user(scope))):
-                await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-    def _user(self, scope: dict) -> str | None:
-        server = self.blocks.server_app
-        cookies: dict[str, str] = {}
-        for name, value in scope.get("headers", []):
-            if name == b"cookie":
-                for part in value.decode("latin-1").split(";"):
-                    key, _, content = part.strip().partition("=")
-                    cookies[key] = content
-        token = cookies.get(f"access-token-{server.cookie_id}") or cookies.get(
-            f"access-token-unsecure-{server.cookie_id}"
-        )
-        return server.tokens.get(token) if token else None
-
-
-def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, **kwargs: Any) -> Any:
-    """Start serving `app`. Files are served only when they are catalogued papers the user may see (see
-    `FileGuard`), and Gradio's own; the data directory's own files are blocked. A login is asked for when
-    any account exists (`councilqa users`, or `ui.username` and `ui.password`); with `ui.public_read`,
-    the user "public", password "public", reads the public papers. Extra keyword arguments go to
-    `Blocks.launch` (tests pass `prevent_thread_lock`)."""
+def launch(
+    app: CouncilBlocks,
+    assistant: Assistant,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    writer: WriterLock | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Start serving `app` behind its gate (`gate.Gate`), as its data directory's only writer (holding
+    `writer`, or taking the writer lock now; `WriterService` takes other processes' ingests). A login is
+    asked for when any account exists (`councilqa users`, or `ui.username` and `ui.password`); with
+    `ui.public_read`, the user "public", password "public", reads the public papers. Gradio's upload
+    folder is this app's own, removed by `app.close()`. Extra keyword arguments go to `Blocks.launch`
+    (tests pass `prevent_thread_lock`)."""
     settings, ui = assistant.settings, assistant.settings.ui
-    library = Library(settings, assistant.index)
-    library.uploads_dir.mkdir(parents=True, exist_ok=True)
-    library.papers_dir.mkdir(parents=True, exist_ok=True)
-    accounts = Accounts(settings.data_dir, ui.auth)
+    handlers, accounts = app.handlers, app.handlers.accounts
     public_read = ui.public_read if ui.public_read is not None else not accounts.exist()
     if not accounts.exist() and not public_read:
         raise CouncilQAError("ui.public_read is off and no account exists: add one with `councilqa users add`")
+    if not accounts.exist() and not _loopback(host):
+        raise CouncilQAError(
+            f"--host {host}: with no accounts, anyone who reaches the app could add and fetch papers; serve on "
+            "127.0.0.1, or add accounts first (`councilqa users add NAME --role officer`)"
+        )
+    lock = writer or WriterLock(settings.data_dir)
+    if not lock.acquire():
+        raise CouncilQAError(f"{settings.data_dir}: another process writes this index; serve it when that ends")
+    service = WriterService(assistant.index)
+    uploads = _gradio_folder()
+    app.on_close += [lock.release, service.close]
+    for folder in (handlers.library.uploads_dir, handlers.library.papers_dir):
+        folder.mkdir(parents=True, exist_ok=True)
 
     def login(name: str, password: str) -> bool:
         if public_read and name == PUBLIC and password == PUBLIC:  # Gradio's form needs a password
             return True
         return accounts.verify(name, password) is not None
 
+    gate = Middleware(
+        Gate,
+        blocks=app,
+        library=handlers.library,
+        accounts=accounts,
+        public_read=public_read,
+        upload_dir=uploads,
+        max_upload_dir_bytes=int(ui.max_uploads_mb * 2**20),
+        trust_forwarded_for=ui.trust_forwarded_for,
+        state=GateState(),
+    )
     note = f'To read the public papers, sign in as "{PUBLIC}", password "{PUBLIC}".' if public_read else None
-    return app.launch(
+    launched = app.launch(
         server_name=host,
         server_port=port,
         share=False,
         auth=login if accounts.exist() else None,
         auth_message=note,
-        allowed_paths=[str(root) for root in library.roots()],
-        blocked_paths=[str(path) for path in library.private_paths()],
         max_file_size=int(ui.max_upload_mb * 2**20),
         footer_links=["api", "settings"],
         run_history=False,
@@ -452,15 +464,48 @@ def launch(app: gr.Blocks, assistant: Assistant, host: str = "127.0.0.1", port: 
         mcp_server=False,
         ssr_mode=False,
         pwa=False,
-        app_kwargs={"middleware": [Middleware(FileGuard, blocks=app, library=library, accounts=accounts)]},
+        app_kwargs={"middleware": [gate]},
         theme=THEME,
         css=CSS.read_text(encoding="utf-8"),
         **kwargs,
     )
+    service.start()
+    return launched
 
 
-def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
+def _gradio_folder() -> Path:
+    """Gradio's upload folder for this process, which Gradio reads from GRADIO_TEMP_DIR at each upload:
+    a folder of this user's alone (mode 0700), removed when the process ends, so nothing uploaded outlives
+    a restart. Each upload is removed as soon as it is indexed or refused (`Handlers.upload`)."""
+    current = os.environ.get("GRADIO_TEMP_DIR", "")
+    if Path(current).name.startswith(GRADIO_FOLDER) and Path(current).is_dir():
+        return Path(current)
+    folder = Path(tempfile.mkdtemp(prefix=GRADIO_FOLDER))
+    atexit.register(shutil.rmtree, folder, True)
+    os.environ["GRADIO_TEMP_DIR"] = str(folder)
+    return folder
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` is this machine only.
+
+    >>> _loopback("127.0.0.1"), _loopback("localhost"), _loopback("0.0.0.0"), _loopback("::1")
+    (True, True, False, True)
+    """
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(assistant: Assistant, writer: WriterLock | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the app until interrupted, once the model is loaded and the index open (so the first question
     does not wait seconds for the model). Binds to this machine only unless `host` says otherwise."""
     assistant.index.warm()
-    launch(build_app(assistant), assistant, host=host, port=port)
+    app = build_app(assistant)
+    try:
+        launch(app, assistant, host=host, port=port, writer=writer)
+    finally:
+        app.close()

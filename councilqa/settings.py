@@ -106,6 +106,17 @@ class UiSettings(BaseModel):
         "“public”, where logins are on). Default: yes where no accounts exist, no where they do.",
     )
     max_upload_mb: float = Field(50.0, gt=0, description="Largest PDF the app accepts for upload, in megabytes.")
+    max_uploads_mb: float = Field(
+        1024.0,
+        gt=0,
+        description="Most that uploads waiting to be indexed may hold, in megabytes; an upload past it is refused "
+        "(507). Each is removed once indexed or refused, and all when the app stops.",
+    )
+    trust_forwarded_for: bool = Field(
+        False,
+        description="Whether the X-Forwarded-For header names the client (set behind a reverse proxy of your own, "
+        "never where clients reach the app directly): login failures are throttled per client address.",
+    )
     concurrency: int = Field(
         4,
         ge=1,

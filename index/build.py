@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
+from councilqa.index.lock import WriterLock
 from councilqa.index.store import Index
 from councilqa.ingest.chunk import chunk_pages
-from councilqa.ingest.discover import SourceFile, discover, sha256_file
+from councilqa.ingest.discover import LinkOut, SourceFile, discover_all, sha256_file
 from councilqa.ingest.errors import CorruptPDF, IngestError, NoTextLayer
 from councilqa.ingest.exempt import exemption
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
@@ -66,12 +67,19 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def open_index(settings: Settings, embedder: Embedder | None = None, parser: PdfParser | None = None) -> Index:
-    """The index in `settings.data_dir`, with the default model and parser unless others are given."""
+def open_index(
+    settings: Settings,
+    embedder: Embedder | None = None,
+    parser: PdfParser | None = None,
+    *,
+    writer: WriterLock | None = None,
+) -> Index:
+    """The index in `settings.data_dir`, with the default model and parser unless others are given;
+    read-only while another process holds its writer lock (`writer` is this process's, where it holds it)."""
     embedder = embedder or SentenceTransformerEmbedder(
         settings.index.model_path, settings.index.batch_size, settings.index.precision
     )
-    return Index(settings, embedder, (parser or PypdfParser()).version)
+    return Index(settings, embedder, (parser or PypdfParser()).version, writer=writer)
 
 
 def default_parser(settings: Settings) -> PypdfParser:
@@ -103,7 +111,9 @@ def ingest(
     parser = parser or default_parser(index.settings)
     started = time.perf_counter()
     report = IngestReport()
-    sources = discover(paths)
+    sources, links_out = discover_all(paths)
+    for link in links_out:
+        _refuse(link, index, report)
     hints = meeting_hints([source.rel for source in sources])
     sidecars = {folder: read_sidecar(folder) for folder in {source.path.parent for source in sources}}
     done = 0
@@ -249,6 +259,18 @@ def _record(item: _Prepared, index: Index, report: IngestReport) -> None:
         log.warning("skipped %s", item.error)
         index.record_skip(rel, str(item.source.root), item.sha256, item.error.reason, item.error.detail)
         report.skipped.append((rel, str(item.error)))
+
+
+def _refuse(link: LinkOut, index: Index, report: IngestReport) -> None:
+    """A link out of its ingest root: reported with its target (to whoever ran the ingest), never read, and
+    not kept among the catalog's skipped files, which would name the target. What an earlier ingest
+    recorded at its path, from the same root, is forgotten: it was read through the link."""
+    log.warning("skipped %s", link)
+    root = str(link.root)
+    known = index.catalog.document(link.rel)
+    if (known is not None and known.root == root) or any(s.root == root for s in index.catalog.skipped(link.rel)):
+        index.remove(link.rel)
+    report.skipped.append((link.rel, str(link)))
 
 
 def _store(batch: list[_Prepared], index: Index, report: IngestReport, finished: Callable[[_Prepared], None]) -> None:

@@ -187,14 +187,17 @@ class Catalog:
         condition = " AND ".join(clauses) or "1"
         return [Document(*row) for row in self._rows(f"{self._DOC} WHERE {condition} ORDER BY d.path", args)]
 
-    def has_minutes(self, first: str | None, last: str | None) -> bool:
+    def has_minutes(self, first: str | None, last: str | None, *, public_only: bool = False) -> bool:
         """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed: printed
-        minutes of that date, or decisions recorded for it (minutes inside a later pack)."""
+        minutes of that date, or decisions recorded for it (minutes inside a later pack); with `public_only`,
+        in papers that are not restricted."""
         span = [first or "0000-00-00", last or "9999-99-99"]
+        public = f" AND {PUBLIC}" if public_only else ""
+        public_items = public.replace("d.sha256", "i.sha256")
         return bool(
             self._rows(
-                "SELECT 1 FROM documents WHERE doc_type = 'printed minutes' AND meeting_date BETWEEN ? AND ? "
-                "UNION SELECT 1 FROM items WHERE meeting_date BETWEEN ? AND ?",
+                "SELECT 1 FROM documents d WHERE d.doc_type = 'printed minutes' AND d.meeting_date BETWEEN ? AND ?"
+                f"{public} UNION SELECT 1 FROM items i WHERE i.meeting_date BETWEEN ? AND ?{public_items}",
                 span + span,
             )
         )
@@ -228,18 +231,24 @@ class Catalog:
         with self.transaction() as db:
             _restrict(db, sha256, restricted, source, why)
 
-    def councils(self) -> list[str]:
-        """The councils whose papers are indexed (as their papers name them), sorted."""
-        return [row[0] for row in self._rows("SELECT DISTINCT council FROM documents WHERE council != '' ORDER BY 1")]
+    def councils(self, *, public_only: bool = False) -> list[str]:
+        """The councils whose papers (not restricted, with `public_only`) are indexed, as their papers name
+        them, sorted."""
+        public = f" AND {PUBLIC}" if public_only else ""
+        rows = self._rows(f"SELECT DISTINCT d.council FROM documents d WHERE d.council != ''{public} ORDER BY 1")
+        return [row[0] for row in rows]
 
-    def minutes_council(self, name: str) -> bool:
-        """Whether any indexed paper that records decisions may be council `name`'s: its council holds
-        the name, or, where its council is not known, its path, title or first page does."""
+    def minutes_council(self, name: str, *, public_only: bool = False) -> bool:
+        """Whether any indexed paper (not restricted, with `public_only`) that records decisions may be council
+        `name`'s: its council holds the name, or, where its council is not known, its path, title or first
+        page does."""
         like = f"%{name}%"
+        public = f" AND {PUBLIC}" if public_only else ""
         rows = self._rows(
             "SELECT 1 FROM documents d JOIN pages p ON p.sha256 = d.sha256 AND p.pdf_page = 1 "
             "WHERE d.sha256 IN (SELECT sha256 FROM decisions) AND (d.council LIKE ? "
-            "OR (COALESCE(d.council, '') = '' AND (d.path LIKE ? OR d.title LIKE ? OR p.text LIKE ?))) LIMIT 1",
+            "OR (COALESCE(d.council, '') = '' AND (d.path LIKE ? OR d.title LIKE ? OR p.text LIKE ?)))"
+            f"{public} LIMIT 1",
             (like, like, like, like),
         )
         return bool(rows)

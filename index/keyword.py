@@ -156,7 +156,8 @@ class _State:
 
 class KeywordIndex:
     """BM25 over texts named by ids. With no `folder` it lives in memory only (the page baseline,
-    decision search). Example::
+    decision search); `read_only` reads the folder and keeps every change in memory (another process
+    writes it: see `councilqa.index.lock`). Example::
 
         index = KeywordIndex(Path("bm25"))
         index.add(["c1:0", "c1:1"], ["Riverside pool", "Waste contract"])
@@ -164,19 +165,25 @@ class KeywordIndex:
         index.remove("c1")
     """
 
-    def __init__(self, folder: Path | None, k1: float = K1, b: float = B) -> None:
+    def __init__(self, folder: Path | None, k1: float = K1, b: float = B, *, read_only: bool = False) -> None:
         import bm25s
         import Stemmer
 
         self._bm25s = bm25s
         self._stemmer = Stemmer.Stemmer("english")
         self.folder = folder
+        self.read_only = read_only
         self.k1, self.b = k1, b
         self.stale = False  # the folder holds an index of another format or other parameters
         self._state = _State()
         self._next = 0
         if folder is not None and folder.is_dir():
             self._load(folder)
+
+    @property
+    def _writes(self) -> bool:
+        """Whether changes are written to the folder (there is one, and it is not read-only)."""
+        return self.folder is not None and not self.read_only
 
     def _load(self, folder: Path) -> None:
         """Read the manifest's segments. A folder of another format or other parameters, or one that
@@ -194,7 +201,8 @@ class KeywordIndex:
             return
         self._next = int(found["next"])
         self._state = _State(segments)
-        self._tidy()
+        if self._writes:
+            self._tidy()
 
     def _tidy(self) -> None:
         """Delete what the manifest doesn't list: files of a run that stopped before writing it,
@@ -268,7 +276,8 @@ class KeywordIndex:
 
     def _commit(self, segments: tuple[_Segment, ...], written: Iterable[_Segment]) -> None:
         """Write the new segments and then the manifest (in a folder), and search these from now on."""
-        if self.folder is not None:
+        if self._writes:
+            assert self.folder is not None
             self.folder.mkdir(parents=True, exist_ok=True)
             for segment in written:
                 segment.save(self.folder)
@@ -283,7 +292,7 @@ class KeywordIndex:
             staging.write_text(json.dumps(manifest))
             staging.rename(self.folder / MANIFEST)
         self._state, self.stale = _State(segments), False
-        if self.folder is not None:
+        if self._writes:
             self._tidy()
 
     def _name(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shlex
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
@@ -23,6 +24,7 @@ from councilqa.index.catalog import Catalog
 from councilqa.index.decisions import DecisionSearch
 from councilqa.index.embed import Embedder
 from councilqa.index.keyword import KeywordIndex
+from councilqa.index.lock import IndexReadOnly, WriterLock
 from councilqa.index.stamp import Stamp
 from councilqa.index.vectors import VectorStore, open_chroma
 from councilqa.ingest.minutes import Minutes
@@ -70,19 +72,28 @@ class Index:
 
     index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PypdfParser.version)
     index.search("car parking charges", k=3)
+
+    Opened while another process holds the data directory's writer lock (`writer` is this process's,
+    when it holds it), the index is read-only (`read_only`; see `councilqa.index.lock`): content can't be
+    added or removed, though an officer's restriction (one row of the catalog) can be recorded.
     """
 
-    def __init__(self, settings: Settings, embedder: Embedder, parser_version: str) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, parser_version: str, *, writer: WriterLock | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.stamp = Stamp.of(settings, embedder, parser_version)
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
+        self.read_only = not (writer and writer.held) and WriterLock(data_dir).held_elsewhere()
+        self.write_lock = threading.Lock()  # held by whoever ingests here: one ingest at a time in this process
         self.catalog = Catalog(data_dir / "catalog.sqlite")
         self._check_stamp()
         self.vectors: VectorStore = open_chroma(settings, self._collection_name())
-        self.keywords = KeywordIndex(data_dir / "bm25")
-        self._finish_pending()
+        self.keywords = KeywordIndex(data_dir / "bm25", read_only=self.read_only)
+        if not self.read_only:  # else the pending contents may be the writer's, in flight
+            self._finish_pending()
         # a question is embedded once for its chunk and decision searches; kept small, so a question
         # set asked again (eval --mode) pays the model again and times stay comparable
         self._query_vector = lru_cache(maxsize=8)(lambda query: self.embedder.embed([query])[0])
@@ -125,6 +136,13 @@ class Index:
                 self.keywords.remove([sha256])
             self.catalog.finish(sha256)
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise IndexReadOnly(
+                f"{self.settings.data_dir}: another process (a `councilqa serve` or ingest) writes this index; "
+                "`councilqa ingest` hands its work to a running serve, or waits for an ingest to end"
+            )
+
     def warm(self) -> None:
         """Load the embedding model now (seconds), rather than at the first question."""
         self._query_vector("warm up")
@@ -154,6 +172,7 @@ class Index:
         gives a source and why, in the same transaction); an interruption leaves no trace.
         (The vectors of an earlier attempt cut short were dropped as the index opened, so there are
         none to delete first: a delete by content is a metadata search, slow in a large collection.)"""
+        self._writable()
         self.catalog.begin_content(document.sha256)
         self.vectors.upsert(chunks, vectors)
         found = None
@@ -165,16 +184,19 @@ class Index:
 
     def add_copy(self, document: Document, restriction: tuple[str, str] | None = None) -> None:
         """Record another path for content already indexed: no parsing, no embedding."""
+        self._writable()
         self.catalog.add_copy(document, restriction)
         self._finish_pending()
 
     def record_skip(self, path: str, root: str, sha256: str, reason: str, detail: str) -> None:
         """Remember a file that could not be ingested; an older good version of it is dropped."""
+        self._writable()
         self.catalog.record_skip(path, root, sha256, reason, detail)
         self._finish_pending()
 
     def remove(self, path: str) -> None:
         """Forget a path (a file that is gone); its content goes too when no other path holds it."""
+        self._writable()
         self.catalog.remove(path)
         self._finish_pending()
 
@@ -359,17 +381,18 @@ class Index:
         """Whether any paper passes `wanted`."""
         return bool(self.catalog.matching(wanted))
 
-    def has_minutes(self, first: str | None, last: str | None) -> bool:
-        """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed."""
-        return self.catalog.has_minutes(first, last)
+    def has_minutes(self, first: str | None, last: str | None, *, public_only: bool = False) -> bool:
+        """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed (in papers not
+        restricted, with `public_only`)."""
+        return self.catalog.has_minutes(first, last, public_only=public_only)
 
-    def councils(self) -> list[str]:
-        """The councils the papers name, sorted."""
-        return self.catalog.councils()
+    def councils(self, *, public_only: bool = False) -> list[str]:
+        """The councils the papers (not restricted, with `public_only`) name, sorted."""
+        return self.catalog.councils(public_only=public_only)
 
-    def minutes_council(self, name: str) -> bool:
-        """Whether indexed minutes are those of the council `name`."""
-        return self.catalog.minutes_council(name)
+    def minutes_council(self, name: str, *, public_only: bool = False) -> bool:
+        """Whether indexed minutes (not restricted, with `public_only`) are those of the council `name`."""
+        return self.catalog.minutes_council(name, public_only=public_only)
 
     def decisions(self, wanted: DecisionFilter) -> list[tuple[Decision, Document]]:
         """Decisions read from minutes that pass `wanted`, each with its first document, newest meeting first."""

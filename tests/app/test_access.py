@@ -55,7 +55,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[SimpleNa
     (root / "riverford" / "build_notes.txt").write_text("not a paper")  # beside the papers, never indexed
     outside = tmp_path_factory.mktemp("outside") / "elsewhere.pdf"
     shutil.copy(CORPUS / "riverford" / "Climate Action Plan 2026-2030 - Report.pdf", outside)
-    os.symlink(outside, root / "riverford" / "link out.pdf")  # indexed as a path, but it leaves the root
+    os.symlink(outside, root / "riverford" / "link out.pdf")  # leaves the root: refused at ingest, never indexed
     settings = Settings(data_dir=tmp_path_factory.mktemp("data"), ui=UiSettings(public_read=True))
     accounts = Accounts(settings.data_dir)
     for name, (role, password) in PASSWORDS.items():
@@ -113,13 +113,13 @@ def test_the_documents_overview_and_viewer(app: SimpleNamespace):
     for who in ("public", "rita"):
         summary, documents, skipped, *menus = handlers.overview(as_(who))
         assert leaks([summary, documents, skipped, [m.choices for m in menus]]) == []
-        assert "**4** documents" in summary  # riverford's three and the link out, not the restricted one
+        assert "**3** documents" in summary  # riverford's three: not the restricted one, nor the link out
         ref = PageRef(EXEMPT, 1, "PDF p.1", TITLE, SECRET)
         with pytest.raises(NotServed, match=r"^exempt/Quillfeather depot valuation.pdf: not in the index$"):
             handlers.open_page({"a1": ref}, gr.EventData(None, {"ref": "a1"}), as_(who))
     summary, documents, *_ = handlers.overview(as_("mo"))
     (row,) = [row for row in documents if row[0] == EXEMPT]
-    assert row[-1] == "marked exempt, page 1: “NOT FOR PUBLICATION”" and "**5** documents" in summary
+    assert row[-1] == "marked exempt, page 1: “NOT FOR PUBLICATION”" and "**4** documents" in summary
 
 
 def _log_in(browser: httpx.Client, app: SimpleNamespace, name: str) -> httpx.Client:
@@ -141,7 +141,7 @@ def test_the_file_route_serves_only_catalogued_papers_the_user_may_see(app: Simp
         assert status(nobody, public_pdf) == 401  # logins are on: not even public papers without one
         for path in (
             str(app.root / "riverford" / "build_notes.txt"),  # under a root, not a paper
-            str(app.root / "riverford" / "link out.pdf"),  # catalogued, but leaves the root
+            str(app.root / "riverford" / "link out.pdf"),  # leaves the root: not catalogued
             f"{app.root}/riverford/../exempt/{TITLE}.pdf",  # ".." back into a root
             str(app.root / "riverford" / "not there.pdf"),
         ):

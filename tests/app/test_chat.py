@@ -1,8 +1,11 @@
 """The actions behind the app's handlers: filters from the form, replies, pages, decisions."""
 
-from pathlib import Path
+import base64
+import io
+import re
 
 import pytest
+from PIL import Image
 
 from councilqa.app.accounts import ANONYMOUS
 from councilqa.app.answer import Assistant
@@ -29,13 +32,17 @@ def test_filter_from_the_form():
         search_filter(None, "2026-04-01", "2026-03-01", None)
 
 
-def test_reply_has_message_cards_and_a_markdown_file(sample_settings, sample_index, tmp_path: Path):
-    reply = respond(Assistant(sample_settings, sample_index), "Mill Lane car park tariff", SearchFilter(), tmp_path)
+def test_reply_has_message_cards_and_a_markdown_download(sample_settings, sample_index):
+    reply = respond(Assistant(sample_settings, sample_index), "Mill Lane car park tariff", SearchFilter())
     assert reply.cards.count('class="cq-card"') == len(reply.answer.citations) == len(reply.refs)
-    assert reply.export_path.read_text(encoding="utf-8") == reply.export
-    assert reply.export_path.name == "councilqa-mill-lane-car-park-tariff.md"
+    link = r'<a class="cq-download" download="([^"]+)" href="data:[^,]+,([^"]+)">Download .md</a>'
+    found = re.fullmatch(link, reply.download)
+    assert found is not None, reply.download
+    name, data = found.groups()
+    assert name == "councilqa-mill-lane-car-park-tariff.md"
+    assert base64.b64decode(data).decode("utf-8") == reply.export  # carried in the link: no file left anywhere
     with pytest.raises(InvalidInput, match="type a question"):
-        respond(Assistant(sample_settings, sample_index), "  ", SearchFilter(), tmp_path)
+        respond(Assistant(sample_settings, sample_index), "  ", SearchFilter())
 
 
 def test_open_page_renders_the_card_page(library: Library):
@@ -47,7 +54,8 @@ def test_open_page_renders_the_card_page(library: Library):
         "RESOLVED: That (a) Option A, the full refurbishment of Riverside Leisure Centre",
     )
     view = open_page(library, {"a1": ref}, "a1", ANONYMOUS)
-    assert view.image.width > 800 and "the passage is marked" in view.caption
+    png = base64.b64decode(view.image_html.split("base64,", 1)[1].split('"', 1)[0])
+    assert Image.open(io.BytesIO(png)).width > 800 and "the passage is marked" in view.caption
     assert "Printed%20minutes%2012th-Mar-2026%2018.30%20Cabinet.pdf#page=2" in view.caption
     with pytest.raises(NotFound):
         open_page(library, {"a1": ref}, "a9", ANONYMOUS)

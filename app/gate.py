@@ -1,0 +1,461 @@
+"""The one gate in front of the served app: every request passes it, and every byte of a file.
+
+Gradio serves many routes, keyed by path, session or event, and adds more in each version. `ROUTES`
+classifies every route the app has (method and path template, as Gradio declares it) by who may use
+it; a request no rule classifies is refused (404), and `tests/app/test_attacks.py` walks the app's
+routes and fails on one that is not in `ROUTES`, so an upgrade can't open a door silently.
+
+- `open`: the page, its scripts and styles, login and logout: anyone (Gradio asks for the login).
+- `login`: a logged-in user where accounts exist (401 otherwise); the handlers read who asks.
+- `session`: keyed by a `session_hash` (in the path, the query or the body; the direct `/api` and `/run`
+  calls may name one too): only the login that first used the session.
+- `event`: keyed by an event id (the `/call` API): only the login that started the event.
+- `file`: Gradio's file routes, old and new. The gate answers them itself: a catalogued paper the user
+  may see (`Library.servable`), or a file this login uploaded, by its real path (absolute, with no
+  "..", no symbolic link, nothing under /proc, /sys or /dev); anything else 404, the same answer for
+  "missing" and "not yours"; a path with a control character 400; no login where one is needed 401,
+  whatever the path. Pages and exports are never files: the app sends them inline (see `ui.py`).
+- `upload`: officers only (anyone in an app with no accounts), and only while Gradio's upload folder is
+  under its cap.
+- `refused`: everything else Gradio offers (its proxy, streams, run history, monitoring, vibe editing ...).
+
+Logins: failures are throttled (`LoginThrottle`: a capped 429 with Retry-After); a login's session ends
+when its account is removed or its role or password changes (`Accounts.epoch`). Each refusal is
+logged as one line: who, what, why.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qs
+
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from councilqa.app.accounts import PUBLIC, Accounts
+from councilqa.app.library import Library
+from councilqa.app.throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
+
+Rule = Literal["open", "login", "session", "event", "file", "upload", "refused"]
+GET, POST, HEAD = frozenset({"GET"}), frozenset({"POST"}), frozenset({"HEAD"})
+API = "/gradio_api"
+# (methods, path template as Gradio declares it, rule). Order matters only where two templates match one
+# path with one method; the first wins, as in Starlette.
+ROUTES: tuple[tuple[frozenset[str], str, Rule], ...] = (
+    (GET | HEAD, "/", "open"),
+    (GET, "/config", "open"),
+    (GET, "/config/", "open"),
+    (GET, "/static/{path:path}", "open"),
+    (GET, "/assets/{path:path}", "open"),
+    (GET, "/svelte/{path:path}", "open"),
+    (GET, "/favicon.ico", "open"),
+    (GET, "/theme.css", "open"),
+    (GET, "/robots.txt", "open"),
+    (POST, "/login", "open"),
+    (POST, "/login/", "open"),
+    (GET, "/logout", "open"),
+    (GET, f"{API}/theme.css", "open"),
+    (GET, f"{API}/login_check", "open"),
+    (GET, f"{API}/login_check/", "open"),
+    (GET, f"{API}/user", "open"),
+    (GET, f"{API}/user/", "open"),
+    (GET, f"{API}/app_id", "login"),
+    (GET, f"{API}/app_id/", "login"),
+    (GET, f"{API}/info", "login"),
+    (GET, f"{API}/info/", "login"),
+    (GET, f"{API}/openapi.json", "login"),
+    (GET, f"{API}/startup-events", "open"),  # Gradio calls it itself as it starts
+    (GET, f"{API}/queue/status", "login"),
+    (POST, f"{API}/api/{{api_name}}", "session"),
+    (POST, f"{API}/api/{{api_name}}/", "session"),
+    (POST, f"{API}/run/{{api_name}}", "session"),
+    (POST, f"{API}/run/{{api_name}}/", "session"),
+    (POST, f"{API}/queue/join", "session"),
+    (GET, f"{API}/queue/data", "session"),
+    (GET, f"{API}/heartbeat/{{session_hash}}", "session"),
+    (POST, f"{API}/cancel", "session"),
+    (POST, f"{API}/call/v2/{{api_name}}", "event"),
+    (POST, f"{API}/call/v2/{{api_name}}/", "event"),
+    (GET, f"{API}/call/v2/{{api_name}}/{{event_id}}", "event"),
+    (POST, f"{API}/call/{{api_name}}", "event"),
+    (POST, f"{API}/call/{{api_name}}/", "event"),
+    (GET, f"{API}/call/{{api_name}}/{{event_id}}", "event"),
+    (GET | HEAD, f"{API}/file={{path_or_url:path}}", "file"),
+    (GET, f"{API}/file/{{path:path}}", "file"),
+    (POST, f"{API}/upload", "upload"),
+    (GET, f"{API}/upload_progress", "upload"),
+    # Refused, named so that the test knows them from routes nobody has looked at.
+    (GET | HEAD, "/openapi.json", "refused"),  # Gradio's FastAPI schema of every route
+    (GET, f"{API}/token", "refused"),
+    (GET, f"{API}/token/", "refused"),
+    (GET, f"{API}/deep_link", "refused"),
+    (GET, f"{API}/dev/reload", "refused"),
+    (GET | HEAD, f"{API}/proxy={{url_path:path}}", "refused"),  # fetches other sites on a client's behalf
+    (POST, f"{API}/reset", "refused"),
+    (POST, f"{API}/reset/", "refused"),
+    (POST, f"{API}/component_server", "refused"),
+    (POST, f"{API}/component_server/", "refused"),
+    (GET, f"{API}/custom_component/{{id}}/{{environment}}/{{type}}/{{file_name}}", "refused"),
+    (POST, f"{API}/stream/{{event_id}}", "refused"),
+    (POST, f"{API}/stream/{{event_id}}/close", "refused"),
+    (GET, f"{API}/stream/{{session_hash}}/{{run}}/{{component_id}}/playlist.m3u8", "refused"),
+    (GET, f"{API}/stream/{{session_hash}}/{{run}}/{{component_id}}/{{segment_id}}.{{ext}}", "refused"),
+    (GET, f"{API}/stream/{{session_hash}}/{{run}}/{{component_id}}/playlist-file", "refused"),
+    (POST, f"{API}/process_recording", "refused"),
+    (GET, f"{API}/runs", "refused"),
+    (GET, f"{API}/runs/", "refused"),
+    (POST, f"{API}/run-history/connect", "refused"),
+    (GET, f"{API}/run-history/buckets", "refused"),
+    (GET, f"{API}/run-history/records", "refused"),
+    (GET, f"{API}/run-history/records/{{endpoint}}/{{record_id}}/assets/{{asset_id}}", "refused"),
+    (POST, f"{API}/vibe-edit", "refused"),
+    (POST, f"{API}/vibe-edit/", "refused"),
+    (POST, f"{API}/undo-vibe-edit", "refused"),
+    (POST, f"{API}/undo-vibe-edit/", "refused"),
+    (GET | POST, f"{API}/vibe-code", "refused"),
+    (GET | POST, f"{API}/vibe-code/", "refused"),
+    (POST, f"{API}/vibe-starter-queries", "refused"),
+    (POST, f"{API}/vibe-starter-queries/", "refused"),
+    (GET, "/pwa_icon", "refused"),
+    (GET, "/pwa_icon/{size}", "refused"),
+    (GET, "/manifest.json", "refused"),
+    (GET, "/monitoring", "refused"),
+    (GET, "/monitoring/summary", "refused"),
+    (GET, "/monitoring/{key}", "refused"),
+)
+FILE_PREFIXES = (f"{API}/file=", f"{API}/file/")
+NOT_SERVED = ("/proc", "/sys", "/dev")
+LARGEST_FORM = 8 * 2**20  # bytes of a login form or queue request read before it reaches Gradio
+
+
+def template_regex(template: str) -> re.Pattern[str]:
+    """A route template as a regular expression over request paths, as Starlette reads it.
+
+    >>> bool(template_regex("/gradio_api/file={path_or_url:path}").fullmatch("/gradio_api/file=/a/b.pdf"))
+    True
+    >>> bool(template_regex("/gradio_api/heartbeat/{session_hash}").fullmatch("/gradio_api/heartbeat/a/b"))
+    False
+    """
+    parts = re.split(r"(\{[^}]+\})", template)
+    pattern = "".join(
+        ("(?P<%s>.*)" if part.endswith(":path}") else "(?P<%s>[^/]+)") % part[1:-1].split(":")[0]
+        if part.startswith("{")
+        else re.escape(part)
+        for part in parts
+    )
+    return re.compile(pattern)
+
+
+_COMPILED = [(methods, template_regex(template), rule) for methods, template, rule in ROUTES]
+
+
+def rule_of(method: str, path: str) -> tuple[Rule, dict[str, str]]:
+    """The rule for a request, and the parts its path names ("refused" for a request no rule names)."""
+    for methods, regex, rule in _COMPILED:
+        if method in methods and (found := regex.fullmatch(path)):
+            return rule, found.groupdict()
+    return "refused", {}
+
+
+@dataclass
+class _Login:
+    name: str
+    epoch: str  # the account's epoch when it logged in (see `Accounts.epoch`)
+
+
+@dataclass
+class GateState:
+    """What the gate remembers: logins by token, the login each session and event belongs to, and uploads
+    by real path. In memory: a restart ends every login (Gradio's tokens are in memory too)."""
+
+    logins: dict[str, _Login] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)  # session_hash -> login name ("" for none)
+    events: dict[str, str] = field(default_factory=dict)
+    uploads: dict[str, str] = field(default_factory=dict)  # real path -> login name
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+
+
+class Gate:
+    """ASGI middleware: `Middleware(Gate, blocks=app, library=library, accounts=accounts, ...)`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        blocks: Any,
+        library: Library,
+        accounts: Accounts,
+        public_read: bool,
+        upload_dir: Path,
+        max_upload_dir_bytes: int,
+        trust_forwarded_for: bool = False,
+        state: GateState | None = None,
+    ) -> None:
+        self.app, self.blocks, self.library, self.accounts = app, blocks, library, accounts
+        self.public_read = public_read
+        self.upload_dir = upload_dir
+        self.max_upload_dir_bytes = max_upload_dir_bytes
+        self.trust_forwarded_for = trust_forwarded_for
+        self.state = state or GateState()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)  # lifespan; Gradio has no websocket routes
+            return
+        rule, parts = rule_of(scope["method"], scope.get("path", ""))
+        name = self._login(scope)
+        call = _Call(scope, receive, send, name if name is not None else "", parts)
+        handlers = {"file": self._file, "upload": self._upload, "session": self._session, "event": self._event}
+        if rule == "refused":
+            await self._refuse(call, 404, "a route the app does not serve")
+        elif any(ord(ch) < 32 for ch in scope.get("path", "")):
+            await self._refuse(call, 400, "a path with a control character")
+        elif rule == "open" and scope["method"] == "POST" and scope["path"].rstrip("/") == "/login":
+            await self._log_in(call)
+        elif rule != "open" and name is None and self.accounts.exist():
+            await self._refuse(call, 401, "not logged in")
+        elif rule in handlers:
+            await handlers[rule](call)
+        else:
+            await self.app(scope, receive, send)
+
+    # who asks
+
+    def _login(self, scope: Scope) -> str | None:
+        """The login name of the request's token, or None; a token whose account has gone, or changed its
+        role or password since it logged in, is ended here (and in Gradio's table)."""
+        server = self.blocks.server_app
+        cookies = _cookies(scope)
+        token = cookies.get(f"access-token-{server.cookie_id}") or cookies.get(
+            f"access-token-unsecure-{server.cookie_id}"
+        )
+        if not token:
+            return None
+        login = self.state.logins.get(token)
+        if login is None or self._epoch(login.name) != login.epoch:
+            if server.tokens.pop(token, None) is not None:
+                log.info("ended the session of %s: the account was removed or changed", login.name if login else "?")
+            self.state.logins.pop(token, None)
+            return None
+        return login.name
+
+    def _epoch(self, name: str) -> str | None:
+        if self.public_read and name == PUBLIC:
+            return PUBLIC
+        return self.accounts.epoch(name)
+
+    def _address(self, scope: Scope) -> str:
+        if self.trust_forwarded_for:
+            forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for", b"").decode("latin-1")
+            if forwarded.strip():
+                return forwarded.split(",")[0].strip()
+        client = scope.get("client")
+        return str(client[0]) if client else "unknown"
+
+    async def _log_in(self, call: _Call) -> None:
+        body = await _read_body(call.receive, LARGEST_FORM)
+        if body is None:
+            return await self._refuse(call, 413, "a login form too large")
+        name = (parse_qs(body.decode("utf-8", "replace")).get("username") or [""])[0].strip()
+        address = self._address(call.scope)
+        wait = self.state.throttle.wait(name, address)
+        if wait > 0:
+            log.info("refused a login for %r from %s: too many failures, wait %.0f s", name, address, wait)
+            response = PlainTextResponse("Too many failed logins: try again later", status_code=429)
+            response.headers["Retry-After"] = str(max(1, round(wait)))
+            return await response(call.scope, call.receive, call.send)
+        epoch = self._epoch(name)  # read before the password is checked: a change meanwhile ends the login
+        status, headers = await _forward(self.app, call.scope, _replay(body, call.receive), call.send)
+        if status == 200:
+            self.state.throttle.succeeded(name, address)
+            for token in _set_tokens(headers, self.blocks.server_app.cookie_id):
+                self.state.logins[token] = _Login(name, epoch or "")
+        else:
+            self.state.throttle.failed(name, address)
+            log.info("failed login for %r from %s", name, address)
+
+    # what they ask for
+
+    async def _file(self, call: _Call) -> None:
+        path, account = call.scope["path"], self.accounts.account(call.who or None)
+        asked = next(path[len(prefix) :] for prefix in FILE_PREFIXES if path.startswith(prefix))
+        real = _real_path(asked)
+        if real is not None:
+            if self.library.servable(real, account):
+                return await FileResponse(real, content_disposition_type="inline")(call.scope, call.receive, call.send)
+            if self.state.uploads.get(str(real)) == call.who and real.is_file():
+                return await FileResponse(real)(call.scope, call.receive, call.send)
+        await self._refuse(call, 404, f"file {asked!r}: not a paper or upload of theirs")
+
+    async def _upload(self, call: _Call) -> None:
+        if self.accounts.exist() and not self.accounts.account(call.who or None).is_officer:
+            return await self._refuse(call, 403, "only officers may upload")
+        if call.scope["method"] != "POST":
+            return await self.app(call.scope, call.receive, call.send)
+        if _folder_bytes(self.upload_dir) >= self.max_upload_dir_bytes:
+            return await self._refuse(call, 507, "the upload folder is full (ui.max_uploads_mb)")
+        body = bytearray()
+        status, _ = await _forward(self.app, call.scope, call.receive, call.send, body)
+        if status == 200:
+            for uploaded in json.loads(bytes(body) or b"[]"):
+                self.state.uploads[str(Path(uploaded).resolve())] = call.who
+
+    async def _session(self, call: _Call) -> None:
+        session = call.parts.get("session_hash") or _query(call.scope, "session_hash")
+        receive = call.receive
+        if session is None and call.scope["method"] == "POST":
+            body = await _read_body(call.receive, LARGEST_FORM)
+            if body is None:
+                return await self._refuse(call, 413, "a request too large")
+            session, receive = _json_field(body, "session_hash"), _replay(body, call.receive)
+        if session and self.state.sessions.setdefault(session, call.who) != call.who:
+            return await self._refuse(call, 404, "another login's session")
+        await self.app(call.scope, receive, call.send)
+
+    async def _event(self, call: _Call) -> None:
+        if call.scope["method"] == "GET":
+            if self.state.events.get(call.parts.get("event_id", "")) != call.who:
+                return await self._refuse(call, 404, "another login's event")
+            return await self.app(call.scope, call.receive, call.send)
+        body = bytearray()
+        status, _ = await _forward(self.app, call.scope, call.receive, call.send, body)
+        if status == 200 and (event := _json_field(bytes(body), "event_id")):
+            self.state.events[event] = call.who
+
+    async def _refuse(self, call: _Call, status: int, why: str) -> None:
+        """Answer `status`, and log who was refused what and why, in one line (not a missing login: the
+        app's own page asks for one first)."""
+        if status != 401:
+            who = call.who or "anonymous"
+            log.info("refused %s %s to %s (%d): %s", call.scope["method"], _shown(call.scope["path"]), who, status, why)
+        response: Response
+        if status == 401:
+            response = JSONResponse({"detail": "Not authenticated"}, status_code=401)
+        else:
+            response = PlainTextResponse(_STATUS_TEXT.get(status, "Refused"), status_code=status)
+        await response(call.scope, call.receive, call.send)
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One request as the gate handles it: its ASGI parts, its login name ("" for none), and the parts of
+    its path its route names."""
+
+    scope: Scope
+    receive: Receive
+    send: Send
+    who: str
+    parts: dict[str, str]
+
+
+_STATUS_TEXT = {400: "Bad request", 403: "Not allowed", 404: "Not found", 413: "Too large", 507: "Upload folder full"}
+
+
+def _real_path(asked: str) -> Path | None:
+    """The file an asked-for path names, when it names it plainly: absolute, no "..", no symbolic link on
+    the way, not under /proc, /sys or /dev; else None."""
+    if not asked.startswith("/") or asked.startswith("//"):
+        return None  # relative (to the server's working directory), or a URL
+    normal = os.path.normpath(asked)
+    if ".." in Path(asked).parts or any(normal == top or normal.startswith(top + "/") for top in NOT_SERVED):
+        return None
+    try:
+        real = os.path.realpath(normal, strict=True)
+    except (OSError, ValueError):
+        return None
+    return Path(real) if real == normal else None
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else 0
+
+
+def _shown(path: str) -> str:
+    """A path for a log line: control characters escaped, at most 200 characters."""
+    shown = path.encode("unicode_escape").decode("ascii")
+    return shown if len(shown) <= 200 else shown[:200] + "…"
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    cookies: dict[str, str] = {}
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _, content = part.strip().partition("=")
+                cookies[key] = content
+    return cookies
+
+
+def _query(scope: Scope, key: str) -> str | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(key)
+    return values[0] if values else None
+
+
+def _json_field(body: bytes, key: str) -> str | None:
+    try:
+        value = json.loads(body).get(key)
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _set_tokens(headers: list[tuple[bytes, bytes]], cookie_id: str) -> set[str]:
+    """The login tokens a response's Set-Cookie headers give."""
+    found = set()
+    for name, value in headers:
+        if name.lower() == b"set-cookie":
+            key, _, rest = value.decode("latin-1").partition("=")
+            if key in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"):
+                found.add(rest.split(";", 1)[0])
+    return found
+
+
+async def _read_body(receive: Receive, largest: int) -> bytes | None:
+    """The request's whole body, or None when it is larger than `largest` bytes."""
+    body, more = bytearray(), True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+        if len(body) > largest:
+            return None
+    return bytes(body)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives `body` first, then whatever the client sends next (its disconnect)."""
+    given = False
+
+    async def replayed() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
+async def _forward(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, body: bytearray | None = None
+) -> tuple[int, list[tuple[bytes, bytes]]]:
+    """Pass the request on, and return the response's status and headers (its body too, into `body`)."""
+    seen: dict[str, Any] = {"status": 0, "headers": []}
+
+    async def watched(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            seen["status"], seen["headers"] = message["status"], list(message.get("headers", []))
+        elif message["type"] == "http.response.body" and body is not None and len(body) < LARGEST_FORM:
+            body.extend(message.get("body", b""))
+        await send(message)
+
+    await app(scope, receive, watched)
+    return seen["status"], seen["headers"]
