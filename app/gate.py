@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs
 
+from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -264,8 +265,8 @@ class Gate:
         body = await _read_body(call.receive, LARGEST_FORM)
         if body is None:
             return await self._refuse(call, 413, "a login form too large")
-        name = (parse_qs(body.decode("utf-8", "replace")).get("username") or [""])[0].strip()
-        address = self._address(call.scope)
+        form = await Request(call.scope, _replay(body, call.receive)).form()  # url-encoded, or multipart
+        name, address = str(form.get("username") or "").strip(), self._address(call.scope)
         wait = self.state.throttle.wait(name, address)
         if wait > 0:
             log.info("refused a login for %r from %s: too many failures, wait %.0f s", name, address, wait)
