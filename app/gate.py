@@ -32,7 +32,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
@@ -135,6 +135,7 @@ ROUTES: tuple[tuple[frozenset[str], str, Rule], ...] = (
 FILE_PREFIXES = (f"{API}/file=", f"{API}/file/")
 NOT_SERVED = ("/proc", "/sys", "/dev")
 LARGEST_FORM = 8 * 2**20  # bytes of a login form or queue request read before it reaches Gradio
+REMEMBERED = 100_000  # logins, sessions, events and uploads each: past it, the oldest is forgotten
 
 
 def template_regex(template: str) -> re.Pattern[str]:
@@ -166,6 +167,9 @@ def rule_of(method: str, path: str) -> tuple[Rule, dict[str, str]]:
     return "refused", {}
 
 
+V = TypeVar("V")
+
+
 @dataclass
 class _Login:
     name: str
@@ -182,6 +186,15 @@ class GateState:
     events: dict[str, str] = field(default_factory=dict)
     uploads: dict[str, str] = field(default_factory=dict)  # real path -> login name
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+
+    @staticmethod
+    def remember(table: dict[str, V], key: str, value: V) -> V:
+        """`table[key]`, set to `value` if it had none; the table is kept to `REMEMBERED` entries, the oldest
+        forgotten (a session not used for that long is claimed again by its next request)."""
+        found = table.setdefault(key, value)
+        if len(table) > REMEMBERED:
+            del table[next(iter(table))]
+        return found
 
 
 class Gate:
@@ -278,7 +291,7 @@ class Gate:
         if status == 200:
             self.state.throttle.succeeded(name, address)
             for token in _set_tokens(headers, self.blocks.server_app.cookie_id):
-                self.state.logins[token] = _Login(name, epoch or "")
+                self.state.remember(self.state.logins, token, _Login(name, epoch or ""))
         else:
             self.state.throttle.failed(name, address)
             log.info("failed login for %r from %s", name, address)
@@ -307,7 +320,7 @@ class Gate:
         status, _ = await _forward(self.app, call.scope, call.receive, call.send, body)
         if status == 200:
             for uploaded in json.loads(bytes(body) or b"[]"):
-                self.state.uploads[str(Path(uploaded).resolve())] = call.who
+                self.state.remember(self.state.uploads, str(Path(uploaded).resolve()), call.who)
 
     async def _session(self, call: _Call) -> None:
         session = call.parts.get("session_hash") or _query(call.scope, "session_hash")
@@ -317,7 +330,7 @@ class Gate:
             if body is None:
                 return await self._refuse(call, 413, "a request too large")
             session, receive = _json_field(body, "session_hash"), _replay(body, call.receive)
-        if session and self.state.sessions.setdefault(session, call.who) != call.who:
+        if session and self.state.remember(self.state.sessions, session, call.who) != call.who:
             return await self._refuse(call, 404, "another login's session")
         await self.app(call.scope, receive, call.send)
 
@@ -329,7 +342,7 @@ class Gate:
         body = bytearray()
         status, _ = await _forward(self.app, call.scope, call.receive, call.send, body)
         if status == 200 and (event := _json_field(bytes(body), "event_id")):
-            self.state.events[event] = call.who
+            self.state.remember(self.state.events, event, call.who)
 
     async def _refuse(self, call: _Call, status: int, why: str) -> None:
         """Answer `status`, and log who was refused what and why, in one line (not a missing login: the

@@ -80,14 +80,6 @@ class Library:
         roots = {Path(root).resolve() for root in self.index.roots()}
         return sorted(roots | {self.uploads_dir, self.papers_dir})
 
-    def private_paths(self) -> list[Path]:
-        """Everything in the data directory but the uploads and fetched papers: the catalog and vectors are
-        never served, even where the data directory sits inside an ingest root."""
-        data_dir = self.settings.data_dir.resolve()
-        if not data_dir.is_dir():
-            return []
-        return [path for path in sorted(data_dir.iterdir()) if path.name not in (UPLOADS, PAPERS)]
-
     def visible(self, doc: str, account: Account) -> bool:
         """Whether `account` may see the indexed paper `doc` (a path as cited)."""
         return self._may_see(self.index.document(doc), account)

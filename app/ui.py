@@ -224,8 +224,8 @@ def _discard(files: list[str]) -> None:
 
 
 class CouncilBlocks(gr.Blocks):
-    """The app's Blocks, and what its `close` must also stop (the writer service, the writer lock, Gradio's
-    upload folder): see `launch`."""
+    """The app's Blocks, and what its `close` must also stop (the writer service and the writer lock): see
+    `launch`."""
 
     def __init__(self, handlers: Handlers, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -413,8 +413,8 @@ def launch(
     `writer`, or taking the writer lock now; `WriterService` takes other processes' ingests). A login is
     asked for when any account exists (`councilqa users`, or `ui.username` and `ui.password`); with
     `ui.public_read`, the user "public", password "public", reads the public papers. Gradio's upload
-    folder is this app's own, removed by `app.close()`. Extra keyword arguments go to `Blocks.launch`
-    (tests pass `prevent_thread_lock`)."""
+    folder is the process's own (`_gradio_folder`). Extra keyword arguments go to `Blocks.launch` (tests
+    pass `prevent_thread_lock`)."""
     settings, ui = assistant.settings, assistant.settings.ui
     handlers, accounts = app.handlers, app.handlers.accounts
     public_read = ui.public_read if ui.public_read is not None else not accounts.exist()

@@ -1,11 +1,16 @@
 """The app served for real over the sample index, on a free port of this machine."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from councilqa.app.accounts import Accounts
 from councilqa.app.answer import Assistant
-from councilqa.app.ui import build_app, launch
+from councilqa.app.ui import CouncilBlocks, build_app, launch
+from councilqa.index.build import ingest, open_index
+from councilqa.index.embed import Embedder
+from councilqa.settings import Settings, UiSettings
 from tests.conftest import free_port
 
 
@@ -18,3 +23,20 @@ def served(sample_settings, sample_index) -> Iterator[str]:
     launch(app, assistant, port=port, prevent_thread_lock=True, quiet=True)
     yield f"http://127.0.0.1:{port}/"
     app.close()
+
+
+def serve_papers(
+    root: Path, data_dir: Path, passwords: dict[str, tuple[str, str]], embedder: Embedder
+) -> tuple[CouncilBlocks, Assistant, str]:
+    """`root` ingested into `data_dir` and served for real, with these accounts (name: (role, password)) and
+    public reading on: the app (close it), its assistant, and its URL (no trailing slash)."""
+    settings = Settings(data_dir=data_dir, ui=UiSettings(public_read=True))
+    accounts = Accounts(settings.data_dir)
+    for name, (role, password) in passwords.items():
+        accounts.add(name, password, role)
+    index = open_index(settings, embedder)
+    ingest([root], index)
+    assistant = Assistant(settings, index)
+    app, port = build_app(assistant), free_port()
+    launch(app, assistant, port=port, prevent_thread_lock=True, quiet=True)
+    return app, assistant, f"http://127.0.0.1:{port}"

@@ -21,14 +21,11 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from councilqa.app.accounts import Accounts
-from councilqa.app.answer import Assistant
 from councilqa.app.library import NotServed
-from councilqa.app.ui import Handlers, build_app, launch
+from councilqa.app.ui import Handlers
 from councilqa.app.viewer import PageRef
-from councilqa.index.build import ingest, open_index
-from councilqa.settings import Settings, UiSettings
-from tests.conftest import CORPUS, free_port, write_pdf
+from tests.app.conftest import serve_papers
+from tests.conftest import CORPUS, write_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -56,17 +53,8 @@ def app(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[SimpleNa
     outside = tmp_path_factory.mktemp("outside") / "elsewhere.pdf"
     shutil.copy(CORPUS / "riverford" / "Climate Action Plan 2026-2030 - Report.pdf", outside)
     os.symlink(outside, root / "riverford" / "link out.pdf")  # leaves the root: refused at ingest, never indexed
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), ui=UiSettings(public_read=True))
-    accounts = Accounts(settings.data_dir)
-    for name, (role, password) in PASSWORDS.items():
-        accounts.add(name, password, role)
-    index = open_index(settings, embedder)
-    ingest([root], index)
-    assistant = Assistant(settings, index)
-    served = build_app(assistant)
-    port = free_port()
-    launch(served, assistant, port=port, prevent_thread_lock=True, quiet=True)
-    url = f"http://127.0.0.1:{port}/"
+    served, assistant, url = serve_papers(root, tmp_path_factory.mktemp("data"), PASSWORDS, embedder)
+    url, index, settings = f"{url}/", assistant.index, assistant.settings
     yield SimpleNamespace(url=url, root=root, index=index, settings=settings, assistant=assistant)
     served.close()
 

@@ -27,7 +27,8 @@ from councilqa.app.answer import Assistant
 from councilqa.app.ui import build_app, launch
 from councilqa.errors import CouncilQAError
 from councilqa.index.build import ingest, open_index
-from councilqa.settings import Settings, UiSettings
+from councilqa.settings import Settings
+from tests.app.conftest import serve_papers
 from tests.app.gradio_http import dependency, file_urls, join, log_in, new_session, stream
 from tests.conftest import CORPUS, free_port, write_pdf
 
@@ -70,17 +71,9 @@ def _papers(root: Path) -> None:
 def app(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[SimpleNamespace]:
     root = tmp_path_factory.mktemp("in")
     _papers(root)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), ui=UiSettings(public_read=True))
-    accounts = Accounts(settings.data_dir)
-    for name, (role, password) in PASSWORDS.items():
-        accounts.add(name, password, role)
-    index = open_index(settings, embedder)
-    ingest([root], index)
-    assistant = Assistant(settings, index)
-    served = build_app(assistant)
-    port = free_port()
-    launch(served, assistant, port=port, prevent_thread_lock=True, quiet=True)
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", root=root, index=index, accounts=accounts, blocks=served)
+    served, assistant, url = serve_papers(root, tmp_path_factory.mktemp("data"), PASSWORDS, embedder)
+    accounts = Accounts(assistant.settings.data_dir)
+    yield SimpleNamespace(url=url, root=root, index=assistant.index, accounts=accounts, blocks=served)
     served.close()
 
 
@@ -175,11 +168,12 @@ def _ask_and_open(client: httpx.Client, question: str) -> tuple[list, list]:
 def test_a_members_page_and_export_reach_nobody_else(app):
     with login(app, "mo") as member, login(app, "rita") as reader, login(app, None) as nobody:
         answered, opened = _ask_and_open(member, QUESTION)
-        assert SECRET in str(answered[1]) and "data:image/png;base64," in str(opened[0])  # the member sees it
+        assert SECRET in str(answered[1])  # the member's answer holds the restricted paper
         for url in file_urls([answered, opened]):
             path = url.split("/gradio_api/file=", 1)[-1]
             for other in (reader, nobody):
                 assert other.get(f"/gradio_api/file={path}").status_code != 200, url
+        assert "data:image/png;base64," in str(opened[0])  # the member's page, inside the reply
 
 
 def test_a_render_made_before_a_paper_was_restricted_is_gone_after(app):

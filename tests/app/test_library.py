@@ -7,7 +7,6 @@ import pytest
 
 from councilqa.app.accounts import ANONYMOUS
 from councilqa.app.library import Library, NotServed, within
-from councilqa.settings import Settings
 from tests.conftest import CORPUS
 
 MINUTES = "riverford/Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf"
@@ -21,16 +20,6 @@ def library(sample_settings, sample_index) -> Library:
 def test_serves_only_the_ingest_roots_the_uploads_and_the_fetched_papers(library: Library, sample_settings):
     data_dir = sample_settings.data_dir.resolve()
     assert library.roots() == sorted([CORPUS.resolve(), data_dir / "uploads", data_dir / "papers"])
-    private = {path.name for path in library.private_paths()}
-    assert "catalog.sqlite" in private and "chroma" in private and "uploads" not in private
-
-
-def test_the_fetched_papers_are_not_private(sample_index, tmp_path: Path):
-    for name in ("papers", "uploads", "chroma", "bm25"):
-        (tmp_path / name).mkdir()
-    (tmp_path / "catalog.sqlite").write_bytes(b"")
-    library = Library(Settings(data_dir=tmp_path), sample_index)
-    assert [path.name for path in library.private_paths()] == ["bm25", "catalog.sqlite", "chroma"]
 
 
 def test_file_for_a_cited_document(library: Library):
