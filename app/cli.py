@@ -7,6 +7,7 @@ import argparse
 import getpass
 import json
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -170,8 +171,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"councilqa serve: waiting for the ingest writing {settings.data_dir} to finish", file=sys.stderr)
         while not writer.acquire():
             time.sleep(1)
+    signal.signal(signal.SIGTERM, _interrupted)  # `kill` stops it as Ctrl-C does, tidying serving.json away
     serve(Assistant(settings, open_index(settings, writer=writer)), writer, host=args.host, port=args.port)
     return 0
+
+
+def _interrupted(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def iso_day(text: str) -> str:

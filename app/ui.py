@@ -430,7 +430,7 @@ def launch(
         raise CouncilQAError(f"{settings.data_dir}: another process writes this index; serve it when that ends")
     service = WriterService(assistant.index)
     uploads = _gradio_folder()
-    app.on_close += [lock.release, service.close]
+    app.on_close += [lock.release, service.close]  # also where Gradio's launch fails: `serve` closes the app
     for folder in (handlers.library.uploads_dir, handlers.library.papers_dir):
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -451,7 +451,8 @@ def launch(
         state=GateState(),
     )
     note = f'To read the public papers, sign in as "{PUBLIC}", password "{PUBLIC}".' if public_read else None
-    launched = app.launch(
+    service.start()  # before Gradio's launch, which serves until interrupted unless told not to block
+    return app.launch(
         server_name=host,
         server_port=port,
         share=False,
@@ -469,8 +470,6 @@ def launch(
         css=CSS.read_text(encoding="utf-8"),
         **kwargs,
     )
-    service.start()
-    return launched
 
 
 def _gradio_folder() -> Path:

@@ -17,6 +17,7 @@ from gradio_client.exceptions import AppError
 
 from councilqa.app.answer import Assistant
 from councilqa.app.ui import build_app, launch
+from councilqa.app.writer import SERVING
 from councilqa.index.build import open_index
 from councilqa.settings import Settings, UiSettings
 from tests.conftest import CORPUS, free_port
@@ -162,7 +163,11 @@ def test_fetch_from_a_moderngov_site_as_a_logged_in_user(tmp_path: Path, embedde
         server.shutdown()
 
 
-def test_serve_command_binds_to_this_machine_by_default(sample_settings, sample_index, tmp_path: Path):
+def test_serve_command_binds_to_this_machine_by_default_and_takes_an_ingest(
+    sample_settings, sample_index, tmp_path: Path, make_pdf
+):
+    """`councilqa serve` as run from a shell: on this machine only; `councilqa ingest` into its data directory is
+    handed to it (the next question cites the new paper); stopped by `kill`, it tidies its serving.json away."""
     data_dir = tmp_path / "data"  # a copy: the app this module serves is the sample index's writer
     shutil.copytree(sample_settings.data_dir, data_dir)
     port = free_port()
@@ -182,9 +187,18 @@ def test_serve_command_binds_to_this_machine_by_default(sample_settings, sample_
         else:
             pytest.fail("councilqa serve did not answer within 120 s")
         assert listening_addresses(port) == {"127.0.0.1"}
+        assert (data_dir / SERVING).is_file()
+        make_pdf("new/Allotments report.pdf", ["Riverford Borough Council", "Allotment rents rise to £40 a year."])
+        ingest = [str(Path(sys.executable).parent / "councilqa"), "ingest", str(tmp_path / "new"), "--data-dir"]
+        ran = subprocess.run([*ingest, str(data_dir)], capture_output=True, text=True, timeout=300, check=False)
+        assert ran.returncode == 0 and ran.stdout.startswith("1 added"), ran.stdout + ran.stderr
+        client = Client(f"http://127.0.0.1:{port}/", analytics_enabled=False, verbose=False)
+        history, *_ = client.predict("allotment rents", [], None, "", "", None, api_name="/ask")
+        assert "£40 a year" in text_of(history[-1])
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert not (data_dir / SERVING).exists()
 
 
 def test_login_comes_from_the_environment_and_needs_both_parts(monkeypatch):
