@@ -9,8 +9,10 @@ Roles, from least to most:
 Passwords are hashed with scrypt (N=2^14, r=8, p=1, a random 16-byte salt each) and compared in constant
 time; neither a password nor a hash is ever printed or logged. `accounts.json` is written whole (a temporary
 file, then a rename) with mode 0600, and read again at each login, so `councilqa users add` takes effect
-without restarting `serve`. The user name and password from the environment (`COUNCILQA_UI__USERNAME`,
-`COUNCILQA_UI__PASSWORD`) stay one officer account, kept in memory only.
+without restarting `serve`. Each account has an epoch, new with each password and role: the app ends a login
+made under another epoch, or whose account is gone (`councilqa.app.gate`). The user name and password from
+the environment (`COUNCILQA_UI__USERNAME`, `COUNCILQA_UI__PASSWORD`) stay one officer account, kept in
+memory only.
 """
 
 from __future__ import annotations

@@ -108,19 +108,25 @@ class WriterService:
             send({"error": "not an ingest request"})
             return
 
+        listening = True
+
         def on_file(done: int, total: int, path: str, pages: int) -> None:
-            send({"progress": [done, total, path, pages]})
+            nonlocal listening
+            try:
+                if listening:
+                    send({"progress": [done, total, path, pages]})
+            except OSError:  # the caller went away (Ctrl-C): the ingest goes on to the end, unseen
+                listening = False
 
         log.info("ingest handed over: %s", " ".join(map(str, paths)))
         try:
             with self.index.write_lock:
                 report = ingest(paths, self.index, on_file=on_file, prune=prune)
+            message: dict[str, Any] = {"report": asdict(report)}
         except CouncilQAError as error:
-            send({"error": str(error)})
-            return
-        except BrokenPipeError:  # the caller went away: the files done so far stay ingested
-            return
-        send({"report": asdict(report)})
+            message = {"error": str(error)}
+        if listening:
+            send(message)
 
 
 def ingest_into(

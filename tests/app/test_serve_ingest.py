@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,38 @@ def test_without_a_server_ingest_writes_itself_and_a_second_writer_waits(tmp_pat
         holder.wait(timeout=30)
     out, _ = waiting.communicate(timeout=600)
     assert waiting.returncode == 0 and out.startswith("1 added"), out
+
+
+def test_an_ingest_handed_over_finishes_when_its_caller_is_killed(tmp_path: Path, embedder):
+    """The app takes the whole job: killing `councilqa ingest` (kill -9) after its first file loses nothing."""
+    new = tmp_path / "new"
+    new.mkdir()
+    for n, park in enumerate(PARKS[:7]):
+        write_pdf(new / f"{park} park report.pdf", [f"Riverford Borough Council\n{park} Park\nThe fee is £{n + 5}."])
+    minutes = "Riverford Borough Council\nMINUTES of a meeting of the Cabinet held on 12 March 2026\n12. Tanhill Park\n"
+    write_pdf(
+        new / "Printed minutes 12th-Mar-2026 Cabinet.pdf", [f"{minutes}RESOLVED: That the Tanhill Park fee be £12."]
+    )
+    settings = Settings(data_dir=tmp_path / "data")
+    assistant = Assistant(settings, open_index(settings, embedder))
+    app = build_app(assistant)
+    launch(app, assistant, port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        code = "import sys; from councilqa.app.cli import main; sys.exit(main())"
+        caller = subprocess.Popen(
+            [sys.executable, "-c", code, "ingest", str(new), "--data-dir", str(settings.data_dir)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert caller.stderr is not None and caller.stderr.readline().startswith("[1/8]")
+        caller.kill()
+        caller.wait(timeout=30)
+        deadline = time.monotonic() + 120
+        while len(assistant.index.documents()) < len(PARKS[:7]) + 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        with assistant.index.write_lock:  # the job is over, to its end: the decision search is refreshed
+            assert sorted(d.path for d in assistant.index.documents()) == sorted(p.name for p in new.iterdir())
+        answer = assistant.ask("What did Cabinet resolve about the Tanhill Park fee?")
+        assert answer.decision is not None and "£12" in answer.decision.text
+    finally:
+        app.close()
