@@ -22,7 +22,7 @@ from councilqa.app.accounts import ROLES, AccountError, Accounts
 from councilqa.app.answer import Assistant
 from councilqa.app.chat import clean_day
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
-from councilqa.app.writer import ingest_into
+from councilqa.app.writer import ingest_into, serving_pid
 from councilqa.errors import CouncilQAError, InvalidInput
 from councilqa.index.build import open_index
 from councilqa.index.lock import WriterLock
@@ -167,7 +167,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     writer = WriterLock(settings.data_dir)
-    if not writer.acquire():  # an ingest is writing the index: serve once it is done
+    if not writer.acquire():  # another serve, or an ingest: serve once the ingest is done
+        if (pid := serving_pid(settings.data_dir)) is not None:
+            raise CouncilQAError(f"{settings.data_dir} is served already (process {pid}); stop it first")
         print(f"councilqa serve: waiting for the ingest writing {settings.data_dir} to finish", file=sys.stderr)
         while not writer.acquire():
             time.sleep(1)

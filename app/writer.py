@@ -187,6 +187,16 @@ def hand_over(
     )
 
 
+def serving_pid(data_dir: Path) -> int | None:
+    """The process of the app serving `data_dir`, if one is running (as its serving.json says)."""
+    try:
+        pid = int(json.loads((data_dir / SERVING).read_text(encoding="utf-8"))["pid"])
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return pid
+
+
 def _report(fields: dict[str, Any]) -> IngestReport:
     """An `IngestReport` from its JSON (`asdict`): the pairs come back as lists, and become pairs again."""
     report = IngestReport(**fields)

@@ -188,6 +188,10 @@ def test_serve_command_binds_to_this_machine_by_default_and_takes_an_ingest(
             pytest.fail("councilqa serve did not answer within 120 s")
         assert listening_addresses(port) == {"127.0.0.1"}
         assert (data_dir / SERVING).is_file()
+        second = subprocess.run(
+            [*command[:-3], str(free_port()), *command[-2:]], capture_output=True, text=True, timeout=120, check=False
+        )
+        assert second.returncode == 2 and f"is served already (process {server.pid})" in second.stderr, second.stderr
         make_pdf("new/Allotments report.pdf", ["Riverford Borough Council", "Allotment rents rise to £40 a year."])
         ingest = [str(Path(sys.executable).parent / "councilqa"), "ingest", str(tmp_path / "new"), "--data-dir"]
         ran = subprocess.run([*ingest, str(data_dir)], capture_output=True, text=True, timeout=300, check=False)
