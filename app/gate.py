@@ -30,18 +30,20 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 from urllib.parse import parse_qs
 
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from councilqa.app.accounts import PUBLIC, Accounts
 from councilqa.app.library import Library
-from councilqa.app.throttle import LoginThrottle
+from councilqa.app.owners import GateState
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +137,6 @@ ROUTES: tuple[tuple[frozenset[str], str, Rule], ...] = (
 FILE_PREFIXES = (f"{API}/file=", f"{API}/file/")
 NOT_SERVED = ("/proc", "/sys", "/dev")
 LARGEST_FORM = 8 * 2**20  # bytes of a login form or queue request read before it reaches Gradio
-REMEMBERED = 100_000  # logins, sessions, events and uploads each: past it, the oldest is forgotten
 
 
 def template_regex(template: str) -> re.Pattern[str]:
@@ -167,34 +168,17 @@ def rule_of(method: str, path: str) -> tuple[Rule, dict[str, str]]:
     return "refused", {}
 
 
-V = TypeVar("V")
+@dataclass(frozen=True)
+class _Call:
+    """One request as the gate handles it: its ASGI parts, its login name ("" for none), and the parts of
+    its path its route names."""
 
-
-@dataclass
-class _Login:
-    name: str
-    epoch: str  # the account's epoch when it logged in (see `Accounts.epoch`)
-
-
-@dataclass
-class GateState:
-    """What the gate remembers: logins by token, the login each session and event belongs to, and uploads
-    by real path. In memory: a restart ends every login (Gradio's tokens are in memory too)."""
-
-    logins: dict[str, _Login] = field(default_factory=dict)
-    sessions: dict[str, str] = field(default_factory=dict)  # session_hash -> login name ("" for none)
-    events: dict[str, str] = field(default_factory=dict)
-    uploads: dict[str, str] = field(default_factory=dict)  # real path -> login name
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
-
-    @staticmethod
-    def remember(table: dict[str, V], key: str, value: V) -> V:
-        """`table[key]`, set to `value` if it had none; the table is kept to `REMEMBERED` entries, the oldest
-        forgotten (a session not used for that long is claimed again by its next request)."""
-        found = table.setdefault(key, value)
-        if len(table) > REMEMBERED:
-            del table[next(iter(table))]
-        return found
+    scope: Scope
+    receive: Receive
+    send: Send
+    who: str
+    parts: dict[str, str]
+    rule: Rule
 
 
 class Gate:
@@ -210,6 +194,7 @@ class Gate:
         public_read: bool,
         upload_dir: Path,
         max_upload_dir_bytes: int,
+        officer_events: frozenset[str] = frozenset(),
         trust_forwarded_for: bool = False,
         state: GateState | None = None,
     ) -> None:
@@ -217,8 +202,10 @@ class Gate:
         self.public_read = public_read
         self.upload_dir = upload_dir
         self.max_upload_dir_bytes = max_upload_dir_bytes
+        self.officer_events = officer_events
         self.trust_forwarded_for = trust_forwarded_for
         self.state = state or GateState()
+        self.state.logins.on_forget = lambda token: self.blocks.server_app.tokens.pop(token, None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -226,7 +213,7 @@ class Gate:
             return
         rule, parts = rule_of(scope["method"], scope.get("path", ""))
         name = self._login(scope)
-        call = _Call(scope, receive, send, name if name is not None else "", parts)
+        call = _Call(scope, receive, send, name if name is not None else "", parts, rule)
         handlers = {"file": self._file, "upload": self._upload, "session": self._session, "event": self._event}
         if rule == "refused":
             await self._refuse(call, 404, "a route the app does not serve")
@@ -253,13 +240,13 @@ class Gate:
         )
         if not token:
             return None
-        login = self.state.logins.get(token)
-        if login is None or self._epoch(login.name) != login.epoch:
-            if server.tokens.pop(token, None) is not None:
-                log.info("ended the session of %s: the account was removed or changed", login.name if login else "?")
-            self.state.logins.pop(token, None)
+        login, named = self.state.logins.owner(token), server.tokens.get(token)
+        if login is None or named != login[0] or self._epoch(login[0]) != login[1]:  # logged out, or changed
+            if server.tokens.pop(token, None) is not None and login is not None:
+                log.info("ended the session of %s: the account was removed or changed", login[0])
+            self.state.logins.drop(token)
             return None
-        return login.name
+        return login[0]
 
     def _epoch(self, name: str) -> str | None:
         if self.public_read and name == PUBLIC:
@@ -269,8 +256,8 @@ class Gate:
     def _address(self, scope: Scope) -> str:
         if self.trust_forwarded_for:
             forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for", b"").decode("latin-1")
-            if forwarded.strip():
-                return forwarded.split(",")[0].strip()
+            if forwarded.strip():  # the address the proxy saw: the last it added, not what the client wrote
+                return forwarded.split(",")[-1].strip()
         client = scope.get("client")
         return str(client[0]) if client else "unknown"
 
@@ -278,9 +265,12 @@ class Gate:
         body = await _read_body(call.receive, LARGEST_FORM)
         if body is None:
             return await self._refuse(call, 413, "a login form too large")
-        form = await Request(call.scope, _replay(body, call.receive)).form()  # url-encoded, or multipart
+        try:
+            form = await Request(call.scope, _replay(body, call.receive)).form()  # url-encoded, or multipart
+        except (HTTPException, MultiPartException, ValueError):
+            return await self._refuse(call, 400, "a login form that can't be read")
         name, address = str(form.get("username") or "").strip(), self._address(call.scope)
-        wait = self.state.throttle.wait(name, address)
+        wait = self.state.throttle.attempt(name, address)  # counted before the check: parallel tries count too
         if wait > 0:
             log.info("refused a login for %r from %s: too many failures, wait %.0f s", name, address, wait)
             response = PlainTextResponse("Too many failed logins: try again later", status_code=429)
@@ -291,9 +281,8 @@ class Gate:
         if status == 200:
             self.state.throttle.succeeded(name, address)
             for token in _set_tokens(headers, self.blocks.server_app.cookie_id):
-                self.state.remember(self.state.logins, token, _Login(name, epoch or ""))
+                self.state.logins.claim(token, self.blocks.server_app.tokens.get(token, name), epoch or "")
         else:
-            self.state.throttle.failed(name, address)
             log.info("failed login for %r from %s", name, address)
 
     # what they ask for
@@ -305,12 +294,13 @@ class Gate:
         if real is not None:
             if self.library.servable(real, account):
                 return await FileResponse(real, content_disposition_type="inline")(call.scope, call.receive, call.send)
-            if self.state.uploads.get(str(real)) == call.who and real.is_file():
+            owner = self.state.uploads.owner(str(real))
+            if owner is not None and owner[0] == call.who and real.is_file():
                 return await FileResponse(real)(call.scope, call.receive, call.send)
         await self._refuse(call, 404, f"file {asked!r}: not a paper or upload of theirs")
 
     async def _upload(self, call: _Call) -> None:
-        if self.accounts.exist() and not self.accounts.account(call.who or None).is_officer:
+        if not self._officer(call):
             return await self._refuse(call, 403, "only officers may upload")
         if call.scope["method"] != "POST":
             return await self.app(call.scope, call.receive, call.send)
@@ -320,29 +310,51 @@ class Gate:
         status, _ = await _forward(self.app, call.scope, call.receive, call.send, body)
         if status == 200:
             for uploaded in json.loads(bytes(body) or b"[]"):
-                self.state.remember(self.state.uploads, str(Path(uploaded).resolve()), call.who)
+                self.state.uploads.claim(str(Path(uploaded).resolve()), call.who)
 
     async def _session(self, call: _Call) -> None:
-        session = call.parts.get("session_hash") or _query(call.scope, "session_hash")
-        receive = call.receive
-        if session is None and call.scope["method"] == "POST":
-            body = await _read_body(call.receive, LARGEST_FORM)
-            if body is None:
+        """A request keyed by sessions (and the direct and `/call` API's requests): every session it names,
+        wherever it names it (path, query, body: Gradio reads one of them, the gate checks them all), must be
+        the caller's; an event that only officers may run is refused to anyone else, before Gradio reads its
+        inputs."""
+        body, receive = b"", call.receive
+        if call.scope["method"] == "POST":
+            found = await _read_body(call.receive, LARGEST_FORM)
+            if found is None:
                 return await self._refuse(call, 413, "a request too large")
-            session, receive = _json_field(body, "session_hash"), _replay(body, call.receive)
-        if session and self.state.remember(self.state.sessions, session, call.who) != call.who:
+            body, receive = found, _replay(found, call.receive)
+        named = {call.parts["session_hash"]} if "session_hash" in call.parts else set()
+        named |= set(_query(call.scope, "session_hash")) | {_json_field(body, "session_hash") or ""}
+        if not all(self.state.sessions.claim(session, call.who) for session in named - {""}):
             return await self._refuse(call, 404, "another login's session")
-        await self.app(call.scope, receive, call.send)
+        if self._for_officers(call, body) and not self._officer(call):
+            return await self._refuse(call, 403, "an event only officers may run")
+        if call.rule != "event" or call.scope["method"] != "POST":
+            return await self.app(call.scope, receive, call.send)
+        answer = bytearray()  # a `/call` starts an event: it is the caller's
+        status, _ = await _forward(self.app, call.scope, receive, call.send, answer)
+        if status == 200 and (event := _json_field(bytes(answer), "event_id")):
+            self.state.events.claim(event, call.who)
 
     async def _event(self, call: _Call) -> None:
-        if call.scope["method"] == "GET":
-            if self.state.events.get(call.parts.get("event_id", "")) != call.who:
-                return await self._refuse(call, 404, "another login's event")
-            return await self.app(call.scope, call.receive, call.send)
-        body = bytearray()
-        status, _ = await _forward(self.app, call.scope, call.receive, call.send, body)
-        if status == 200 and (event := _json_field(bytes(body), "event_id")):
-            self.state.remember(self.state.events, event, call.who)
+        if call.scope["method"] == "POST":
+            return await self._session(call)
+        owner = self.state.events.owner(call.parts.get("event_id", ""))
+        if owner is None or owner[0] != call.who:
+            return await self._refuse(call, 404, "another login's event")
+        await self.app(call.scope, call.receive, call.send)
+
+    def _officer(self, call: _Call) -> bool:
+        """Whether the caller may do what officers do: an officer, or anyone in an app with no accounts."""
+        return not self.accounts.exist() or self.accounts.account(call.who or None).is_officer
+
+    def _for_officers(self, call: _Call, body: bytes) -> bool:
+        """Whether the request runs an event only officers may run (named by its path or its fn_index)."""
+        names = {call.parts.get("api_name")}
+        index = _json_value(body, "fn_index")
+        if isinstance(index, int) and index in self.blocks.fns:
+            names.add(self.blocks.fns[index].api_name)
+        return bool(names & self.officer_events)
 
     async def _refuse(self, call: _Call, status: int, why: str) -> None:
         """Answer `status`, and log who was refused what and why, in one line (not a missing login: the
@@ -356,18 +368,6 @@ class Gate:
         else:
             response = PlainTextResponse(_STATUS_TEXT.get(status, "Refused"), status_code=status)
         await response(call.scope, call.receive, call.send)
-
-
-@dataclass(frozen=True)
-class _Call:
-    """One request as the gate handles it: its ASGI parts, its login name ("" for none), and the parts of
-    its path its route names."""
-
-    scope: Scope
-    receive: Receive
-    send: Send
-    who: str
-    parts: dict[str, str]
 
 
 _STATUS_TEXT = {400: "Bad request", 403: "Not allowed", 404: "Not found", 413: "Too large", 507: "Upload folder full"}
@@ -408,16 +408,20 @@ def _cookies(scope: Scope) -> dict[str, str]:
     return cookies
 
 
-def _query(scope: Scope, key: str) -> str | None:
-    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(key)
-    return values[0] if values else None
+def _query(scope: Scope, key: str) -> list[str]:
+    """Every value the query string gives `key` (a key given twice is read differently by different code)."""
+    return parse_qs(scope.get("query_string", b"").decode("latin-1")).get(key, [])
+
+
+def _json_value(body: bytes, key: str) -> Any:
+    try:
+        return json.loads(body).get(key) if body else None
+    except (ValueError, AttributeError):
+        return None
 
 
 def _json_field(body: bytes, key: str) -> str | None:
-    try:
-        value = json.loads(body).get(key)
-    except (ValueError, AttributeError):
-        return None
+    value = _json_value(body, key)
     return value if isinstance(value, str) else None
 
 

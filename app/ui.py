@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,8 +32,9 @@ from starlette.middleware import Middleware
 from councilqa.app import chat
 from councilqa.app.accounts import ANONYMOUS, PUBLIC, Account, Accounts
 from councilqa.app.answer import Assistant
-from councilqa.app.gate import Gate, GateState
+from councilqa.app.gate import Gate
 from councilqa.app.library import Library, NotServed
+from councilqa.app.owners import GateState
 from councilqa.app.uploads import add_uploads
 from councilqa.app.viewer import PageRef
 from councilqa.app.writer import WriterService
@@ -54,6 +56,9 @@ class NotAllowed(CouncilQAError):
 
 
 GRADIO_FOLDER = "councilqa-gradio-"
+# Officers' events the gate refuses to anyone else before Gradio reads their inputs: an upload's files are
+# read (and fetched, for a URL) before its handler could say no. The handlers check every officers' event too.
+OFFICER_EVENTS = frozenset({"upload"})
 THEME = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 CSS = Path(__file__).with_name("ui.css")  # card and viewer styles, read at launch
 # Cards are rendered as HTML; one listener on the container (so it survives re-renders) sends the
@@ -430,7 +435,9 @@ def launch(
         raise CouncilQAError(f"{settings.data_dir}: another process writes this index; serve it when that ends")
     service = WriterService(assistant.index)
     uploads = _gradio_folder()
-    app.on_close += [lock.release, service.close]  # also where Gradio's launch fails: `serve` closes the app
+    # closed last to first (also where Gradio's launch fails: `serve` closes the app): take no more ingests,
+    # let the one running end, and only then let another process write
+    app.on_close += [lock.release, lambda: _wait_for(assistant.index.write_lock), service.close]
     for folder in (handlers.library.uploads_dir, handlers.library.papers_dir):
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -447,6 +454,7 @@ def launch(
         public_read=public_read,
         upload_dir=uploads,
         max_upload_dir_bytes=int(ui.max_uploads_mb * 2**20),
+        officer_events=OFFICER_EVENTS,
         trust_forwarded_for=ui.trust_forwarded_for,
         state=GateState(),
     )
@@ -470,6 +478,12 @@ def launch(
         css=CSS.read_text(encoding="utf-8"),
         **kwargs,
     )
+
+
+def _wait_for(lock: threading.Lock, seconds: float = 600.0) -> None:
+    """Wait (up to `seconds`) until whoever holds `lock` lets it go."""
+    if lock.acquire(timeout=seconds):
+        lock.release()
 
 
 def _gradio_folder() -> Path:

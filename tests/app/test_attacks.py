@@ -341,3 +341,46 @@ def test_a_direct_call_may_not_name_another_logins_session(app):
         taken = reader.post("/gradio_api/api/resolutions", json={"data": data, "session_hash": session})
         assert taken.status_code == 404
         assert reader.post("/gradio_api/api/resolutions", json={"data": data}).status_code == 200
+
+
+def test_a_session_named_twice_or_in_two_places_must_be_the_callers_each_time(app):
+    """Gradio reads a session from one place (the body, or the last of a repeated query key), the gate checks
+    every place: naming the caller's own session beside a member's gets nothing of the member's."""
+    with login(app, "mo") as member, login(app, "rita") as reader:
+        theirs, mine = new_session(), new_session()
+        join(member, theirs, dependency(member, "ask"), ASK)
+        with reader.stream("GET", f"/gradio_api/heartbeat/{mine}") as beating:  # a stream: only its status is read
+            assert beating.status_code == 200
+        stolen = reader.get("/gradio_api/queue/data", params=[("session_hash", mine), ("session_hash", theirs)])
+        assert stolen.status_code == 404 and SECRET not in stolen.text
+        body = {"data": [None, "", "", "", "any"], "session_hash": theirs}
+        for route in ("/gradio_api/api/resolutions", "/gradio_api/call/resolutions", "/gradio_api/queue/join"):
+            answer = reader.post(route, params={"session_hash": mine}, json={**body, "fn_index": 0})
+            assert answer.status_code == 404, route
+
+
+def test_logging_out_ends_the_login_on_every_route(app):
+    with login(app, "mo") as member:
+        exempt = f"/gradio_api/file={quote(str(app.root / EXEMPT))}"
+        assert restricted_bytes(member.get(exempt))
+        member.get("/logout", follow_redirects=False)
+        cookie = member.cookies  # a copy of the old cookie, kept by someone who saw it
+        with httpx.Client(base_url=app.url, cookies=cookie) as replay:
+            assert replay.get(exempt).status_code == 401
+
+
+def test_a_login_form_that_cant_be_read_is_400(app):
+    with httpx.Client(base_url=app.url) as client:
+        answer = client.post("/login", content=b"--x", headers={"content-type": "multipart/form-data"})
+        assert answer.status_code == 400
+
+
+def test_a_reader_cant_run_the_upload_event_through_the_queue(app):
+    with login(app, "rita") as reader:
+        file_data = {
+            "path": "https://example.com/a.pdf",
+            "url": "https://example.com/a.pdf",
+            "meta": {"_type": "gradio.FileData"},
+        }
+        refused = join(reader, new_session(), dependency(reader, "upload"), [[file_data]], read=False)
+        assert refused.status_code == 403
