@@ -163,7 +163,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from councilqa.app.ui import serve  # gradio takes seconds to import: only when serving
+    from councilqa.app.serve import serve  # gradio takes seconds to import: only when serving
 
     settings = settings_of(args)
     writer = WriterLock(settings.data_dir)

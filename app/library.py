@@ -1,8 +1,8 @@
 """What the app knows about the index: the files it may serve, the choices for its filters, counts.
 
-Only files under an ingest root (a distinct `root` of the catalog's documents), the uploads folder or
-the folder papers are fetched into are ever served, and a file is served only when its resolved path
-lies under one of them.
+A file is served (by the app's gate, `councilqa.app.gate`, which asks `servable`; by the viewer, which asks
+`file_for`) only when it is a catalogued paper the user may see, lying under its own ingest root (a
+distinct `root` of the catalog's documents, the uploads folder or the folder papers are fetched into).
 """
 
 from __future__ import annotations

@@ -4,22 +4,18 @@ fetching a committee's papers from a council's ModernGov site.
 Handlers are thin: each calls one function of `chat`, `library` or `uploads` and turns our
 exceptions into a message (a refusal is logged as one line: who, what, why). The app makes no network
 calls of its own but the fetch a user asks for: analytics are off, fonts are the system's, there is no
-share link. Every request passes one gate (`gate.Gate`): routes nobody classified are refused, files are
-only catalogued papers the user may see and their own uploads, sessions belong to their login. Page
-images and exports are sent inside the page, never left as files in Gradio's cache. While it serves,
-the app is its data directory's only writer: other processes' ingests are handed to it (`writer`).
+share link. Page images and exports are sent inside the page, never left as files in Gradio's cache.
+`serve.launch` serves it behind its gate (`gate.Gate`), as its data directory's only writer (`writer`).
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
-import ipaddress
 import logging
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,19 +23,14 @@ from typing import Any
 
 import gradio as gr
 from gradio.utils import get_upload_folder as gradio_upload_folder
-from starlette.middleware import Middleware
 
 from councilqa.app import chat
-from councilqa.app.accounts import ANONYMOUS, PUBLIC, Account, Accounts
+from councilqa.app.accounts import ANONYMOUS, Account, Accounts
 from councilqa.app.answer import Assistant
-from councilqa.app.gate import Gate
 from councilqa.app.library import Library, NotServed
-from councilqa.app.owners import GateState
 from councilqa.app.uploads import add_uploads
 from councilqa.app.viewer import PageRef
-from councilqa.app.writer import WriterService
 from councilqa.errors import CouncilQAError, InvalidInput
-from councilqa.index.lock import WriterLock
 from councilqa.records import OUTCOMES
 
 log = logging.getLogger(__name__)
@@ -244,10 +235,10 @@ class CouncilBlocks(gr.Blocks):
 
 
 def build_app(assistant: Assistant) -> CouncilBlocks:
-    """The whole app. Launch it with `launch(app, assistant, ...)` so its gate, login and writer are set."""
+    """The whole app. Launch it with `serve.launch(app, assistant, ...)`, which sets its gate, login and writer."""
     handlers = Handlers(assistant)
     committees, doc_types = handlers.library.choices(ANONYMOUS)  # each user's own come at load
-    _gradio_folder()  # before the Blocks are made: each reads it as its cache
+    gradio_folder()  # before the Blocks are made: each reads it as its cache
     with CouncilBlocks(handlers, title="councilqa", analytics_enabled=False, fill_width=True) as app:
         filters = _sidebar(committees, doc_types)
         with gr.Row(equal_height=False):
@@ -406,87 +397,7 @@ def _documents_tab(max_upload_mb: float) -> SimpleNamespace:
     )
 
 
-def launch(
-    app: CouncilBlocks,
-    assistant: Assistant,
-    host: str = "127.0.0.1",
-    port: int = 7860,
-    writer: WriterLock | None = None,
-    **kwargs: Any,
-) -> Any:
-    """Start serving `app` behind its gate (`gate.Gate`), as its data directory's only writer (holding
-    `writer`, or taking the writer lock now; `WriterService` takes other processes' ingests). A login is
-    asked for when any account exists (`councilqa users`, or `ui.username` and `ui.password`); with
-    `ui.public_read`, the user "public", password "public", reads the public papers. Gradio's upload
-    folder is the process's own (`_gradio_folder`). Extra keyword arguments go to `Blocks.launch` (tests
-    pass `prevent_thread_lock`)."""
-    settings, ui = assistant.settings, assistant.settings.ui
-    handlers, accounts = app.handlers, app.handlers.accounts
-    public_read = ui.public_read if ui.public_read is not None else not accounts.exist()
-    if not accounts.exist() and not public_read:
-        raise CouncilQAError("ui.public_read is off and no account exists: add one with `councilqa users add`")
-    if not accounts.exist() and not _loopback(host):
-        raise CouncilQAError(
-            f"--host {host}: with no accounts, anyone who reaches the app could add and fetch papers; serve on "
-            "127.0.0.1, or add accounts first (`councilqa users add NAME --role officer`)"
-        )
-    lock = writer or WriterLock(settings.data_dir)
-    if not lock.acquire():
-        raise CouncilQAError(f"{settings.data_dir}: another process writes this index; serve it when that ends")
-    service = WriterService(assistant.index)
-    uploads = _gradio_folder()
-    # closed last to first (also where Gradio's launch fails: `serve` closes the app): take no more ingests,
-    # let the one running end, and only then let another process write
-    app.on_close += [lock.release, lambda: _wait_for(assistant.index.write_lock), service.close]
-    for folder in (handlers.library.uploads_dir, handlers.library.papers_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def login(name: str, password: str) -> bool:
-        if public_read and name == PUBLIC and password == PUBLIC:  # Gradio's form needs a password
-            return True
-        return accounts.verify(name, password) is not None
-
-    gate = Middleware(
-        Gate,
-        blocks=app,
-        library=handlers.library,
-        accounts=accounts,
-        public_read=public_read,
-        upload_dir=uploads,
-        max_upload_dir_bytes=int(ui.max_uploads_mb * 2**20),
-        officer_events=OFFICER_EVENTS,
-        trust_forwarded_for=ui.trust_forwarded_for,
-        state=GateState(),
-    )
-    note = f'To read the public papers, sign in as "{PUBLIC}", password "{PUBLIC}".' if public_read else None
-    service.start()  # before Gradio's launch, which serves until interrupted unless told not to block
-    return app.launch(
-        server_name=host,
-        server_port=port,
-        share=False,
-        auth=login if accounts.exist() else None,
-        auth_message=note,
-        max_file_size=int(ui.max_upload_mb * 2**20),
-        footer_links=["api", "settings"],
-        run_history=False,
-        enable_monitoring=False,
-        mcp_server=False,
-        ssr_mode=False,
-        pwa=False,
-        app_kwargs={"middleware": [gate]},
-        theme=THEME,
-        css=CSS.read_text(encoding="utf-8"),
-        **kwargs,
-    )
-
-
-def _wait_for(lock: threading.Lock, seconds: float = 600.0) -> None:
-    """Wait (up to `seconds`) until whoever holds `lock` lets it go."""
-    if lock.acquire(timeout=seconds):
-        lock.release()
-
-
-def _gradio_folder() -> Path:
+def gradio_folder() -> Path:
     """Gradio's upload folder for this process, which Gradio reads from GRADIO_TEMP_DIR at each upload:
     a folder of this user's alone (mode 0700), removed when the process ends, so nothing uploaded outlives
     a restart. Each upload is removed as soon as it is indexed or refused (`Handlers.upload`)."""
@@ -497,28 +408,3 @@ def _gradio_folder() -> Path:
     atexit.register(shutil.rmtree, folder, True)
     os.environ["GRADIO_TEMP_DIR"] = str(folder)
     return folder
-
-
-def _loopback(host: str) -> bool:
-    """Whether `host` is this machine only.
-
-    >>> _loopback("127.0.0.1"), _loopback("localhost"), _loopback("0.0.0.0"), _loopback("::1")
-    (True, True, False, True)
-    """
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def serve(assistant: Assistant, writer: WriterLock | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the app until interrupted, once the model is loaded and the index open (so the first question
-    does not wait seconds for the model). Binds to this machine only unless `host` says otherwise."""
-    assistant.index.warm()
-    app = build_app(assistant)
-    try:
-        launch(app, assistant, host=host, port=port, writer=writer)
-    finally:
-        app.close()

@@ -125,6 +125,9 @@ class WriterService:
             message: dict[str, Any] = {"report": asdict(report)}
         except CouncilQAError as error:
             message = {"error": str(error)}
+        except Exception as error:  # a bug: logged with its traceback here, named to the caller
+            log.exception("the ingest handed over failed")
+            message = {"error": f"the ingest failed ({error!r}); the app goes on serving, see its log"}
         if listening:
             send(message)
 
@@ -165,6 +168,8 @@ def hand_over(
     """The report of an ingest run by the app serving `data_dir`, or None when none is serving it."""
     try:
         record = json.loads((data_dir / SERVING).read_text(encoding="utf-8"))
+        if Path(record["socket"]).stat().st_uid != os.getuid():  # a serving.json pointing at someone else's
+            raise HandOverFailed(f"{data_dir / SERVING} names a socket of another user; remove it, or ask them")
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         connection.connect(str(record["socket"]))
     except (OSError, ValueError, KeyError, TypeError):

@@ -99,7 +99,8 @@ def read_questions(path: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     from councilqa.app.answer import Assistant
-    from councilqa.app.ui import build_app, launch
+    from councilqa.app.serve import launch
+    from councilqa.app.ui import build_app
     from councilqa.index.build import ingest, open_index
     from councilqa.settings import Settings
 

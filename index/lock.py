@@ -64,12 +64,3 @@ class WriterLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-
-    def held_elsewhere(self) -> bool:
-        """Whether someone else holds the lock now (it is taken and let go at once to find out)."""
-        if self._fd is not None:
-            return False
-        if not self.acquire():
-            return True
-        self.release()
-        return False

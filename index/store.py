@@ -86,19 +86,25 @@ class Index:
         self.stamp = Stamp.of(settings, embedder, parser_version)
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.read_only = not (writer and writer.held) and WriterLock(data_dir).held_elsewhere()
+        lock = writer if writer is not None and writer.held else WriterLock(data_dir)
+        held = lock.held  # the caller's, for as long as the index is open
+        self.read_only = not (held or lock.acquire())
         self.write_lock = threading.Lock()  # held by whoever ingests here: one ingest at a time in this process
-        self.catalog = Catalog(data_dir / "catalog.sqlite")
-        self._check_stamp()
-        self.vectors: VectorStore = open_chroma(settings, self._collection_name())
-        self.keywords = KeywordIndex(data_dir / "bm25", read_only=self.read_only)
-        if not self.read_only:  # else the pending contents may be the writer's, in flight
-            self._finish_pending()
-        # a question is embedded once for its chunk and decision searches; kept small, so a question
-        # set asked again (eval --mode) pays the model again and times stay comparable
-        self._query_vector = lru_cache(maxsize=8)(lambda query: self.embedder.embed([query])[0])
-        self.decision_search = DecisionSearch()
-        self.refresh_keywords()
+        try:  # a writable index is opened (its interrupted writes finished, its keywords brought in line) locked
+            self.catalog = Catalog(data_dir / "catalog.sqlite")
+            self._check_stamp()
+            self.vectors: VectorStore = open_chroma(settings, self._collection_name())
+            self.keywords = KeywordIndex(data_dir / "bm25", read_only=self.read_only)
+            if not self.read_only:  # else the pending contents may be the writer's, in flight
+                self._finish_pending()
+            # a question is embedded once for its chunk and decision searches; kept small, so a question
+            # set asked again (eval --mode) pays the model again and times stay comparable
+            self._query_vector = lru_cache(maxsize=8)(lambda query: self.embedder.embed([query])[0])
+            self.decision_search = DecisionSearch()
+            self.refresh_keywords()
+        finally:
+            if not held and not self.read_only:
+                lock.release()
 
     def _collection_name(self) -> str:
         """This index's collection: "councilqa-<stamp>-<id of its own>", made at its first open; an

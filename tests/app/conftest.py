@@ -7,7 +7,8 @@ import pytest
 
 from councilqa.app.accounts import Accounts
 from councilqa.app.answer import Assistant
-from councilqa.app.ui import CouncilBlocks, build_app, launch
+from councilqa.app.serve import launch
+from councilqa.app.ui import CouncilBlocks, build_app
 from councilqa.index.build import ingest, open_index
 from councilqa.index.embed import Embedder
 from councilqa.settings import Settings, UiSettings

@@ -24,7 +24,8 @@ from gradio_client.exceptions import AppError
 
 from councilqa.app.accounts import Accounts
 from councilqa.app.answer import Assistant
-from councilqa.app.ui import build_app, launch
+from councilqa.app.serve import launch
+from councilqa.app.ui import build_app
 from councilqa.errors import CouncilQAError
 from councilqa.index.build import ingest, open_index
 from councilqa.settings import Settings
@@ -293,7 +294,7 @@ def test_every_route_is_classified(app):
     """The gate names every route this Gradio serves: an upgrade that adds one fails here until it is classified."""
     from fastapi.routing import _IncludedRouter
 
-    from councilqa.app.gate import ROUTES
+    from councilqa.app.routes import ROUTES
 
     named = {(method, template) for methods, template, _ in ROUTES for method in methods}
 
@@ -351,7 +352,7 @@ def test_a_session_named_twice_or_in_two_places_must_be_the_callers_each_time(ap
         join(member, theirs, dependency(member, "ask"), ASK)
         with reader.stream("GET", f"/gradio_api/heartbeat/{mine}") as beating:  # a stream: only its status is read
             assert beating.status_code == 200
-        both = [("session_hash", mine), ("session_hash", theirs)]
+        both = httpx.QueryParams([("session_hash", mine), ("session_hash", theirs)])
         with reader.stream("GET", "/gradio_api/queue/data", params=both) as stolen:  # a stream: its status is enough
             assert stolen.status_code == 404
         body = {"data": [None, "", "", "", "any"], "session_hash": theirs}

@@ -16,7 +16,8 @@ import pytest
 
 from councilqa.app.accounts import Accounts
 from councilqa.app.answer import Assistant
-from councilqa.app.ui import build_app, launch
+from councilqa.app.serve import launch
+from councilqa.app.ui import build_app
 from councilqa.index.build import ingest, open_index
 from councilqa.settings import FetchSettings, Settings
 from tests.conftest import REPO, free_port, write_pdf

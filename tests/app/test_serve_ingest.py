@@ -14,7 +14,8 @@ import pytest
 from gradio_client import Client
 
 from councilqa.app.answer import Assistant
-from councilqa.app.ui import build_app, launch
+from councilqa.app.serve import launch
+from councilqa.app.ui import build_app
 from councilqa.app.writer import SERVING
 from councilqa.index.build import ingest, open_index
 from councilqa.index.lock import IndexReadOnly, WriterLock
@@ -69,7 +70,7 @@ def test_an_ingest_into_a_served_data_directory_while_five_clients_ask(tmp_path:
 
     askers = [threading.Thread(target=ask_all_along, args=(n,)) for n in range(5)]
     try:
-        assert (settings.data_dir / SERVING).is_file() and WriterLock(settings.data_dir).held_elsewhere()
+        assert (settings.data_dir / SERVING).is_file() and not WriterLock(settings.data_dir).acquire()
         for asker in askers:
             asker.start()
         before = len(answered)

@@ -16,7 +16,7 @@ class Clock:
 def test_waits_double_after_the_free_tries_up_to_the_cap():
     clock = Clock()
     throttle = LoginThrottle(clock)
-    allowed, waits = 0, []
+    allowed, waits = 0, list[float]()
     while len(waits) < 9:
         wait = throttle.attempt("rita", "10.0.0.7")
         if wait:

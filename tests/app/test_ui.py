@@ -16,7 +16,8 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
 from councilqa.app.answer import Assistant
-from councilqa.app.ui import build_app, launch
+from councilqa.app.serve import launch
+from councilqa.app.ui import build_app
 from councilqa.app.writer import SERVING
 from councilqa.index.build import open_index
 from councilqa.settings import Settings, UiSettings
