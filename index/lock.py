@@ -8,7 +8,8 @@ process ends, even by `kill -9`). `serve` holds it for as long as it runs and ta
 ingests in (`councilqa.app.writer`); `councilqa ingest` holds it for the run when nothing serves.
 
 An index opened while another process holds the lock is read-only: it finishes nobody's interrupted
-writes (they may be the writer's work in flight) and keeps its keyword refresh in memory.
+writes (they may be the writer's work in flight) and keeps its keyword refresh in memory. A writable
+index is opened (its interrupted writes finished, its keyword index brought in line) holding the lock.
 """
 
 from __future__ import annotations

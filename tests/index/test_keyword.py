@@ -158,3 +158,17 @@ def test_a_keyword_index_that_cannot_be_read_is_rebuilt(tmp_path: Path, embedder
     assert KeywordIndex(tmp_path / "data" / "bm25").stale
     reopened = open_index(settings, embedder)
     assert not reopened.keywords.stale and reopened.search("pool cost", k=1)
+
+
+def test_a_read_only_keyword_index_changes_nothing_on_disk(tmp_path: Path):
+    """Another process writes the folder (it holds the writer lock): a reader neither tidies away the writer's
+    segment in flight nor writes its own changes; it searches them in memory."""
+    folder = tmp_path / "bm25"
+    KeywordIndex(folder).add(["c1:0"], ["Riverside pool opening hours"])
+    (folder / "00000009.npz").write_bytes(b"a segment the writer is still writing")
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    reader = KeywordIndex(folder, read_only=True)
+    reader.add(["c2:0"], ["Waste contract extension"])
+    reader.remove(["c1"])
+    assert [text_id for text_id, _ in reader.search("waste contract", 5)] == ["c2:0"]
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
