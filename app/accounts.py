@@ -70,6 +70,7 @@ class Accounts:
     def __init__(self, data_dir: Path, env_login: tuple[str, str] | None = None) -> None:
         self.path = data_dir / ACCOUNTS
         self.env_login = env_login
+        self._cached: tuple[tuple[int, int, int], dict[str, dict[str, Any]]] | None = None
 
     def list(self) -> list[Account]:
         """Every account, by name, with its role (never its hash); the environment's officer first."""
@@ -140,10 +141,15 @@ class Accounts:
         return str(record.get("epoch", "")) if record else None
 
     def _read(self) -> dict[str, dict[str, Any]]:
-        if not self.path.is_file():
+        """The stored accounts, read again only when the file has changed (the app asks on every request)."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
             return {}
-        records: dict[str, dict[str, Any]] = json.loads(self.path.read_text(encoding="utf-8"))["accounts"]
-        return records
+        key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)  # stated before reading: a change meanwhile rereads
+        if self._cached is None or self._cached[0] != key:
+            self._cached = key, json.loads(self.path.read_text(encoding="utf-8"))["accounts"]
+        return dict(self._cached[1])
 
     def _write(self, records: dict[str, dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -196,17 +196,18 @@ class Gate:
             if found is None:
                 return await self._refuse(call, 413, "a request too large")
             body, receive = found, _replay(found, call.receive)
+        fields = _json_object(body)
         named = {call.parts["session_hash"]} if "session_hash" in call.parts else set()
-        named |= set(_query(call.scope, "session_hash")) | {_json_field(body, "session_hash") or ""}
+        named |= set(_query(call.scope, "session_hash")) | {_text(fields.get("session_hash"))}
         if not all(self.state.sessions.claim(session, call.who) for session in named - {""}):
             return await self._refuse(call, 404, "another login's session")
-        if self._for_officers(call, body) and not self._officer(call):
+        if self._for_officers(call, fields.get("fn_index")) and not self._officer(call):
             return await self._refuse(call, 403, "an event only officers may run")
         if call.rule != "event" or call.scope["method"] != "POST":
             return await self.app(call.scope, receive, call.send)
         answer = bytearray()  # a `/call` starts an event: it is the caller's
         status, _ = await _forward(self.app, call.scope, receive, call.send, answer)
-        if status == 200 and (event := _json_field(bytes(answer), "event_id")):
+        if status == 200 and (event := _text(_json_object(bytes(answer)).get("event_id"))):
             self.state.events.claim(event, call.who)
 
     async def _event(self, call: _Call) -> None:
@@ -221,10 +222,9 @@ class Gate:
         """Whether the caller may do what officers do: an officer, or anyone in an app with no accounts."""
         return not self.accounts.exist() or self.accounts.account(call.who or None).is_officer
 
-    def _for_officers(self, call: _Call, body: bytes) -> bool:
+    def _for_officers(self, call: _Call, index: object) -> bool:
         """Whether the request runs an event only officers may run (named by its path or its fn_index)."""
         names = {call.parts.get("api_name")}
-        index = _json_value(body, "fn_index")
         if isinstance(index, int) and index in self.blocks.fns:
             names.add(self.blocks.fns[index].api_name)
         return bool(names & self.officer_events)
@@ -286,16 +286,17 @@ def _query(scope: Scope, key: str) -> list[str]:
     return parse_qs(scope.get("query_string", b"").decode("latin-1")).get(key, [])
 
 
-def _json_value(body: bytes, key: str) -> Any:
+def _json_object(body: bytes) -> dict[str, Any]:
+    """A request or response body's JSON object, read once; {} for anything else."""
     try:
-        return json.loads(body).get(key) if body else None
-    except (ValueError, AttributeError):
-        return None
+        found = json.loads(body) if body else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
-def _json_field(body: bytes, key: str) -> str | None:
-    value = _json_value(body, key)
-    return value if isinstance(value, str) else None
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _set_tokens(headers: list[tuple[bytes, bytes]], cookie_id: str) -> set[str]:
