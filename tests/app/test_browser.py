@@ -156,7 +156,9 @@ def test_fetch_from_the_documents_tab_then_follow_a_card_to_the_meeting(browser,
         result = page.locator("#cq-fetched")
         result.get_by_text("4 fetched").wait_for(timeout=120_000)
         assert "1 withheld (restricted), 3 failed" in result.inner_text()
-        assert "Executive Cabinet/2026-03-12/Printed minutes.pdf" in page.get_by_label("Indexed documents").inner_text()
+        # the documents table is refreshed by the event that follows the fetch, so it may come a moment later
+        documents = page.get_by_label("Indexed documents")
+        documents.get_by_text("Executive Cabinet/2026-03-12/Printed minutes.pdf").wait_for(timeout=30_000)
 
         page.get_by_role("tab", name="Ask").click()
         page.locator("#cq-question textarea").fill("What did Cabinet resolve about Riverside Leisure Centre?")
