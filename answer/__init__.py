@@ -1,0 +1,1 @@
+"""The answering stage: a question's trip from plan to composed answer."""
