@@ -26,6 +26,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         baselines=args.baselines,
         thresholds=args.thresholds,
         modes=args.mode[1:],
+        run=args.run,
     )
     print(outcome.summary())
     if args.report:
@@ -41,6 +42,11 @@ def register(command: Command) -> None:
     sub.add_argument("--report", type=Path, help="write a Markdown report, with a chart beside it")
     sub.add_argument("--baselines", action="store_true", help="also score the LlamaIndex starter and page BM25")
     sub.add_argument("--thresholds", type=Path, help="TOML of metric floors; exit 1 when one is not met")
+    sub.add_argument(
+        "--run",
+        metavar="NAME",
+        help="check the thresholds' [NAME.…] tables: a run over another corpus (make eval's gallery run)",
+    )
     sub.add_argument(
         "--mode",
         nargs="+",

@@ -48,18 +48,31 @@ def summarize(results: Sequence[Result], pages: PdfPages) -> SystemScores:
     )
 
 
-def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
-    """`[set]` tables of `"metric" = value`; "all" is the table over all sets."""
+def load_thresholds(path: Path, run: str | None = None) -> dict[str, dict[str, float]]:
+    """`[set]` tables of `"metric" = value`; "all" is the table over all sets. A run over another corpus
+    (`make eval`'s gallery run) has its tables under its name (`[gallery.all]`, `[gallery.gallery_dev]`):
+    `run` reads those, and without it they are skipped."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise NotFound(f"{path}: the thresholds cannot be read ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"{path}: not valid TOML ({error})") from error
+    if run is not None:
+        if not isinstance(raw.get(run), dict):
+            raise InvalidInput(f"{path}: no [{run}.…] tables for the run {run!r}")
+        raw = raw[run]
+    else:
+        raw = {group: table for group, table in raw.items() if not _is_run(table)}
     try:
         return {group: {metric: float(value) for metric, value in table.items()} for group, table in raw.items()}
     except (AttributeError, TypeError, ValueError):
         raise InvalidInput(f'{path}: each [set] table holds "metric" = number') from None
+
+
+def _is_run(table: object) -> bool:
+    """Whether a table holds a run's tables (`[gallery.all]`) rather than metrics."""
+    return isinstance(table, dict) and bool(table) and all(isinstance(value, dict) for value in table.values())
 
 
 def check_thresholds(by_set: dict[str, Metrics], thresholds: dict[str, dict[str, float]]) -> list[str]:

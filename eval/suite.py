@@ -49,10 +49,12 @@ def evaluate(
     baselines: bool = False,
     thresholds: Path | None = None,
     modes: Sequence[Mode] = (),
+    run: str | None = None,
 ) -> EvalOutcome:
     """Score councilqa (and the baselines) on the question sets. `assistant` is the system the
     thresholds hold for and whose results are written; each of `modes` adds councilqa with that
-    retrieval mode ("councilqa · bm25") beside it.
+    retrieval mode ("councilqa · bm25") beside it. `run` names a run over another corpus, whose
+    thresholds are its own tables (`[gallery.all]`).
 
     Example::
 
@@ -61,7 +63,7 @@ def evaluate(
     """
     if index.is_empty():
         raise CouncilQAError(f"{index.settings.data_dir}: nothing is indexed; run `councilqa ingest` first")
-    limits = load_thresholds(thresholds) if thresholds else None
+    limits = load_thresholds(thresholds, run) if thresholds else None
     questions: list[Question] = [q for path in question_files for q in load_questions(path)]
     systems: dict[str, System] = {"councilqa": assistant}
     for mode in modes:

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from councilqa.app.cli import main
-from councilqa.eval.run import check_thresholds
+from councilqa.errors import InvalidInput
+from councilqa.eval.run import check_thresholds, load_thresholds
 from tests.conftest import REPO
 
 SAMPLE_SET = REPO / "eval" / "riverford_sample.jsonl"
@@ -91,6 +92,18 @@ def test_thresholds_treat_false_abstain_as_a_ceiling_and_need_every_set():
     assert check_thresholds(measured, {"kent_dev": {"page_recall@5": 0.1}}) == [
         "kent_dev: named in the thresholds but not run"
     ]
+
+
+def test_a_run_over_another_corpus_reads_its_own_thresholds_and_no_other(tmp_path: Path):
+    path = tmp_path / "thresholds.toml"
+    path.write_text(
+        '[all]\n"mrr@10" = 0.8\n[kent_dev]\n"mrr@10" = 0.7\n'
+        '[gallery.all]\n"mrr@10" = 0.5\n[gallery.gallery_dev]\n"false_abstain" = 0.08\n'
+    )
+    assert load_thresholds(path) == {"all": {"mrr@10": 0.8}, "kent_dev": {"mrr@10": 0.7}}
+    assert load_thresholds(path, "gallery") == {"all": {"mrr@10": 0.5}, "gallery_dev": {"false_abstain": 0.08}}
+    with pytest.raises(InvalidInput, match=r"no \[parish\.…\] tables for the run 'parish'"):
+        load_thresholds(path, "parish")
 
 
 def test_eval_on_an_empty_index_says_to_ingest(tmp_path: Path, capsys):
