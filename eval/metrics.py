@@ -15,7 +15,7 @@ from councilqa.eval.questions import Question
 from councilqa.records import Answer, Citation
 
 Metrics = dict[str, float | None]
-LOWER_IS_BETTER = frozenset({"false_abstain", "latency_ms_p50", "latency_ms_p95"})
+LOWER_IS_BETTER = frozenset({"false_abstain", "lead_wrong", "answer_words", "latency_ms_p50", "latency_ms_p95"})
 RECALL_KS = tuple(range(1, 11))
 PAGE_LINE = re.compile(r"^page\s+(\d{1,4})(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
 
@@ -132,6 +132,25 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def lead_wrong(result: Result) -> bool:
+    """Whether the answer leads with a decision whose first citation is none of the question's source
+    pages; any lead on a question the papers don't answer is wrong."""
+    answer = result.answer
+    if answer.outcome is None:
+        return False
+    return (
+        not result.question.answerable
+        or not answer.citations
+        or not matches_source(result.question, answer.citations[0])
+    )
+
+
+def answer_words(answer: Answer) -> int:
+    """Words of the answer beside its lead line, citation marks ("[2]") aside."""
+    text = answer.answer.removeprefix(answer.outcome or "")
+    return len(re.sub(r"\[\d+\]", " ", text).split())
+
+
 def score(results: Sequence[Result], pages: PdfPages) -> Metrics:
     """All metrics over `results` (one set, one type, or all sets together)."""
     answerable = [r for r in results if r.question.answerable]
@@ -149,6 +168,10 @@ def score(results: Sequence[Result], pages: PdfPages) -> Metrics:
     metrics["answer_in_answer"] = _share([carries_answer(r.question, r.answer.answer) for r in answerable])
     metrics["abstain_recall"] = _share([r.answer.abstained for r in unanswerable])
     metrics["false_abstain"] = _share([r.answer.abstained for r in answerable])
+    metrics["lead_wrong"] = _share([lead_wrong(r) for r in results])
+    metrics["lead_rate"] = _share([r.answer.outcome is not None for r in answerable if r.question.type == "resolution"])
+    words = [answer_words(r.answer) for r in results if not r.answer.abstained]
+    metrics["answer_words"] = sum(words) / len(words) if words else None
     metrics["citation_valid"] = _share([pages.citation_valid(c) for c in citations])
     metrics["printed_page_correct"] = _share(labelled)
     latencies = [r.latency_ms for r in results]

@@ -19,6 +19,9 @@ COLUMNS = (
     ("answer_in_answer", "ans∈answer"),
     ("abstain_recall", "abstain_recall"),
     ("false_abstain", "false_abstain"),
+    ("lead_wrong", "lead_wrong"),
+    ("lead_rate", "lead_rate (decisions)"),
+    ("answer_words", "words"),
     ("citation_valid", "citation_valid"),
     ("printed_page_correct", "printed_page_ok"),
     ("latency_ms_p50", "p50 ms"),
@@ -29,7 +32,7 @@ COLUMNS = (
 def _cell(metric: str, value: float | None) -> str:
     if value is None:
         return "–"
-    if metric == "questions" or metric.startswith("latency"):
+    if metric in ("questions", "answer_words") or metric.startswith("latency"):
         return f"{value:.0f}"
     return f"{value:.3f}"
 

@@ -53,6 +53,26 @@ def test_recall_mrr_and_answer_metrics(pdf_pages: PdfPages):
     assert m["latency_ms_p50"] == 30.0
 
 
+def test_a_lead_is_wrong_unless_its_first_citation_is_a_source_page_and_the_question_answerable(pdf_pages: PdfPages):
+    lead = "Agreed at Cabinet on 12 March 2026."
+    on_page = (cite(1, "a.pdf", 2, "The cost is £8.7 million."),)
+
+    def led(qid: str, kind: str, citations: tuple[Citation, ...], outcome: str | None = lead) -> Result:
+        text = f"{outcome or ''} The cost is £8.7 million. [1]".strip()
+        return Result(question(qid, kind), Answer("q", text, False, citations, outcome=outcome), 1.0)
+
+    right = led("Q1", "resolution", on_page)
+    assert score([right], pdf_pages)["lead_wrong"] == 0.0
+    assert score([right], pdf_pages)["lead_rate"] == 1.0
+    wrong_page = led("Q2", "resolution", (cite(1, "a.pdf", 1, "Front sheet"),))
+    unanswerable = led("Q3", "unanswerable", on_page)
+    unled = led("Q4", "resolution", on_page, outcome=None)
+    m = score([right, wrong_page, unanswerable, unled], pdf_pages)
+    assert m["lead_wrong"] == 0.5  # Q2 and Q3, of four
+    assert m["lead_rate"] == pytest.approx(2 / 3)
+    assert m["answer_words"] == 5.0  # "The cost is £8.7 million." beside the lead, the mark aside
+
+
 def test_citation_valid_rereads_the_pdf(pdf_pages: PdfPages):
     assert pdf_pages.citation_valid(cite(1, "a.pdf", 2, "The  cost\nis £8.7 million."))
     assert not pdf_pages.citation_valid(cite(1, "a.pdf", 2, "The cost is £9 million."))
