@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import Account
-from councilqa.app.answer import Assistant
 from councilqa.app.library import Library
 from councilqa.app.present import (
     answer_cards,

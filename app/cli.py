@@ -18,8 +18,8 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import ROLES, AccountError, Accounts
-from councilqa.app.answer import Assistant
 from councilqa.app.chat import clean_day
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.app.writer import ingest_into, serving_pid

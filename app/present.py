@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from PIL import Image
 
-from councilqa.app.answer import ABSTAIN
+from councilqa.answer.ask import ABSTAIN
 from councilqa.app.resolutions import FoundDecision, outcome_line
 from councilqa.app.viewer import PageRef
 from councilqa.records import Answer, Citation, Cited, Quote, where

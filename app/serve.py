@@ -9,8 +9,8 @@ from typing import Any
 
 from starlette.middleware import Middleware
 
+from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import PUBLIC
-from councilqa.app.answer import Assistant
 from councilqa.app.gate import Gate
 from councilqa.app.owners import GateState
 from councilqa.app.ui import CSS, OFFICER_EVENTS, THEME, CouncilBlocks, build_app, gradio_folder

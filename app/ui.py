@@ -24,9 +24,9 @@ from typing import Any
 import gradio as gr
 from gradio.utils import get_upload_folder as gradio_upload_folder
 
+from councilqa.answer.ask import Assistant
 from councilqa.app import chat
 from councilqa.app.accounts import ANONYMOUS, Account, Accounts
-from councilqa.app.answer import Assistant
 from councilqa.app.library import Library, NotServed
 from councilqa.app.uploads import add_uploads
 from councilqa.app.viewer import PageRef

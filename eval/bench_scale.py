@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.eval.metrics import percentile
 from councilqa.eval.questions import load_questions
 from councilqa.index.build import ingest, open_index

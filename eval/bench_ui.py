@@ -98,7 +98,7 @@ def read_questions(path: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from councilqa.app.answer import Assistant
+    from councilqa.answer.ask import Assistant
     from councilqa.app.serve import launch
     from councilqa.app.ui import build_app
     from councilqa.index.build import ingest, open_index

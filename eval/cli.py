@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.app.cli import Command, add_include_restricted, settings_of
 from councilqa.index.build import open_index
 from councilqa.index.store import MODES

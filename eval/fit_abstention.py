@@ -5,7 +5,7 @@ abstained anyway (a refusal, or a reason `Grounds` found) or when it is not led 
 evidence is below t. The fit picks, on the fitting set, the t with the highest abstain_recall whose
 false_abstain is at most `--max-false-abstain`, the middle of the widest run of such t; the other set
 then reports what that t gives it. Only the threshold is fitted this way: the checks of
-`app/grounds.py` were written looking at both dev sets. Run it over an index holding the sets' papers
+`answer/grounds.py` were written looking at both dev sets. Run it over an index holding the sets' papers
 (`make eval` builds one in .councilqa-eval)::
 
     python -m councilqa.eval.fit_abstention --data-dir .councilqa-eval \\
@@ -18,7 +18,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.eval.questions import load_questions
 from councilqa.index.build import open_index
 from councilqa.process import prepare

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.errors import CouncilQAError
 from councilqa.eval.baselines import LlamaIndexStarter, PageBM25, System, page_records
 from councilqa.eval.metrics import PdfPages

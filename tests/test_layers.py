@@ -50,11 +50,11 @@ def test_stages_import_forward_only(folder: str) -> None:
     assert not wrong, sorted(wrong)
 
 
-def test_the_app_uses_the_index_through_its_public_face() -> None:
-    """No `index.catalog`, `index.vectors` or `index.keywords` in app/: the index answers for its parts."""
+def test_answering_and_the_app_use_the_index_through_its_public_face() -> None:
+    """No `index.catalog`, `index.vectors` or `index.keywords` in answer/ or app/: the index answers for its parts."""
     reached = [
         f"{path.relative_to(REPO)}:{node.lineno} .{node.attr}"
-        for path in modules("app")
+        for path in modules("answer") + modules("app")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Attribute) and node.attr in {"catalog", "vectors", "keywords", "_catalog"}
     ]

@@ -5,7 +5,7 @@ import json
 import pypdf
 import pytest
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.index.build import ingest, open_index
 from councilqa.settings import Settings
 from tests.conftest import SHARED, collapse, shared_corpus

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import Accounts
-from councilqa.app.answer import Assistant
 from councilqa.app.serve import launch
 from councilqa.app.ui import CouncilBlocks, build_app
 from councilqa.index.build import ingest, open_index

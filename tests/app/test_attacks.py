@@ -22,8 +22,8 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
+from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import Accounts
-from councilqa.app.answer import Assistant
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
 from councilqa.errors import CouncilQAError

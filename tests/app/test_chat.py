@@ -7,8 +7,8 @@ import re
 import pytest
 from PIL import Image
 
+from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import ANONYMOUS
-from councilqa.app.answer import Assistant
 from councilqa.app.chat import list_resolutions, open_page, respond, search_filter
 from councilqa.app.library import Library, NotServed
 from councilqa.app.viewer import PageRef

@@ -5,7 +5,7 @@ from html import escape
 
 import pytest
 
-from councilqa.app.answer import ABSTAIN, Assistant
+from councilqa.answer.ask import ABSTAIN, Assistant
 from councilqa.app.present import (
     answer_cards,
     chat_markdown,

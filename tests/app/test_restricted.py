@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.app.resolutions import list_decisions
 from councilqa.index.build import ingest, open_index
 from councilqa.records import DecisionFilter, SearchFilter

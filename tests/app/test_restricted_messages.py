@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.index.build import ingest, open_index
 from councilqa.index.store import Index
 from councilqa.records import SearchFilter

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.app.present import answer_cards, chat_markdown
 from councilqa.index.build import ingest, open_index
 from councilqa.settings import Settings

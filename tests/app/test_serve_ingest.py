@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
 from councilqa.app.writer import SERVING

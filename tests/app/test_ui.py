@@ -15,7 +15,7 @@ import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
 from councilqa.app.writer import SERVING

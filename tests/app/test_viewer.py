@@ -49,6 +49,6 @@ def test_file_url_opens_the_pdf_at_the_page():
 
 
 def _ask(index, question):
-    from councilqa.app.answer import Assistant
+    from councilqa.answer.ask import Assistant
 
     return Assistant(index.settings, index).ask(question).citations

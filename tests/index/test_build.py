@@ -193,7 +193,7 @@ def test_prune_drops_files_that_are_gone(index: Index, make_pdf, tmp_path: Path)
 
 
 def test_citations_name_every_copy(index: Index, make_pdf, tmp_path: Path):
-    from councilqa.app.answer import Assistant
+    from councilqa.answer.ask import Assistant
 
     make_pdf("root/a/minutes.pdf", ["12. Budget\nRESOLVED: That the budget be approved."])
     (tmp_path / "root" / "b").mkdir()

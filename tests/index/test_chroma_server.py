@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from councilqa.app.answer import Assistant
+from councilqa.answer.ask import Assistant
 from councilqa.index.build import ingest, open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.vectors import VectorStoreUnavailable

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from councilqa.app.question_filter import stated_filter
+from councilqa.answer.question_filter import stated_filter
 
 COMMITTEES = ["Cabinet", "County Council", "Health and Adult Social Care Scrutiny Committee"]
 TODAY = date(2026, 11, 22)

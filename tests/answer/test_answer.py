@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from councilqa.app.answer import Assistant, compose
+from councilqa.answer.ask import Assistant, compose
 from councilqa.errors import InvalidInput
 from councilqa.records import Chunk, Hit, Quote, SearchFilter
 
@@ -85,7 +85,7 @@ def test_a_meeting_nothing_indexed_mentions_is_said_so_and_abstained(sample_sett
 
 
 def test_a_table_rows_figures_are_quoted_with_its_label_and_paragraph_numbers_are_not(sample_index):
-    from councilqa.app.answer import answer_units
+    from councilqa.answer.ask import answer_units
 
     text = (
         "No Outcome Measure Current 2020 Target 1 Support more carers with advice. 1,810 3,000 2 Reduce "

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from councilqa.app.answer import Assistant
-from councilqa.app.grounds import Grounds, named_councils, names, spells_out, years
+from councilqa.answer.ask import Assistant
+from councilqa.answer.grounds import Grounds, named_councils, names, spells_out, years
 from councilqa.index.build import ingest, open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.store import Index

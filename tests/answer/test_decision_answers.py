@@ -11,8 +11,8 @@ from dataclasses import replace
 import jsonschema
 import pytest
 
-from councilqa.app.answer import Assistant
-from councilqa.app.decisions import printed_date, unchecked_facts
+from councilqa.answer.ask import Assistant
+from councilqa.answer.decisions import printed_date, unchecked_facts
 from councilqa.index.build import ingest, open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.store import Index

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 
-from councilqa.app.decisions import (
+from councilqa.answer.decisions import (
     ASKING,
     decided_quote,
     is_decision_question,
@@ -22,8 +22,8 @@ from councilqa.app.decisions import (
     preference,
     unchecked_facts,
 )
-from councilqa.app.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words, named_councils
-from councilqa.app.question_filter import named_committee, stated_filter
+from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words, named_councils
+from councilqa.answer.question_filter import named_committee, stated_filter
 from councilqa.errors import InvalidInput
 from councilqa.index.store import Index, Mode
 from councilqa.records import Answer, Chunk, Citation, Decision, Document, Hit, MinuteItem, Page, Quote, SearchFilter
