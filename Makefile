@@ -34,7 +34,9 @@ test: $(READY) ocr
 # Ingest ../shared/corpus and the sample corpus, score the dev sets, the sample set and our decision set
 # (eval/decisions.jsonl, over the shared corpus's minutes; eval/check_questions.py checks it) against
 # councilqa (hybrid, and its dense and BM25 halves alone) and both baselines, write
-# eval/out/report.md, and fail below eval/thresholds.toml (which holds for hybrid).
+# eval/out/report.md, and fail below eval/thresholds.toml (which holds for hybrid). Then the same for
+# the gallery's two sets (dev and sealed) over an index of ../shared/gallery: eval/out/gallery-report.md,
+# checked against the thresholds' [gallery.*] tables.
 SHARED   ?= ../shared
 EVAL_DIR ?= .councilqa-eval
 eval: $(READY)
@@ -44,6 +46,10 @@ eval: $(READY)
 		--questions $(SHARED)/eval/cheshire_dev.jsonl $(SHARED)/eval/kent_dev.jsonl eval/riverford_sample.jsonl \
 		eval/decisions.jsonl \
 		--out eval/out/results.jsonl --report eval/out/report.md --thresholds eval/thresholds.toml
+	$(BIN)/councilqa ingest $(SHARED)/gallery --data-dir $(EVAL_DIR)-gallery
+	$(BIN)/councilqa eval --data-dir $(EVAL_DIR)-gallery --baselines --run gallery \
+		--questions eval/gallery_dev.jsonl eval/gallery_sealed.jsonl \
+		--out eval/out/gallery-results.jsonl --report eval/out/gallery-report.md --thresholds eval/thresholds.toml
 
 # Ingest speed against the floor of pure embedding, over ../shared/corpus (see eval/bench_ingest.py).
 bench-ingest: $(READY)

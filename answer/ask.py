@@ -24,15 +24,18 @@ from councilqa.answer.decisions import (
 )
 from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words, named_councils
 from councilqa.answer.question_filter import named_committee, stated_filter
+from councilqa.answer.read import quotes_of, read, units_of
+from councilqa.answer.relevance import CrossEncoder, Relevance
+from councilqa.answer.units import answer_units, answering_unit
 from councilqa.errors import InvalidInput
 from councilqa.index.store import Index, Mode
 from councilqa.records import Answer, Chunk, Citation, Decision, Document, Hit, MinuteItem, Page, Quote, SearchFilter
 from councilqa.settings import Settings
-from councilqa.text import split_sentences
 
 log = logging.getLogger(__name__)
 
 CLOSEST = "The closest passages are listed below."
+COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words, in the `rules` evidence score
 ABSTAIN = f"The papers don't appear to answer this. {CLOSEST}"
 NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
@@ -48,15 +51,6 @@ MORE_WORDS = 60  # … and at most this long (not a page's header run together)
 # with the decision, at DECISION_CITED it is cited first.
 DECISION_LED = 0.67
 DECISION_CITED = 0.5
-COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words, in the evidence score
-FIGURE_TOKEN = re.compile(r"[-–]?[£$€]?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?(?=\s|$)")
-LEADING_FIGURES = re.compile(rf"(?:{FIGURE_TOKEN.pattern}\s*)*")
-ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
-# Where a unit an answer quotes whole begins: a paragraph or row number ("6.4 ", "27. ", "3) "), or a
-# RESOLVED block ("RESOLVED that", "(4) RESOLVED"). Such a unit is quoted whole up to WHOLE_WORDS.
-WHOLE_START = re.compile(r"(?:\d{1,3}(?:\.\d{1,2})?[.)]?\s|\(\d{1,3}\)\s+RESOLVED\b|RESOLVED\b|Resolved\b|AGREED\b)")
-WHOLE_WORDS = 120
-CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
 
 
 class Assistant:
@@ -68,12 +62,19 @@ class Assistant:
     """
 
     def __init__(
-        self, settings: Settings, index: Index, mode: Mode = "hybrid", *, include_restricted: bool = False
+        self,
+        settings: Settings,
+        index: Index,
+        mode: Mode = "hybrid",
+        *,
+        include_restricted: bool = False,
+        relevance: Relevance | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
         self.mode = mode
         self.include_restricted = include_restricted  # what `ask` searches when given no filters
+        self.relevance = relevance or CrossEncoder()  # the reader's model, loaded on the first question
         self.grounds = Grounds(index.words, index.has_word, index.rarity)
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
@@ -100,7 +101,7 @@ class Assistant:
         searched = time.perf_counter()
         citations, hits = _cite(hits, decided, k)
         quotes: tuple[Quote, ...] = ()
-        evidence, lead = None, None
+        evidence, lead, reader = None, None, None
         if decided is not None and decided.score >= DECISION_LED:
             lead = lead_line(decided.decision)
             d = decided.decision
@@ -112,15 +113,29 @@ class Assistant:
                 citations, hits = _cite(hits, decided, k, said)
                 quotes += tuple(Quote(c.rank, c.text) for c in citations if c.text == said.text)[:1]
             evidence = self.evidence(question, hits, quotes) if hits else None
-        elif hits:
+        elif hits and self.settings.answer.reader == "rules":
             offset = len(citations) - len(hits)  # the decision's record, cited first but not led with
             composed = compose(question, hits, self.settings.answer.answer_sentences, self.index.words)
             composed = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             quotes = tuple(quote for quote in composed if quote.text in citations[quote.citation - 1].text)
             evidence = self.evidence(question, hits, quotes)
+        elif hits:
+            offset = len(citations) - len(hits)
+            scored = read(question, units_of(hits, offset + 1), self.relevance, self.index.words)
+            chosen = quotes_of(
+                scored, self.settings.answer.answer_sentences, needs_figure=bool(ASKS_AMOUNT.search(question))
+            )
+            quotes = tuple(quote for quote in chosen if quote.text in citations[quote.citation - 1].text)
+            reader = self.relevance.model_id
+            evidence = scored[0].relevance if scored else None
+        read_at = time.perf_counter()
         text, quotes = self._say(question, plan, citations, quotes, lead=lead, evidence=evidence)
         citations = tuple(replace(c, ocr=self._read_by_ocr(c)) for c in citations)
-        timings = {"search": (searched - started) * 1000, "total": (time.perf_counter() - started) * 1000}
+        timings = {
+            "search": (searched - started) * 1000,
+            "read": (read_at - searched) * 1000,
+            "total": (time.perf_counter() - started) * 1000,
+        }
         shown = decided.decision if decided and lead and quotes else None
         return Answer(
             question,
@@ -134,6 +149,7 @@ class Assistant:
             evidence,
             shown,
             lead if shown else None,
+            reader if quotes and not shown else None,
         )
 
     def _read_by_ocr(self, citation: Citation) -> bool:
@@ -166,7 +182,7 @@ class Assistant:
         withheld = None if lead is not None else self._withheld(grounds, question, citations, quotes)
         if withheld is not None:
             return f"{withheld} {CLOSEST}", ()
-        if lead is None and not (quotes and evidence is not None and evidence >= self.settings.answer.min_evidence):
+        if lead is None and not (quotes and evidence is not None and evidence >= self.minimum):
             return ABSTAIN, ()
         text = " ".join([*([lead] if lead else []), *(f"{quote.text} [{quote.citation}]" for quote in quotes)])
         unanswered = [] if lead else self.grounds.unanswered_parts(question, [quote.text for quote in quotes])
@@ -206,6 +222,20 @@ class Assistant:
             log.warning("decision %s of %s not shown: %s", hit.decision.ordinal, document.path, "; ".join(problems))
             return None
         return _Decided(hit.decision, hit.documents, match, hit.similarity, hit.item, pages)
+
+    @property
+    def minimum(self) -> float:
+        """The evidence an answer needs: the reader's own threshold (`min_evidence`, `min_relevance`)."""
+        answer = self.settings.answer
+        return answer.min_relevance if answer.reader == "model" else answer.min_evidence
+
+    def evidence(self, question: str, hits: list[Hit], quotes: tuple[Quote, ...]) -> float:
+        """How strongly the hits support the quoted answer (the `rules` reader's score): the best hit's
+        cosine similarity to the question, plus `COVERAGE_WEIGHT` times the share of the question's words,
+        weighted by their rarity in the index, that the quoted sentences hold. Question words ("how",
+        "much") don't count."""
+        quoted = " ".join(quote.text for quote in quotes)
+        return max(hit.score for hit in hits) + COVERAGE_WEIGHT * self.coverage(question, quoted)
 
     def coverage(self, question: str, text: str, ignore: str = "") -> float:
         """The share of the question's words, weighted by their rarity in the index, that `text`
@@ -303,14 +333,6 @@ class Assistant:
                 )
         return kept
 
-    def evidence(self, question: str, hits: list[Hit], quotes: tuple[Quote, ...]) -> float:
-        """How strongly the hits support the quoted answer: the best hit's cosine similarity to the
-        question, plus `COVERAGE_WEIGHT` times the share of the question's words, weighted by their
-        rarity in the index, that the quoted sentences hold. Question words ("how", "much") don't count.
-        """
-        quoted = " ".join(quote.text for quote in quotes)
-        return max(hit.score for hit in hits) + COVERAGE_WEIGHT * self.coverage(question, quoted)
-
 
 def compose(question: str, hits: list[Hit], n_sentences: int, words: Words) -> tuple[Quote, ...]:
     """The sentences of the top hits that best match the question, with the number of the citation
@@ -353,52 +375,6 @@ def compose(question: str, hits: list[Hit], n_sentences: int, words: Words) -> t
         if not any(candidate[3] in chosen[3] or chosen[3] in candidate[3] for chosen in best):
             best.append(candidate)
     return tuple(Quote(rank, sentence) for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))
-
-
-def answering_unit(text: str, position: int) -> str:
-    """The numbered paragraph, RESOLVED block or numbered table row that sentence `position` of `text`
-    (as `answer_units` gives them) belongs to, when the excerpt holds all of it (the next one starts
-    within it) and it is at most `WHOLE_WORDS` long; else the sentence alone.
-
-    >>> answering_unit("6.3 Tax rises. 6.4 The cap is 3%. It funds care. So it goes on. 6.5 Next.", 2)
-    '6.4 The cap is 3%. It funds care. So it goes on.'
-    """
-    units = answer_units(text)
-    starts = [i for i, unit in enumerate(units) if WHOLE_START.match(unit)]
-    first = max((i for i in starts if i <= position), default=None)
-    end = next((i for i in starts if i > position), None)
-    if first is None or end is None:
-        return units[position]
-    whole = " ".join(units[first:end])
-    return whole if len(whole.split()) <= WHOLE_WORDS and whole in text else units[position]
-
-
-def answer_units(text: str) -> list[str]:
-    """The sentences of an excerpt as the answer quotes them, each verbatim in it. pypdf puts a table
-    row's figures after the row's label, so at the start of the next sentence: they join the sentence
-    before them (a row number left in front of the next row stays). A sentence that opens with "This",
-    "It" and the like joins the sentence it continues.
-
-    >>> answer_units("Cut repeat referrals (within 12 months). 18% 10% 3 Support children. It is new.")
-    ['Cut repeat referrals (within 12 months). 18% 10%', '3 Support children. It is new.']
-    """
-    units: list[str] = []
-    for sentence in split_sentences(text):
-        leading = LEADING_FIGURES.match(sentence)
-        figures = list(FIGURE_TOKEN.finditer(leading.group(0))) if leading else []
-        if figures and ROW_NUMBER.fullmatch(figures[-1].group(0)):
-            figures.pop()  # the next row's or paragraph's number ("3", "6.4")
-        rest = sentence
-        if units and figures:
-            units[-1] = f"{units[-1]} {sentence[: figures[-1].end()]}"
-            rest = sentence[figures[-1].end() :].strip()
-        if not rest:
-            continue
-        if units and CONTINUES.match(rest):
-            units[-1] = f"{units[-1]} {rest}"
-        else:
-            units.append(rest)
-    return units
 
 
 @dataclass(frozen=True)

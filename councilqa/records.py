@@ -348,9 +348,10 @@ class Answer:
     quotes: tuple[Quote, ...] = ()
     filters: SearchFilter = field(default_factory=SearchFilter)
     filter_note: str | None = None
-    evidence: float | None = None  # the score abstention is decided on (see AnswerSettings.min_evidence)
+    evidence: float | None = None  # the score abstention is decided on (AnswerSettings.min_evidence, min_relevance)
     decision: Decision | None = None  # the decision a decision question is answered from
     outcome: str | None = None  # the line the answer leads with: the decision's outcome, meeting and vote
+    reader: str | None = None  # the model that chose the quotes (its name, package, version and hash)
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` record of docs/design.md, key for key."""
@@ -365,6 +366,7 @@ class Answer:
             "filter_note": self.filter_note,
             "evidence": None if self.evidence is None else round(self.evidence, 4),
             "outcome": self.outcome,
+            "reader": self.reader,
             "decision": None if self.decision is None else decision_json(self.decision),
         }
 

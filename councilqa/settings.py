@@ -76,17 +76,33 @@ class AnswerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     k: int = Field(5, ge=1, le=50, description="Excerpts cited per answer.")
+    reader: Literal["rules", "model"] = Field(
+        "rules",
+        description="How the sentences an answer quotes are chosen: `rules` (the question's words they share, "
+        "rarer words counting more) or `model` (the learned reader: a cross-encoder scores each unit of the "
+        "passages found; README: How the reader chooses). `rules` stays the default until the model wins on "
+        "held-out questions.",
+    )
     min_evidence: float = Field(
         0.5,
         ge=-1.0,
         le=2.0,
-        description="Evidence score an answer needs: the best excerpt's cosine similarity to the question "
-        "plus 0.2 times the share of the question's rarity-weighted words that the quoted sentences hold. "
-        "Below it the assistant says the papers don't answer the question and shows the excerpts as "
-        "closest matches. Fitted on each dev set and tested on the other by "
+        description="For the `rules` reader, the evidence score an answer needs: the best excerpt's cosine "
+        "similarity to the question plus 0.2 times the share of the question's rarity-weighted words that the "
+        "quoted sentences hold. Below it the assistant says the papers don't answer the question and shows the "
+        "excerpts as closest matches. Fitted on the dev split's fitting half and tested on its held-out half by "
         "`python -m councilqa.eval.fit_abstention` (README: Settings).",
     )
-    answer_sentences: int = Field(3, ge=1, le=5, description="Sentences quoted in the answer.")
+    min_relevance: float = Field(
+        -5.75,
+        ge=-20.0,
+        le=20.0,
+        description="For the `model` reader, the relevance an answer needs: the model's score (a logit) for the "
+        "best unit of the passages found; below it the assistant abstains. Fitted as `min_evidence` is.",
+    )
+    answer_sentences: int = Field(
+        3, ge=1, le=5, description="Units (sentences, paragraphs) quoted in the answer, at most."
+    )
 
 
 class UiSettings(BaseModel):

@@ -12,17 +12,27 @@ The split is committed in `eval/dev_split.toml` before anything is fitted on it;
 file is what this rule gives. Rewrite it (only when a dev set changes) with::
 
     python -m councilqa.eval.dev_split > eval/dev_split.toml
+
+Each half's answer_in_answer, with a bootstrap 90% interval, from `councilqa eval --out` files that
+hold the dev questions between them::
+
+    python -m councilqa.eval.dev_split --results eval/out/results.jsonl eval/out/gallery-results.jsonl
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import json
 import re
 import sys
 import tomllib
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
+
+from councilqa.eval.metrics import carries_answer
 from councilqa.eval.questions import Question, load_questions
 
 HERE = Path(__file__).resolve().parent
@@ -83,5 +93,44 @@ def as_toml(halves: dict[str, list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def bootstrap(hits: list[bool], rounds: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """The share of `hits`, and the 5th and 95th percentiles of it over `rounds` resamples.
+
+    >>> bootstrap([True] * 3 + [False])[0]
+    0.75
+    """
+    values = np.array(hits, dtype=float)
+    samples = np.random.default_rng(seed).choice(values, size=(rounds, len(values)), replace=True).mean(axis=1)
+    return float(values.mean()), float(np.percentile(samples, 5)), float(np.percentile(samples, 95))
+
+
+def halves_report(result_files: list[Path]) -> str:
+    """answer_in_answer per half (answerable questions), with its bootstrap 90% interval, as Markdown."""
+    questions = {f"{q.set_name}:{q.id}": q for path in dev_paths() for q in load_questions(path)}
+    by_id = {q.id: key for key, q in questions.items()}
+    answers = {}
+    for path in result_files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record["id"] in by_id:
+                answers[by_id[record["id"]]] = record["answer"]
+    lines = ["| half | answerable questions | answer_in_answer | 90% interval |", "|---|---|---|---|"]
+    for half, ids in load_split().items():
+        hits = [
+            carries_answer(questions[i], answers[i]) for i in sorted(ids) if questions[i].answerable and i in answers
+        ]
+        missing = sum(1 for i in ids if i not in answers)
+        share, low, high = bootstrap(hits)
+        note = f" ({missing} not in the results)" if missing else ""
+        lines.append(f"| {half} | {len(hits)}{note} | {share:.3f} | {low:.3f}–{high:.3f} |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    sys.stdout.write(as_toml(split([q for path in dev_paths() for q in load_questions(path)])))
+    parser = argparse.ArgumentParser(description="The dev split by meeting: write it, or report each half.")
+    parser.add_argument("--results", nargs="+", type=Path, help="`councilqa eval --out` files to report by half")
+    args = parser.parse_args()
+    if args.results:
+        print(halves_report(args.results))
+    else:
+        sys.stdout.write(as_toml(split([q for path in dev_paths() for q in load_questions(path)])))

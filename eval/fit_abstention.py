@@ -1,15 +1,19 @@
-"""Fit the evidence threshold (`answer.min_evidence`) on one question set and test it on another, both ways.
+"""Fit the evidence threshold on one half of the dev split and test it on the other, both ways.
 
-Every question is asked once with no threshold; an answer then abstains at threshold t when it
-abstained anyway (a refusal, or a reason `Grounds` found) or when it is not led by a decision and its
-evidence is below t. The fit picks, on the fitting set, the t with the highest abstain_recall whose
-false_abstain is at most `--max-false-abstain`, the middle of the widest run of such t; the other set
-then reports what that t gives it. Only the threshold is fitted this way: the checks of
-`answer/grounds.py` were written looking at both dev sets. Run it over an index holding the sets' papers
-(`make eval` builds one in .councilqa-eval)::
+The threshold is the reader's (`--reader`): `answer.min_evidence` for the rules (cosine plus word
+coverage), `answer.min_relevance` for the model (its logit). Every question is asked once with no
+threshold; an answer then abstains at threshold t when it abstained anyway (a refusal, or a reason
+`Grounds` found) or when it is not led by a decision and its evidence is below t. The fit picks, on
+the fitting half, the t with the highest abstain_recall whose false_abstain is at most
+`--max-false-abstain`, the middle of the widest run of such t; the held-out half then reports what
+that t gives it (eval/dev_split.toml: the dev questions by meeting). Each `--index` names a data
+directory and the question sets whose papers it holds (`make eval` builds .councilqa-eval for the
+shared corpus and .councilqa-eval-gallery for the gallery)::
 
-    python -m councilqa.eval.fit_abstention --data-dir .councilqa-eval \\
-        ../shared/eval/cheshire_dev.jsonl ../shared/eval/kent_dev.jsonl
+    python -m councilqa.eval.fit_abstention --reader rules \\
+        --index .councilqa-eval ../shared/eval/cheshire_dev.jsonl ../shared/eval/kent_dev.jsonl \\
+            eval/decisions.jsonl \\
+        --index .councilqa-eval-gallery eval/gallery_dev.jsonl
 """
 
 from __future__ import annotations
@@ -19,12 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from councilqa.answer.ask import Assistant
+from councilqa.eval.dev_split import load_split
 from councilqa.eval.questions import load_questions
 from councilqa.index.build import open_index
 from councilqa.process import prepare
 from councilqa.settings import AnswerSettings, Settings
 
-GRID = [round(0.40 + 0.01 * step, 2) for step in range(36)]  # 0.40 … 0.75
+GRIDS = {  # the thresholds tried, per reader
+    "rules": [round(0.40 + 0.01 * step, 2) for step in range(36)],  # 0.40 … 0.75
+    "model": [round(-6.0 + 0.25 * step, 2) for step in range(41)],  # -6 … 4, the model's logits
+}
 
 
 @dataclass(frozen=True)
@@ -46,24 +54,24 @@ def rates(asked: list[Asked], threshold: float) -> tuple[float, float]:
     return recall, false
 
 
-def fit(asked: list[Asked], max_false: float) -> float:
+def fit(asked: list[Asked], max_false: float, grid: list[float] = GRIDS["model"]) -> float:
     """The threshold with the best abstain_recall at false_abstain ≤ `max_false`, the middle of the
     widest run of equally good ones; when none keeps false_abstain that low, the one that comes
     closest (the best abstain_recall among those with the least false_abstain).
 
-    >>> fit([Asked(True, False, 0.6), Asked(True, False, 0.55), Asked(False, False, 0.45)], 0.0)
-    0.51
+    >>> fit([Asked(True, False, 2.0), Asked(True, False, 1.5), Asked(False, False, 0.5)], 0.0)
+    1.25
     >>> fit([Asked(True, True, None), Asked(False, False, 0.5)], 0.0)  # false_abstain is 1 at every t
-    0.63
+    2.5
     """
-    measured = {t: rates(asked, t) for t in GRID}
+    measured = {t: rates(asked, t) for t in grid}
     least = min(false for _, false in measured.values())
     allowed = [t for t, (_, false) in measured.items() if false <= max(max_false, least)]
     best = max(measured[t][0] for t in allowed)
     runs: list[list[float]] = []
-    for t in GRID:
+    for i, t in enumerate(grid):
         if t in allowed and measured[t][0] == best:
-            if runs and runs[-1][-1] == round(t - 0.01, 2):
+            if runs and i and runs[-1][-1] == grid[i - 1]:
                 runs[-1].append(t)
             else:
                 runs.append([t])
@@ -73,26 +81,36 @@ def fit(asked: list[Asked], max_false: float) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs=2, type=Path, help="two question sets (JSONL)")
-    parser.add_argument("--data-dir", type=Path, required=True, help="an index holding both sets' papers")
+    parser.add_argument(
+        "--index",
+        nargs="+",
+        action="append",
+        required=True,
+        metavar=("DATA_DIR", "SET"),
+        help="a data directory, then the question sets (JSONL) whose papers it holds",
+    )
+    parser.add_argument("--reader", choices=sorted(GRIDS), default="rules", help="whose threshold to fit")
     parser.add_argument("--max-false-abstain", type=float, default=0.05)
     args = parser.parse_args(argv)
-    settings = Settings(data_dir=args.data_dir, answer=AnswerSettings(min_evidence=-1.0))
-    assistant = Assistant(settings, open_index(settings))
-    asked = {}
-    for path in args.sets:
-        asked[path.stem] = [
-            Asked(q.answerable, a.abstained, None if a.outcome else a.evidence)
-            for q in load_questions(path)
-            for a in [assistant.ask(q.question)]
-        ]
-    first, second = asked
-    print("| fit on | threshold | fit set: abstain_recall / false_abstain | held-out set: the same |")
+    halves = load_split()
+    asked: dict[str, list[Asked]] = {half: [] for half in halves}
+    for data_dir, *sets in args.index:
+        answer = AnswerSettings(reader=args.reader, min_evidence=-1.0, min_relevance=-20.0)
+        settings = Settings(data_dir=Path(data_dir), answer=answer)
+        assistant = Assistant(settings, open_index(settings))
+        for path in sets:
+            for q in load_questions(Path(path)):
+                half = next((h for h, ids in halves.items() if f"{q.set_name}:{q.id}" in ids), None)
+                if half is None:
+                    continue
+                a = assistant.ask(q.question)
+                asked[half].append(Asked(q.answerable, a.abstained, None if a.outcome else a.evidence))
+    print("| fit on | threshold | fitting half: abstain_recall / false_abstain | held-out half: the same |")
     print("|---|---|---|---|")
-    for fitted, held in ((first, second), (second, first)):
-        t = fit(asked[fitted], args.max_false_abstain)
+    for fitted, held in (("fit", "held_out"), ("held_out", "fit")):
+        t = fit(asked[fitted], args.max_false_abstain, GRIDS[args.reader])
         (fr, ff), (hr, hf) = rates(asked[fitted], t), rates(asked[held], t)
-        print(f"| {fitted} | {t:.2f} | {fr:.2f} / {ff:.3f} | {held}: {hr:.2f} / {hf:.3f} |")
+        print(f"| {fitted} ({len(asked[fitted])} q) | {t:.2f} | {fr:.2f} / {ff:.3f} | {hr:.2f} / {hf:.3f} |")
 
 
 if __name__ == "__main__":

@@ -102,12 +102,14 @@ def misses(results: Sequence[Result], k: int = 5) -> list[str]:
     return lines
 
 
-def abstention_tradeoff(results: Sequence[Result], current: float, steps: int = 9, step: float = 0.02) -> str:
+def abstention_tradeoff(
+    results: Sequence[Result], current: float, steps: int = 9, step: float = 0.02, setting: str = "min_evidence"
+) -> str:
     """A Markdown table of abstain_recall and false_abstain per question set, had the evidence
-    threshold been each of `steps` values around `current` (answers abstained for another reason,
+    threshold (`setting`) been each of `steps` values around `current` (answers abstained for another reason,
     such as a meeting not indexed, stay abstained)."""
     sets = sorted({r.question.set_name for r in results})
-    lines = ["| min_evidence | " + " | ".join(f"{name} abstain_recall / false_abstain" for name in sets) + " |"]
+    lines = [f"| {setting} | " + " | ".join(f"{name} abstain_recall / false_abstain" for name in sets) + " |"]
     lines.append("|" + "---|" * (len(sets) + 1))
     for i in range(steps):
         threshold = round(current + (i - steps // 2) * step, 4)
@@ -116,7 +118,7 @@ def abstention_tradeoff(results: Sequence[Result], current: float, steps: int = 
             group = [r for r in results if r.question.set_name == name]
 
             def abstains(r: Result, threshold: float = threshold) -> bool:
-                if r.answer.decision is not None:  # answered from a decision: min_evidence doesn't decide it
+                if r.answer.decision is not None:  # answered from a decision: the threshold doesn't decide it
                     return False
                 e = r.answer.evidence
                 return e is None or e < threshold or (r.answer.abstained and e >= current)
@@ -139,7 +141,7 @@ def write_report(
     question_files: Sequence[Path],
     stamp: str,
     failures: Sequence[str] | None,
-    min_evidence: float,
+    threshold: tuple[float, str],
     pages: PdfPages,
 ) -> Path:
     """Write the Markdown report at `path` and its chart beside it; return the chart's path."""
@@ -147,6 +149,8 @@ def write_report(
     chart = path.with_name(f"{path.stem}_recall.png")
     recall_chart(scores, chart)
     ours = scores["councilqa"]
+    current, reader = threshold
+    name, step = ("min_relevance", 0.5) if reader == "model" else ("min_evidence", 0.02)
     sections = [
         "# councilqa eval report",
         f"Index stamp: `{stamp}`",
@@ -163,9 +167,9 @@ def write_report(
             {name: s.by_type["resolution"] for name, s in scores.items() if "resolution" in s.by_type}, "system"
         ),
         "## Abstention: answered against abstained\n\n"
-        "councilqa abstains when its evidence score (best cosine + 0.2 × the quoted sentences' share of the "
-        "question's rarity-weighted words) is below `answer.min_evidence`. Had the threshold been another "
-        "value, these questions would have been abstained on:\n\n" + abstention_tradeoff(results, min_evidence),
+        f"councilqa abstains when its evidence score is below its reader's threshold (reader `{reader}`: "
+        f"`answer.{name}`; see the settings). Had the threshold been another value, these questions would "
+        "have been abstained on:\n\n" + abstention_tradeoff(results, current, step=step, setting=name),
         f"## page_recall@k\n\n![page_recall@k]({chart.name})",
         "## Misses (councilqa: no right page in the top 5, or an unanswerable question answered)\n\n"
         + ("\n".join(misses(results)) or "None."),

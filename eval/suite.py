@@ -105,7 +105,7 @@ def evaluate(
             question_files=question_files,
             stamp=str(index.stamp),
             failures=failures,
-            min_evidence=assistant.settings.answer.min_evidence,
+            threshold=(assistant.minimum, assistant.settings.answer.reader),
             pages=pdf_pages,
         )
     return EvalOutcome(scores, failures, chart)

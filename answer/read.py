@@ -1,0 +1,137 @@
+"""Read: which units of the passages found answer the question, by a learned relevance score.
+
+The units of the best `READ_HITS` passages (sentences, with a table row's figures and a sentence that
+continues the one before: `answer_units`) are scored by the relevance model (`relevance.py`), each
+read under its passage's header (the paper, its meeting, the section), so that an outcome sentence
+("After a vote (8-1) it was agreed to donate £50.") is read as part of the item it closes. The model
+costs time per unit, so at most `SCORED` units are scored: those sharing most of the question's
+words, the rarer the more (a word few units share counts more), less a little per passage rank.
+
+Chosen with `answer.reader = "model"`; what it gains and loses against the word rules, per question
+set and on the dev split's held-out half, is in docs/reader.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from councilqa.answer.grounds import FIGURE, QUESTION_WORDS, Words
+from councilqa.answer.relevance import Relevance
+from councilqa.answer.units import answer_units, answering_unit
+from councilqa.records import Hit, Quote
+
+READ_HITS = 5  # passages whose units may be quoted
+SCORED = 12  # units scored by the model per question, at most
+QUOTED = 3  # units quoted in an answer, at most (answer.answer_sentences) …
+MAX_WORDS = 150  # … and words (a longer answer must not buy the metric)
+HEAD_WORDS = 24  # of a passage's header, read before each of its units
+UNIT_WORDS = 100  # of a unit, read by the model
+LONG_WORDS = 60  # a unit longer than this is read in windows …
+WINDOW_WORDS = 40  # … of this many words
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of a passage: the citation it would be quoted under, where it stands, its text
+    (verbatim in the passage), what the answer quotes for it (its whole numbered paragraph or RESOLVED
+    block where the passage holds it), and the passage's header it is read under."""
+
+    citation: int
+    position: int
+    text: str
+    quoted: str
+    header: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    unit: Unit
+    relevance: float  # the model's score (a logit: above 0, more likely to answer than not)
+
+
+def units_of(hits: Sequence[Hit], first_citation: int = 1) -> list[Unit]:
+    """The units of the best `READ_HITS` passages, citation numbers counted from `first_citation`. A
+    unit longer than `LONG_WORDS` (a table, or a paragraph pypdf gave no full stops) is read as
+    windows of `WINDOW_WORDS` words, each overlapping the next by half, each quoted as it stands."""
+    found = []
+    for citation, hit in enumerate(hits[:READ_HITS], first_citation):
+        header = hit.chunk.header or ""
+        for position, text in enumerate(answer_units(hit.chunk.text)):
+            pieces = windows(text)
+            quoted = answering_unit(hit.chunk.text, position) if len(pieces) == 1 else None
+            found += [Unit(citation, position, piece, quoted or piece, header) for piece in pieces]
+    return found
+
+
+def windows(text: str) -> list[str]:
+    """`text` whole, or, when longer than `LONG_WORDS`, its windows of `WINDOW_WORDS` words, each
+    starting half a window after the one before, the last ending where `text` does.
+
+    >>> [(w.split()[0], w.split()[-1]) for w in windows(" ".join(str(n) for n in range(70)))]
+    [('0', '39'), ('20', '59'), ('30', '69')]
+    >>> windows("Too short to cut.")
+    ['Too short to cut.']
+    """
+    words = text.split()
+    if len(words) <= LONG_WORDS:
+        return [text]
+    step = WINDOW_WORDS // 2
+    starts = [*range(0, len(words) - WINDOW_WORDS, step), len(words) - WINDOW_WORDS]
+    return [" ".join(words[start : start + WINDOW_WORDS]) for start in dict.fromkeys(starts)]
+
+
+def shortlist(question: str, units: list[Unit], words: Words, n: int = SCORED) -> list[Unit]:
+    """The `n` units sharing most of the question's words (each counting 1/√(units holding it)), less
+    0.05 per citation rank; every unit where there are no more than `n`."""
+    if len(units) <= n:
+        return units
+    wanted = set(words(question)) - QUESTION_WORDS
+    shared = [set(words(unit.text)) & wanted for unit in units]
+    spread = Counter(word for held in shared for word in held)
+    cheap = [
+        sum(1 / spread[word] ** 0.5 for word in sorted(held)) - 0.05 * unit.citation
+        for unit, held in zip(units, shared, strict=True)
+    ]
+    order = sorted(range(len(units)), key=lambda i: -cheap[i])[:n]
+    return [units[i] for i in sorted(order)]
+
+
+def read(question: str, units: list[Unit], relevance: Relevance, words: Words) -> list[Scored]:
+    """The shortlisted units scored by the model, best first."""
+    chosen = shortlist(question, units, words)
+    texts = [f"{_first(unit.header, HEAD_WORDS)}: {_first(unit.text, UNIT_WORDS)}" for unit in chosen]
+    scores = relevance.score(question, texts)
+    return sorted((Scored(unit, float(score)) for unit, score in zip(chosen, scores, strict=True)), key=_best_first)
+
+
+def quotes_of(scored: list[Scored], n: int = QUOTED, *, needs_figure: bool = False) -> tuple[Quote, ...]:
+    """The best `n` units (each whole, where it is a numbered paragraph or RESOLVED block that fits),
+    within `MAX_WORDS`, in reading order; a unit inside one already quoted is not quoted again. For a
+    question asking for an amount (`needs_figure`), when none of them holds a figure, the best unit
+    of the next `n` that does takes the last place: an amount is answered by a figure."""
+    best = scored[:n]
+    if needs_figure and not any(FIGURE.search(item.unit.text) for item in best):
+        figured = next((item for item in scored[n : 2 * n] if FIGURE.search(item.unit.text)), None)
+        if figured is not None:
+            best = [*best[: n - 1], figured]
+    chosen: list[tuple[Unit, str]] = []
+    total = 0
+    for item in best:
+        unit = item.unit
+        text = unit.quoted if len(unit.quoted.split()) + total <= MAX_WORDS else unit.text
+        if any(text in other or other in text for _, other in chosen) or total + len(text.split()) > MAX_WORDS:
+            continue
+        chosen.append((unit, text))
+        total += len(text.split())
+    chosen.sort(key=lambda pair: (pair[0].citation, pair[0].position))
+    return tuple(Quote(unit.citation, text) for unit, text in chosen)
+
+
+def _best_first(item: Scored) -> tuple[float, int, int]:
+    return -item.relevance, item.unit.citation, item.unit.position
+
+
+def _first(text: str, n: int) -> str:
+    return " ".join(text.split()[:n])

@@ -1,0 +1,72 @@
+"""Answer units: the pieces of a passage an answer quotes, each verbatim in it.
+
+A unit is a sentence, with a table row's figures kept with the row they belong to and a sentence
+that continues the one before ("This", "It") joined to it; a numbered paragraph, RESOLVED block or
+numbered table row is quoted whole where the passage holds all of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from councilqa.text import split_sentences
+
+FIGURE_TOKEN = re.compile(r"[-–]?[£$€]?\d[\d,]*(?:\.\d+)?(?:%|m|bn|k)?(?=\s|$)")
+LEADING_FIGURES = re.compile(rf"(?:{FIGURE_TOKEN.pattern}\s*)*")
+ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
+# Where a unit an answer quotes whole begins: a paragraph or row number ("6.4 ", "27. ", "3) "), or a
+# RESOLVED block ("RESOLVED that", "(4) RESOLVED"). Such a unit is quoted whole up to WHOLE_WORDS.
+WHOLE_START = re.compile(r"(?:\d{1,3}(?:\.\d{1,2})?[.)]?\s|\(\d{1,3}\)\s+RESOLVED\b|RESOLVED\b|Resolved\b|AGREED\b)")
+WHOLE_WORDS = 120
+CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
+
+
+def answering_unit(text: str, position: int) -> str:
+    """The numbered paragraph, RESOLVED block or numbered table row that sentence `position` of `text`
+    (as `answer_units` gives them) belongs to, when the excerpt holds all of it (the next one starts
+    within it) and it is at most `WHOLE_WORDS` long; else the sentence alone.
+
+    >>> answering_unit("6.3 Tax rises. 6.4 The cap is 3%. It funds care. So it goes on. 6.5 Next.", 2)
+    '6.4 The cap is 3%. It funds care. So it goes on.'
+    """
+    units = answer_units(text)
+    starts = [i for i, unit in enumerate(units) if WHOLE_START.match(unit)]
+    first = max((i for i in starts if i <= position), default=None)
+    end = next((i for i in starts if i > position), None)
+    if first is None or end is None:
+        return units[position]
+    whole = " ".join(units[first:end])
+    return whole if len(whole.split()) <= WHOLE_WORDS and whole in text else units[position]
+
+
+def answer_units(text: str) -> list[str]:
+    """The sentences of an excerpt as the answer quotes them, each verbatim in it. pypdf puts a table
+    row's figures after the row's label, so at the start of the next sentence: they join the sentence
+    before them (a row number left in front of the next row stays), unless what follows them runs on
+    in lower case: then they open the sentence ("83% of respondents supported …"). A sentence that
+    opens with "This", "It" and the like joins the sentence it continues.
+
+    >>> answer_units("Cut repeat referrals (within 12 months). 18% 10% 3 Support children. It is new.")
+    ['Cut repeat referrals (within 12 months). 18% 10%', '3 Support children. It is new.']
+    >>> answer_units("It had 1,134 responses. 83% of respondents backed a pool.")
+    ['It had 1,134 responses.', '83% of respondents backed a pool.']
+    """
+    units: list[str] = []
+    for sentence in split_sentences(text):
+        leading = LEADING_FIGURES.match(sentence)
+        figures = list(FIGURE_TOKEN.finditer(leading.group(0))) if leading else []
+        if figures and ROW_NUMBER.fullmatch(figures[-1].group(0)):
+            figures.pop()  # the next row's or paragraph's number ("3", "6.4")
+        rest = sentence
+        if figures and sentence[figures[-1].end() :].strip()[:1].islower():
+            figures = []  # the sentence's own figures: "83% of respondents …"
+        if units and figures:
+            units[-1] = f"{units[-1]} {sentence[: figures[-1].end()]}"
+            rest = sentence[figures[-1].end() :].strip()
+        if not rest:
+            continue
+        if units and CONTINUES.match(rest):
+            units[-1] = f"{units[-1]} {rest}"
+        else:
+            units.append(rest)
+    return units

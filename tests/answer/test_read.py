@@ -1,0 +1,85 @@
+"""The learned reader (answer/read.py) with the real cross-encoder: units, windows, choice and limits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from councilqa.answer.ask import Assistant
+from councilqa.answer.read import MAX_WORDS, SCORED, Scored, Unit, quotes_of, read, shortlist, units_of, windows
+from councilqa.answer.relevance import CrossEncoder
+from councilqa.records import Chunk, Hit, Quote
+
+
+@pytest.fixture(scope="module")
+def model() -> CrossEncoder:
+    return CrossEncoder()
+
+
+def hit(text: str, header: str = "Minutes of Meeting 4 December 2012 > 6. Donations") -> Hit:
+    return Hit(Chunk("sha", 0, text, 1, 1, None, None, header), 0.5, ())
+
+
+def test_the_unit_that_answers_is_chosen_and_the_unrelated_one_last(model, sample_index):
+    """Read under its item's heading, the outcome sentence (sharing only "donate" with the question) ranks
+    first for the amount asked, and the boiler sentence last; a search-box question gets the item's
+    opening first, and its quotes still carry the outcome."""
+    text = (
+        "6. Donations A request from Eyemouth Scouts for help with an international camp in Norway was discussed. "
+        "After a vote (8-1) it was agreed to donate £50. "
+        "The hall committee reported that the boiler had been serviced."
+    )
+    outcome = "After a vote (8-1) it was agreed to donate £50."
+    scored = read("how much did the council donate to the scouts", units_of([hit(text)]), model, sample_index.words)
+    assert scored[0].unit.text == outcome and scored[-1].unit.text.startswith("The hall committee")
+    sloppy = read("scouts trip abroad money", units_of([hit(text)]), model, sample_index.words)
+    assert Quote(1, outcome) in quotes_of(sloppy, 2)
+
+
+def test_a_long_unit_is_read_in_windows_each_verbatim(sample_index):
+    table = " ".join(f"Row {n} Item {n} £{n}00" for n in range(30))  # 120 words with no full stop: a table
+    found = units_of([hit(table)])
+    assert len(found) == len(windows(table)) > 1
+    assert all(unit.text in table and unit.quoted == unit.text for unit in found)
+
+
+def test_the_shortlist_keeps_the_units_sharing_the_rarer_question_words(sample_index):
+    units = [Unit(1, i, f"Filler sentence number {i} about nothing.", "q", "h") for i in range(SCORED + 5)]
+    units[7] = replace(units[7], text="The precept was set at £4,500.", quoted="The precept was set at £4,500.")
+    kept = shortlist("what precept was set", units, sample_index.words)
+    assert len(kept) == SCORED and units[7] in kept
+    assert [u.position for u in kept] == sorted(u.position for u in kept)  # in reading order
+
+
+def test_quotes_stay_within_the_word_limit_in_reading_order_and_an_amount_gets_a_figure():
+    def unit(citation: int, position: int, words: int, text: str = "") -> Unit:
+        body = text or " ".join(["word"] * words) + f" {citation}.{position}"
+        return Unit(citation, position, body, body, "h")
+
+    long_ones = [Scored(unit(1, i, 70), 5.0 - i) for i in range(3)]
+    quoted = quotes_of(long_ones)
+    assert sum(len(q.text.split()) for q in quoted) <= MAX_WORDS and len(quoted) == 2
+    figure = Scored(unit(2, 0, 0, "The cost is £8.7 million."), 1.0)
+    plain = [Scored(unit(1, i, 5), 4.0 - i) for i in range(3)]
+    assert figure.unit.text not in [q.text for q in quotes_of([*plain, figure])]
+    with_figure = quotes_of([*plain, figure], needs_figure=True)
+    assert Quote(2, "The cost is £8.7 million.") in with_figure and len(with_figure) == 3
+    assert [q.citation for q in with_figure] == sorted(q.citation for q in with_figure)
+
+
+def test_the_model_reader_answers_and_names_its_model(sample_settings, sample_index, model):
+    settings = sample_settings.model_copy(
+        update={"answer": sample_settings.answer.model_copy(update={"reader": "model"})}
+    )
+    answer = Assistant(settings, sample_index, relevance=model).ask(
+        "How much will the Riverside Leisure Centre refurbishment cost?"
+    )
+    assert not answer.abstained and answer.reader == model.model_id
+    assert any("8.7 million" in quote.text for quote in answer.quotes)
+    assert all(q.text in answer.citations[q.citation - 1].text for q in answer.quotes)
+    assert "read" in answer.timings_ms
+    rules = Assistant(sample_settings, sample_index).ask(
+        "How much will the Riverside Leisure Centre refurbishment cost?"
+    )
+    assert rules.reader is None
