@@ -10,7 +10,6 @@ package's installed metadata. The model file's sha256 is checked when it is load
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from councilqa.errors import NotFound
+from councilqa.files import sha256_file
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -75,14 +75,6 @@ def model_folder(files: ModelFiles = CROSS_ENCODER) -> Path:
     return Path(str(found.locate_file(files.folder)))
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class CrossEncoder:
     """A cross-encoder in ONNX: question and text read together, one logit out.
 
@@ -115,7 +107,7 @@ class CrossEncoder:
                 from tokenizers import Tokenizer
 
                 model = self.folder / "model.onnx"
-                found = file_sha256(model)
+                found = sha256_file(model)
                 if found != self.files.sha256:
                     expected = self.files.sha256[:12]
                     raise NotFound(f"{model}: sha256 {found[:12]}…, not the {expected}… expected; {INSTALL}")

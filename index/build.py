@@ -15,11 +15,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from councilqa.files import sha256_file
 from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
 from councilqa.index.lock import WriterLock
 from councilqa.index.store import Index
 from councilqa.ingest.chunk import chunk_pages
-from councilqa.ingest.discover import LinkOut, SourceFile, discover_all, sha256_file
+from councilqa.ingest.discover import LinkOut, SourceFile, discover_all
 from councilqa.ingest.errors import CorruptPDF, IngestError, NoTextLayer
 from councilqa.ingest.exempt import exemption
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints

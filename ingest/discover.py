@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -108,14 +107,6 @@ def _leads_out(path: Path, root: Path) -> bool:
 
 def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))  # links followed; a loop is left as it is, not raised
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def clean_name(text: str, fallback: str = "paper", limit: int = MAX_NAME) -> str:

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from councilqa.errors import NotFound
-from councilqa.ingest.discover import discover, sha256_file
+from councilqa.files import sha256_file
+from councilqa.ingest.discover import discover
 
 
 def test_folders_are_roots_and_files_are_relative_to_them(make_pdf, tmp_path: Path):
