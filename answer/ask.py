@@ -22,7 +22,16 @@ from councilqa.answer.decisions import (
     preference,
     unchecked_facts,
 )
-from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Grounds, Words, named_councils
+from councilqa.answer.grounds import (
+    ASKS_AMOUNT,
+    CHECKS,
+    FIGURE,
+    QUESTION_WORDS,
+    Grounds,
+    Reason,
+    Words,
+    named_councils,
+)
 from councilqa.answer.question_filter import named_committee, stated_filter
 from councilqa.answer.read import quotes_of, read, units_of
 from councilqa.answer.relevance import CrossEncoder, Relevance
@@ -40,6 +49,17 @@ ABSTAIN = f"The papers don't appear to answer this. {CLOSEST}"
 NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
 LONGEST_QUESTION = 1000  # characters; a question is a question, not a paper
+# Every check that may keep an answer back, by the name answers give it: the plan's refusals, the
+# names and years no paper holds, `Grounds`' checks of the quotes, and the evidence threshold.
+ALL_CHECKS = (
+    "no minutes of the council named",
+    "no minutes of the meeting named",
+    "meeting named not indexed",
+    "unknown name",
+    "unknown year",
+    *CHECKS,
+    "weak evidence",
+)
 RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to date|to date)\b", re.I)
 MORE_GAIN = 0.1  # share of the question's words a sentence must add to a decision's quotes to be quoted too
 MORE_WORDS = 60  # … and at most this long (not a page's header run together)
@@ -75,6 +95,12 @@ class Assistant:
         self.mode = mode
         self.include_restricted = include_restricted  # what `ask` searches when given no filters
         self.relevance = relevance or CrossEncoder()  # the reader's model, loaded on the first question
+        unknown = set(settings.answer.skip_checks) - set(ALL_CHECKS)
+        if unknown:
+            raise InvalidInput(
+                f"answer.skip_checks: no check is named {sorted(unknown)}; the checks: {list(ALL_CHECKS)}"
+            )
+        self.skip = frozenset(settings.answer.skip_checks)
         self.grounds = Grounds(index.words, index.has_word, index.rarity)
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
@@ -96,6 +122,8 @@ class Assistant:
             self.index.search(question, k, plan.filters, self.mode, prefer=plan.prefer, recent=plan.recent)
         )
         decided = None
+        if plan.refusal is not None and plan.refusal.check in self.skip:
+            plan = replace(plan, refusal=None)
         if plan.refusal is None and self.mode == "hybrid" and is_decision_question(question):
             decided = self._decided(question, plan)
         searched = time.perf_counter()
@@ -129,7 +157,7 @@ class Assistant:
             reader = self.relevance.model_id
             evidence = scored[0].relevance if scored else None
         read_at = time.perf_counter()
-        text, quotes = self._say(question, plan, citations, quotes, lead=lead, evidence=evidence)
+        text, quotes, checks = self._say(question, plan, citations, quotes, lead=lead, evidence=evidence)
         citations = tuple(replace(c, ocr=self._read_by_ocr(c)) for c in citations)
         timings = {
             "search": (searched - started) * 1000,
@@ -150,6 +178,7 @@ class Assistant:
             shown,
             lead if shown else None,
             reader if quotes and not shown else None,
+            checks,
         )
 
     def _read_by_ocr(self, citation: Citation) -> bool:
@@ -167,37 +196,40 @@ class Assistant:
         *,
         lead: str | None,
         evidence: float | None,
-    ) -> tuple[str, tuple[Quote, ...]]:
-        """The answer's text and the quotes it keeps: the lead and quotes, with any part of the question
-        they leave unanswered said so; or why there is no answer (nothing indexed, a refusal, a reason the
-        papers don't answer it, too little evidence)."""
+    ) -> tuple[str, tuple[Quote, ...], tuple[str, ...]]:
+        """The answer's text, the quotes it keeps and the checks that found a reason not to answer: the
+        lead and quotes, with any part of the question they leave unanswered said so; or why there is no
+        answer (nothing indexed, a refusal, a reason the papers don't answer it, too little evidence), the
+        first reason found said. Every check is run, so that the eval can count each one's gains and losses."""
         public_only = not plan.filters.include_restricted
         if not citations:
-            return (NO_INDEX if self.index.is_empty(public_only=public_only) else ABSTAIN), ()
-        if plan.refusal is not None:
-            return plan.refusal, ()
+            return (NO_INDEX if self.index.is_empty(public_only=public_only) else ABSTAIN), (), ()
+        reasons = [plan.refusal] if plan.refusal is not None else []
         grounds = self.grounds
         if public_only and (hidden := self.index.restricted()):  # a name only they hold is "unknown"
             grounds = replace(grounds, has_word=partial(self.index.has_word, hidden=hidden))
-        withheld = None if lead is not None else self._withheld(grounds, question, citations, quotes)
-        if withheld is not None:
-            return f"{withheld} {CLOSEST}", ()
-        if lead is None and not (quotes and evidence is not None and evidence >= self.minimum):
-            return ABSTAIN, ()
+        reasons += self._unknown(grounds, question, citations)  # of the question: a decision can't answer it either
+        if lead is None:
+            held = grounds.reasons(question, [quote.text for quote in quotes]) if quotes else []
+            reasons += [Reason(reason.check, f"{reason.message} {CLOSEST}") for reason in held]
+            if not (quotes and evidence is not None and evidence >= self.minimum):
+                reasons.append(Reason("weak evidence", ABSTAIN))
+        reasons = [reason for reason in reasons if reason.check not in self.skip]
+        if reasons:
+            return reasons[0].message, (), tuple(reason.check for reason in reasons)
         text = " ".join([*([lead] if lead else []), *(f"{quote.text} [{quote.citation}]" for quote in quotes)])
         unanswered = [] if lead else self.grounds.unanswered_parts(question, [quote.text for quote in quotes])
-        return " ".join([text, *(f"The passages found don't answer “{part}”." for part in unanswered)]), quotes
+        return " ".join([text, *(f"The passages found don't answer “{part}”." for part in unanswered)]), quotes, ()
 
-    def _withheld(
-        self, grounds: Grounds, question: str, citations: tuple[Citation, ...], quotes: tuple[Quote, ...]
-    ) -> str | None:
-        """Why the papers don't answer the question, when the checks of `Grounds` find a reason: a name
-        or year no indexed paper holds, or quotes that hold no figure for what an amount question asks."""
-        unknown = [f"“{name}”" for name in grounds.unknown_names(question, (c.text for c in citations))]
-        unknown += grounds.unknown_years(question)
-        if unknown:
-            return f"No indexed paper mentions {' or '.join(unknown)}."
-        return grounds.withheld(question, [quote.text for quote in quotes]) if quotes else None
+    def _unknown(self, grounds: Grounds, question: str, citations: tuple[Citation, ...]) -> list[Reason]:
+        """The names and years the question names that no indexed paper holds (an abbreviation one of the
+        passages found spells out is held): the papers can't answer a question about them."""
+        names = [f"“{name}”" for name in grounds.unknown_names(question, (c.text for c in citations))]
+        years = grounds.unknown_years(question)
+        if not (names or years):
+            return []
+        message = f"No indexed paper mentions {' or '.join(names + years)}. {CLOSEST}"
+        return [Reason(check, message) for check, found in (("unknown name", names), ("unknown year", years)) if found]
 
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
         """The decision the question asks about: the best match, if it holds most of the question's
@@ -286,9 +318,10 @@ class Assistant:
         if outside and len(outside) == len(named):  # "Kent and Medway councillors": Kent's minutes may say
             councils = " and ".join(index.councils(public_only=public_only))
             held = f"the index holds papers of {councils}" if councils else "no indexed paper names its council"
-            elsewhere = (
+            elsewhere = Reason(
+                "no minutes of the council named",
                 f"No indexed minutes are {outside[0]}'s ({held}), so the papers don't record what {outside[0]} "
-                f"decided. {CLOSEST}"
+                f"decided. {CLOSEST}",
             )
             return _Plan(explicit, None, None, elsewhere, recent)
         if explicit:
@@ -304,18 +337,20 @@ class Assistant:
                 first, last = stated.filters.date_from, stated.filters.date_to
                 refusal = None
                 if is_decision_question(question) and not index.has_minutes(first, last, public_only=public_only):
-                    refusal = (
+                    refusal = Reason(
+                        "no minutes of the meeting named",
                         f"No minutes of the meeting the question names ({stated.phrase}) are indexed, so the papers "
-                        "don't record what was decided there. The closest passages are listed below."
+                        "don't record what was decided there. The closest passages are listed below.",
                     )
                 return _Plan(explicit, candidate, note, refusal, recent)
         note = (
             f"The question names {stated.phrase}: no indexed paper is from {stated.filters.describe()} or mentions "
             "it, so all papers were searched."
         )
-        refusal = (
+        refusal = Reason(
+            "meeting named not indexed",
             "No indexed paper is from that meeting or mentions it. "
-            "The closest passages from all papers are listed below."
+            "The closest passages from all papers are listed below.",
         )
         return _Plan(explicit, None, note, refusal, recent)
 
@@ -385,7 +420,7 @@ class _Plan:
     filters: SearchFilter
     prefer: SearchFilter | None
     note: str | None
-    refusal: str | None
+    refusal: Reason | None
     recent: bool
 
 

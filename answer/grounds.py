@@ -16,7 +16,6 @@ form and the sentences the answer would quote:
 - a question in parts ("…, and who …?") whose quotes hold none of one part's words: the answer says
   which part is not answered.
 
-Which council's decisions the index holds is checked in `Assistant._plan` (`named_councils`).
 """
 
 from __future__ import annotations
@@ -117,6 +116,25 @@ PARTS = re.compile(r"\?\s+|,?\s+and\s+(?=(?:how|what|who|when|which|where|why|is
 PART_WORDS = 2  # a part with this many words of its own or more, none of them quoted, is not answered
 
 
+CHECKS = (  # the names of the checks `Grounds.reasons` runs, in the order it runs them
+    "no date",
+    "no figure",
+    "not the count asked",
+    "not the measure asked",
+    "another year's figure",
+    "no figure beside the name",
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why the papers don't answer a question: the check that found it (named, for the eval's count of
+    each check's gains and losses) and the sentence the answer says."""
+
+    check: str
+    message: str
+
+
 @dataclass(frozen=True)
 class Grounds:
     """What the checks need of the index: its word forms, whether it holds a word, and how rare a
@@ -151,24 +169,33 @@ class Grounds:
         return set(self.words(name)) <= set(self.words(text))
 
     def withheld(self, question: str, quotes: list[str]) -> str | None:
-        """Why `quotes` don't answer a date or amount question, in a sentence; None when they may. A
-        question in parts is not withheld: a part left unanswered is said so instead (`unanswered_parts`)."""
+        """Why `quotes` don't answer a date or amount question, in a sentence (the first of `reasons`)."""
+        found = self.reasons(question, quotes)
+        return found[0].message if found else None
+
+    def reasons(self, question: str, quotes: list[str]) -> list[Reason]:
+        """Every reason `quotes` don't answer a date or amount question, in the order the answer gives
+        the first; none when they may. A question in parts is not withheld: a part left unanswered is
+        said so instead (`unanswered_parts`)."""
         if len(parts(question)) > 1:
-            return None
+            return []
+        found = []
         if ASKS_DATE.search(question) and not any(DATE.search(quote) for quote in quotes):
-            return "The passages found give no date for what the question asks."
+            found.append(Reason("no date", "The passages found give no date for what the question asks."))
         if not ASKS_AMOUNT.search(question):
-            return None
+            return found
         counted = COUNTED.search(question)
         figured = [quote for quote in quotes if _has_figure(quote, counted is not None)]
         if not figured:
-            return "The passages found give no figure for what the question asks."
+            return [*found, Reason("no figure", "The passages found give no figure for what the question asks.")]
         clauses = [c for quote in figured for c in CLAUSE.split(quote) if _has_figure(c, counted is not None)]
-        return (
-            (self._uncounted(counted.group(1), figured) if counted else self._unmeasured(question, clauses))
-            or _other_years(question, max(figured, key=self._weigher(question)))
-            or self._untied(question, clauses)
+        checks = (
+            ("not the count asked", self._uncounted(counted.group(1), figured) if counted else None),
+            ("not the measure asked", None if counted else self._unmeasured(question, clauses)),
+            ("another year's figure", _other_years(question, max(figured, key=self._weigher(question)))),
+            ("no figure beside the name", self._untied(question, clauses)),
         )
+        return found + [Reason(name, message) for name, message in checks if message]
 
     def _uncounted(self, counted: str, figured: list[str]) -> str | None:
         """For "how many X": quotes whose figures are all sums of money, or none of which names X."""

@@ -352,6 +352,7 @@ class Answer:
     decision: Decision | None = None  # the decision a decision question is answered from
     outcome: str | None = None  # the line the answer leads with: the decision's outcome, meeting and vote
     reader: str | None = None  # the model that chose the quotes (its name, package, version and hash)
+    checks: tuple[str, ...] = ()  # the checks that found a reason not to answer, the first one said
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` record of docs/design.md, key for key."""
@@ -367,6 +368,7 @@ class Answer:
             "evidence": None if self.evidence is None else round(self.evidence, 4),
             "outcome": self.outcome,
             "reader": self.reader,
+            "checks": list(self.checks),
             "decision": None if self.decision is None else decision_json(self.decision),
         }
 

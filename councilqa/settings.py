@@ -100,6 +100,11 @@ class AnswerSettings(BaseModel):
         description="For the `model` reader, the relevance an answer needs: the model's score (a logit) for the "
         "best unit of the passages found; below it the assistant abstains. Fitted as `min_evidence` is.",
     )
+    skip_checks: tuple[str, ...] = Field(
+        (),
+        description="Abstention checks not run, by the names answers give them (`checks` in `ask --json`). For "
+        "measuring what each check gains and costs (`python -m councilqa.eval.checks`), not for use.",
+    )
     answer_sentences: int = Field(
         3, ge=1, le=5, description="Units (sentences, paragraphs) quoted in the answer, at most."
     )

@@ -8,6 +8,7 @@ import pytest
 
 from councilqa.answer.ask import Assistant
 from councilqa.answer.grounds import Grounds, named_councils, names, spells_out, years
+from councilqa.errors import InvalidInput
 from councilqa.index.build import ingest, open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.store import Index
@@ -71,18 +72,20 @@ def test_a_year_no_paper_holds_is_named_in_the_answer(assistant: Assistant) -> N
 def test_what_a_council_decided_is_not_answered_from_another_councils_papers(
     sample_settings: Settings, sample_index: Index
 ) -> None:
-    assistant = Assistant(sample_settings, sample_index)  # the sample holds Riverford's minutes
+    assistant = Assistant(sample_settings, sample_index)  # the sample holds Riverford's papers
     answer = assistant.ask("How did Medway councillors vote on the leisure centre?")
     assert answer.abstained and answer.answer.startswith(
         "No indexed minutes are Medway's (the index holds papers of Riverford Borough Council), so the papers "
         "don't record what Medway decided."
     )
+    assert answer.checks[0] == "no minutes of the council named" and answer.outcome is None
     answer = assistant.ask("What did Riverford Borough Council decide about the leisure centre?")
     assert not answer.abstained and answer.outcome == "Agreed at Cabinet on 12 March 2026."
     answer = assistant.ask("How did Riverford and Medway councillors vote on the leisure centre?")
-    assert not answer.abstained  # Riverford's minutes may record it
+    assert answer.abstained and answer.checks == ("unknown name",)  # Riverford's decision doesn't lead: no paper
+    assert answer.answer.startswith("No indexed paper mentions “Riverford and Medway”.")  # names Medway
     answer = assistant.ask("How did Labour councillors vote on the leisure centre?")  # a party, not a council
-    assert not answer.answer.startswith("No indexed minutes")
+    assert not answer.answer.startswith("No indexed minutes")  # (no paper names the party: "unknown name")
 
 
 def test_councils_are_read_from_the_question() -> None:
@@ -179,3 +182,17 @@ def test_names_years_and_parts_are_read_from_the_question() -> None:
     assert names("Cheshire West and Chester delayed transfers of care target") == ["Cheshire West and Chester"]
     assert years("the 2025-26 budget, against 2010/11, 2016-2020 and £2000") == {2010, 2011, 2016, 2020, 2025, 2026}
     assert names("What is the ‘Kent’ budget?") == ["Kent"]
+
+
+def test_a_skipped_check_is_not_run_and_an_unknown_one_is_refused(
+    sample_settings: Settings, sample_index: Index
+) -> None:
+    """`answer.skip_checks` is how eval/checks.py measures what each check gains and costs."""
+    question = "How did Medway councillors vote on the leisure centre?"
+    assert Assistant(sample_settings, sample_index).ask(question).checks[0] == "no minutes of the council named"
+    answer_settings = sample_settings.answer.model_copy(update={"skip_checks": ("no minutes of the council named",)})
+    skipping = sample_settings.model_copy(update={"answer": answer_settings})
+    assert "no minutes of the council named" not in Assistant(skipping, sample_index).ask(question).checks
+    wrong = sample_settings.answer.model_copy(update={"skip_checks": ("no such check",)})
+    with pytest.raises(InvalidInput, match=r"no check is named \['no such check'\]"):
+        Assistant(sample_settings.model_copy(update={"answer": wrong}), sample_index)
