@@ -70,6 +70,7 @@ MORE_WORDS = 60  # … and at most this long (not a page's header run together)
 # counting them in the record alone gave the same answers on every set. At DECISION_LED the answer leads
 # with the decision, at DECISION_CITED it is cited first.
 DECISION_LED = 0.67
+LEAD_WORDS = 100  # of a decision's record, read by the model before it may lead
 DECISION_CITED = 0.5
 
 
@@ -130,7 +131,7 @@ class Assistant:
         citations, hits = _cite(hits, decided, k)
         quotes: tuple[Quote, ...] = ()
         evidence, lead, reader = None, None, None
-        if decided is not None and decided.score >= DECISION_LED:
+        if decided is not None and decided.score >= DECISION_LED and self._answers(question, decided):
             lead = lead_line(decided.decision)
             d = decided.decision
             moved = (Quote(2 if d.moved_at else 1, d.moved),) if d.moved else ()
@@ -180,6 +181,16 @@ class Assistant:
             reader if quotes and not shown else None,
             checks,
         )
+
+    def _answers(self, question: str, decided: _Decided) -> bool:
+        """Whether the decision's record, read under its item's title, answers the question by the reader's
+        model: at least `answer.min_lead_relevance` (fitted by `python -m councilqa.eval.fit_lead`). A
+        decision that shares the question's words but is another item's (the final budget vote, for a
+        question about a report noted at the same meeting) is cited, not led with."""
+        d = decided.decision
+        relevance = float(self.relevance.score(question, [lead_text(d)])[0])
+        log.info("decision %s: relevance %.2f to the question", d.ordinal, relevance)
+        return relevance >= self.settings.answer.min_lead_relevance
 
     def _read_by_ocr(self, citation: Citation) -> bool:
         document = self.index.document(citation.doc)
@@ -367,6 +378,13 @@ class Assistant:
                     "excerpt %s not found on its pages %s-%s: not shown", chunk.id, chunk.pdf_page, chunk.pdf_page_end
                 )
         return kept
+
+
+def lead_text(decision: Decision) -> str:
+    """What the model reads of a decision before it may lead: its item's title, then its record's first
+    `LEAD_WORDS` words. (Measured against what was decided or moved with its printed outcome, and the
+    better of the two: the record kept more right leads with no wrong one, eval/fit_lead.py.)"""
+    return f"{decision.item_title or ''}: {' '.join(decision.excerpt.split()[:LEAD_WORDS])}"
 
 
 def compose(question: str, hits: list[Hit], n_sentences: int, words: Words) -> tuple[Quote, ...]:

@@ -100,6 +100,14 @@ class AnswerSettings(BaseModel):
         description="For the `model` reader, the relevance an answer needs: the model's score (a logit) for the "
         "best unit of the passages found; below it the assistant abstains. Fitted as `min_evidence` is.",
     )
+    min_lead_relevance: float = Field(
+        -7.0,
+        ge=-20.0,
+        le=20.0,
+        description="The reader model's score a decision's record (under its item's title) needs for the answer "
+        "to lead with it; below it the decision is cited, not led with. Fitted on the dev split's fitting half "
+        "and tested on its held-out half by `python -m councilqa.eval.fit_lead`.",
+    )
     skip_checks: tuple[str, ...] = Field(
         (),
         description="Abstention checks not run, by the names answers give them (`checks` in `ask --json`). For "

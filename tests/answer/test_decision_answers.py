@@ -53,6 +53,19 @@ def test_what_cabinet_decided_leads_with_the_outcome_and_quotes_the_whole_resolv
     assert record["decision"]["outcome"] == "agreed" and record["outcome"] == answer.outcome
 
 
+def test_a_decision_leads_only_when_the_model_reads_its_record_as_answering(sample_settings, sample_index):
+    """The same decision, at a threshold the record clears and one it doesn't: led with, then only cited."""
+    question = "What did Cabinet decide about the leisure centre?"
+    led = Assistant(sample_settings, sample_index).ask(question)
+    assert led.outcome and sample_settings.answer.min_lead_relevance == -7.0
+    strict = sample_settings.model_copy(
+        update={"answer": sample_settings.answer.model_copy(update={"min_lead_relevance": 20.0})}
+    )
+    cited = Assistant(strict, sample_index).ask(question)
+    assert cited.outcome is None and cited.decision is None and not cited.answer.startswith("Agreed at Cabinet")
+    assert cited.citations[0].text == led.citations[0].text  # the record is still cited first
+
+
 def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("What happened to the amendment to cut the waste contract?")
     assert answer.outcome is not None and answer.outcome.startswith("Amendment lost at Cabinet on 12 March 2026")

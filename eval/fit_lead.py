@@ -1,0 +1,99 @@
+"""Fit `answer.min_lead_relevance` on one half of the dev split and test it on the other, both ways.
+
+Every dev question is asked with every decision allowed to lead. A lead is right when its first
+citation is one of the question's source pages (`lead_wrong` in eval/metrics.py), wrong otherwise or on
+a question the papers don't answer. The reader's model scores each leading decision as the answer does
+(`lead_text`); the fit picks, on the fitting half, the threshold keeping the most right leads with no
+wrong one (the middle of the widest run of such values); the held-out half then reports what it gives::
+
+    python -m councilqa.eval.fit_lead --index .councilqa-eval ../shared/eval/cheshire_dev.jsonl \\
+        ../shared/eval/kent_dev.jsonl eval/decisions.jsonl --index .councilqa-eval-gallery eval/gallery_dev.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from councilqa.answer.ask import Assistant, lead_text
+from councilqa.eval.dev_split import load_split
+from councilqa.eval.metrics import matches_source
+from councilqa.eval.questions import load_questions
+from councilqa.index.build import open_index
+from councilqa.process import prepare
+from councilqa.settings import Settings
+
+GRID = [round(-12.0 + 0.25 * step, 2) for step in range(65)]  # -12 … 4, the model's logits
+Lead = tuple[float, bool]  # the model's score for a leading decision, and whether the lead is right
+
+
+def kept(leads: list[Lead], threshold: float) -> tuple[int, int]:
+    """Right and wrong leads at or above `threshold`.
+
+    >>> kept([(2.0, True), (-5.0, True), (-8.0, False)], -6.0)
+    (2, 0)
+    """
+    return sum(right for score, right in leads if score >= threshold), sum(
+        not right for score, right in leads if score >= threshold
+    )
+
+
+def fit(leads: list[Lead]) -> float:
+    """The threshold keeping the most right leads with the fewest wrong ones, the middle of the widest
+    run of such values.
+
+    >>> fit([(2.0, True), (-5.0, True), (-8.0, False)])
+    -6.25
+    """
+    least = min(kept(leads, t)[1] for t in GRID)
+    allowed = [t for t in GRID if kept(leads, t)[1] == least]
+    best = max(kept(leads, t)[0] for t in allowed)
+    runs: list[list[float]] = []
+    for i, t in enumerate(GRID):
+        if t in allowed and kept(leads, t)[0] == best:
+            if runs and i and runs[-1][-1] == GRID[i - 1]:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+    widest = max(runs, key=len)
+    return widest[len(widest) // 2]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", nargs="+", action="append", required=True, metavar=("DATA_DIR", "SET"))
+    args = parser.parse_args(argv)
+    halves = load_split()
+    leads: dict[str, list[Lead]] = {half: [] for half in halves}
+    for data_dir, *sets in args.index:
+        settings = Settings(data_dir=Path(data_dir))
+        settings = settings.model_copy(
+            update={"answer": settings.answer.model_copy(update={"min_lead_relevance": -20.0})}
+        )
+        assistant = Assistant(settings, open_index(settings))
+        for path in sets:
+            for q in load_questions(Path(path)):
+                half = next((h for h, ids in halves.items() if f"{q.set_name}:{q.id}" in ids), None)
+                if half is None:
+                    continue
+                answer = assistant.ask(q.question)
+                if answer.decision is None or answer.outcome is None:
+                    continue
+                score = float(assistant.relevance.score(q.question, [lead_text(answer.decision)])[0])
+                right = q.answerable and bool(answer.citations) and matches_source(q, answer.citations[0])
+                leads[half].append((score, right))
+    print("| fit on | threshold | fitting half: right / wrong leads kept (of all) | held-out half: the same |")
+    print("|---|---|---|---|")
+    for fitted, held in (("fit", "held_out"), ("held_out", "fit")):
+        t = fit(leads[fitted])
+        (fr, fw), (hr, hw) = kept(leads[fitted], t), kept(leads[held], t)
+        total = {h: (sum(r for _, r in leads[h]), sum(not r for _, r in leads[h])) for h in leads}
+        print(
+            f"| {fitted} | {t:.2f} | {fr} of {total[fitted][0]} / {fw} of {total[fitted][1]} "
+            f"| {hr} of {total[held][0]} / {hw} of {total[held][1]} |"
+        )
+
+
+if __name__ == "__main__":
+    prepare()
+    main()
