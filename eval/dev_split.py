@@ -28,12 +28,17 @@ import re
 import sys
 import tomllib
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 
+from councilqa.answer.ask import Assistant
 from councilqa.eval.metrics import carries_answer
 from councilqa.eval.questions import Question, load_questions
+from councilqa.index.build import open_index
+from councilqa.records import Answer
+from councilqa.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 SPLIT = HERE / "dev_split.toml"
@@ -91,6 +96,39 @@ def as_toml(halves: dict[str, list[str]]) -> str:
         lines += [f'    "{ident}",' for ident in halves[half]]
         lines.append("]")
     return "\n".join(lines) + "\n"
+
+
+def widest_middle(grid: list[float], best: Callable[[float], bool]) -> float:
+    """The middle of the widest run of consecutive `grid` values for which `best` holds (the steadiest
+    choice among equally good thresholds).
+
+    >>> widest_middle([0.0, 0.5, 1.0, 1.5, 2.0, 2.5], lambda t: t in (0.0, 1.0, 1.5, 2.0))
+    1.5
+    """
+    runs: list[list[float]] = []
+    for i, t in enumerate(grid):
+        if best(t):
+            if runs and i and runs[-1][-1] == grid[i - 1]:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+    widest = max(runs, key=len)
+    return widest[len(widest) // 2]
+
+
+def asked_by_half(indexes: list[list[str]], answer: dict[str, object]) -> Iterator[tuple[str, Question, Answer]]:
+    """Every dev question of the split, asked: (its half, the question, the answer). Each of `indexes` is a
+    data directory then the question sets whose papers it holds; `answer` sets answer settings for the run."""
+    halves = load_split()
+    for data_dir, *sets in indexes:
+        settings = Settings(data_dir=Path(data_dir))
+        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update=answer)})
+        assistant = Assistant(settings, open_index(settings))
+        for path in sets:
+            for question in load_questions(Path(path)):
+                half = next((h for h, ids in halves.items() if f"{question.set_name}:{question.id}" in ids), None)
+                if half is not None:
+                    yield half, question, assistant.ask(question.question)
 
 
 def bootstrap(hits: list[bool], rounds: int = 2000, seed: int = 0) -> tuple[float, float, float]:

@@ -20,14 +20,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
-from pathlib import Path
 
-from councilqa.answer.ask import Assistant
-from councilqa.eval.dev_split import load_split
-from councilqa.eval.questions import load_questions
-from councilqa.index.build import open_index
+from councilqa.eval.dev_split import asked_by_half, widest_middle
 from councilqa.process import prepare
-from councilqa.settings import AnswerSettings, Settings
 
 GRIDS = {  # the thresholds tried, per reader
     "rules": [round(0.40 + 0.01 * step, 2) for step in range(36)],  # 0.40 … 0.75
@@ -68,15 +63,7 @@ def fit(asked: list[Asked], max_false: float, grid: list[float] = GRIDS["model"]
     least = min(false for _, false in measured.values())
     allowed = [t for t, (_, false) in measured.items() if false <= max(max_false, least)]
     best = max(measured[t][0] for t in allowed)
-    runs: list[list[float]] = []
-    for i, t in enumerate(grid):
-        if t in allowed and measured[t][0] == best:
-            if runs and i and runs[-1][-1] == grid[i - 1]:
-                runs[-1].append(t)
-            else:
-                runs.append([t])
-    widest = max(runs, key=len)
-    return widest[len(widest) // 2]
+    return widest_middle(grid, lambda t: t in allowed and measured[t][0] == best)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -92,19 +79,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reader", choices=sorted(GRIDS), default="rules", help="whose threshold to fit")
     parser.add_argument("--max-false-abstain", type=float, default=0.05)
     args = parser.parse_args(argv)
-    halves = load_split()
-    asked: dict[str, list[Asked]] = {half: [] for half in halves}
-    for data_dir, *sets in args.index:
-        answer = AnswerSettings(reader=args.reader, min_evidence=-1.0, min_relevance=-20.0)
-        settings = Settings(data_dir=Path(data_dir), answer=answer)
-        assistant = Assistant(settings, open_index(settings))
-        for path in sets:
-            for q in load_questions(Path(path)):
-                half = next((h for h, ids in halves.items() if f"{q.set_name}:{q.id}" in ids), None)
-                if half is None:
-                    continue
-                a = assistant.ask(q.question)
-                asked[half].append(Asked(q.answerable, a.abstained, None if a.outcome else a.evidence))
+    asked: dict[str, list[Asked]] = {"fit": [], "held_out": []}
+    unthresholded = {"reader": args.reader, "min_evidence": -1.0, "min_relevance": -20.0}
+    for half, q, a in asked_by_half(args.index, unthresholded):
+        asked[half].append(Asked(q.answerable, a.abstained, None if a.outcome else a.evidence))
     print("| fit on | threshold | fitting half: abstain_recall / false_abstain | held-out half: the same |")
     print("|---|---|---|---|")
     for fitted, held in (("fit", "held_out"), ("held_out", "fit")):

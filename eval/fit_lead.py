@@ -13,15 +13,12 @@ wrong one (the middle of the widest run of such values); the held-out half then 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from councilqa.answer.ask import Assistant, lead_text
-from councilqa.eval.dev_split import load_split
+from councilqa.answer.ask import lead_text
+from councilqa.answer.relevance import CrossEncoder
+from councilqa.eval.dev_split import asked_by_half, widest_middle
 from councilqa.eval.metrics import matches_source
-from councilqa.eval.questions import load_questions
-from councilqa.index.build import open_index
 from councilqa.process import prepare
-from councilqa.settings import Settings
 
 GRID = [round(-12.0 + 0.25 * step, 2) for step in range(65)]  # -12 … 4, the model's logits
 Lead = tuple[float, bool]  # the model's score for a leading decision, and whether the lead is right
@@ -48,40 +45,20 @@ def fit(leads: list[Lead]) -> float:
     least = min(kept(leads, t)[1] for t in GRID)
     allowed = [t for t in GRID if kept(leads, t)[1] == least]
     best = max(kept(leads, t)[0] for t in allowed)
-    runs: list[list[float]] = []
-    for i, t in enumerate(GRID):
-        if t in allowed and kept(leads, t)[0] == best:
-            if runs and i and runs[-1][-1] == GRID[i - 1]:
-                runs[-1].append(t)
-            else:
-                runs.append([t])
-    widest = max(runs, key=len)
-    return widest[len(widest) // 2]
+    return widest_middle(GRID, lambda t: t in allowed and kept(leads, t)[0] == best)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", nargs="+", action="append", required=True, metavar=("DATA_DIR", "SET"))
     args = parser.parse_args(argv)
-    halves = load_split()
-    leads: dict[str, list[Lead]] = {half: [] for half in halves}
-    for data_dir, *sets in args.index:
-        settings = Settings(data_dir=Path(data_dir))
-        settings = settings.model_copy(
-            update={"answer": settings.answer.model_copy(update={"min_lead_relevance": -20.0})}
-        )
-        assistant = Assistant(settings, open_index(settings))
-        for path in sets:
-            for q in load_questions(Path(path)):
-                half = next((h for h, ids in halves.items() if f"{q.set_name}:{q.id}" in ids), None)
-                if half is None:
-                    continue
-                answer = assistant.ask(q.question)
-                if answer.decision is None or answer.outcome is None:
-                    continue
-                score = float(assistant.relevance.score(q.question, [lead_text(answer.decision)])[0])
-                right = q.answerable and bool(answer.citations) and matches_source(q, answer.citations[0])
-                leads[half].append((score, right))
+    leads: dict[str, list[Lead]] = {"fit": [], "held_out": []}
+    model = CrossEncoder()
+    for half, q, answer in asked_by_half(args.index, {"min_lead_relevance": -20.0}):
+        if answer.decision is not None and answer.outcome is not None:
+            score = float(model.score(q.question, [lead_text(answer.decision)])[0])
+            right = q.answerable and bool(answer.citations) and matches_source(q, answer.citations[0])
+            leads[half].append((score, right))
     print("| fit on | threshold | fitting half: right / wrong leads kept (of all) | held-out half: the same |")
     print("|---|---|---|---|")
     for fitted, held in (("fit", "held_out"), ("held_out", "fit")):
