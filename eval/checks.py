@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from councilqa.answer.ask import ALL_CHECKS, Assistant
+from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.eval.dev_split import load_split
 from councilqa.eval.metrics import carries_answer
 from councilqa.eval.questions import Question, load_questions
@@ -69,13 +70,15 @@ def _as_row(found: Rates) -> str:
     return f"{found.answer_in_answer:.3f} | {found.abstain_recall:.2f} | {found.false_abstain:.3f}"
 
 
-def ask_all(indexes: list[tuple[Index, list[Question]]], skip: tuple[str, ...]) -> dict[str, Answer]:
+def ask_all(
+    indexes: list[tuple[Index, list[Question]]], skip: tuple[str, ...], relevance: Relevance
+) -> dict[str, Answer]:
     answers: dict[str, Answer] = {}
     for index, questions in indexes:
         settings = index.settings.model_copy(
             update={"answer": index.settings.answer.model_copy(update={"skip_checks": skip})}
         )
-        assistant = Assistant(settings, index)
+        assistant = Assistant(settings, index, relevance=relevance)
         answers |= {f"{q.set_name}:{q.id}": assistant.ask(q.question) for q in questions}
     return answers
 
@@ -86,14 +89,15 @@ def report(indexes: list[tuple[Index, list[Question]]]) -> str:
     halves = load_split()
     groups = {f"{half} half": [q for q in questions if f"{q.set_name}:{q.id}" in ids] for half, ids in halves.items()}
     groups |= {name: [q for q in questions if q.set_name == name] for name in sorted({q.set_name for q in questions})}
-    base = ask_all(indexes, ())
+    model = CrossEncoder()  # the reader's model, loaded once for every run
+    base = ask_all(indexes, (), model)
     lines = [
         "| check skipped | group | ans∈answer (Δ) | abstain_recall (Δ) | false_abstain (Δ) |",
         "|---|---|---|---|---|",
         *(f"| (none: all run) | {name} | {_as_row(rates(group, base))} |" for name, group in groups.items()),
     ]
     for check in ALL_CHECKS:
-        answers = ask_all(indexes, (check,))
+        answers = ask_all(indexes, (check,), model)
         for name, group in groups.items():
             change = rates(group, answers).minus(rates(group, base))
             if change.strip("+-0. |"):

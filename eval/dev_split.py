@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from councilqa.answer.ask import Assistant
+from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.eval.metrics import carries_answer
 from councilqa.eval.questions import Question, load_questions
 from councilqa.index.build import open_index
@@ -116,14 +117,18 @@ def widest_middle(grid: list[float], best: Callable[[float], bool]) -> float:
     return widest[len(widest) // 2]
 
 
-def asked_by_half(indexes: list[list[str]], answer: dict[str, object]) -> Iterator[tuple[str, Question, Answer]]:
+def asked_by_half(
+    indexes: list[list[str]], answer: dict[str, object], relevance: Relevance | None = None
+) -> Iterator[tuple[str, Question, Answer]]:
     """Every dev question of the split, asked: (its half, the question, the answer). Each of `indexes` is a
-    data directory then the question sets whose papers it holds; `answer` sets answer settings for the run."""
+    data directory then the question sets whose papers it holds; `answer` sets answer settings for the run,
+    and `relevance` is the reader's model, loaded once for all indexes (one is made where none is given)."""
+    relevance = relevance or CrossEncoder()
     halves = load_split()
     for data_dir, *sets in indexes:
         settings = Settings(data_dir=Path(data_dir))
         settings = settings.model_copy(update={"answer": settings.answer.model_copy(update=answer)})
-        assistant = Assistant(settings, open_index(settings))
+        assistant = Assistant(settings, open_index(settings), relevance=relevance)
         for path in sets:
             for question in load_questions(Path(path)):
                 half = next((h for h, ids in halves.items() if f"{question.set_name}:{question.id}" in ids), None)

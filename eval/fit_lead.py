@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     leads: dict[str, list[Lead]] = {"fit": [], "held_out": []}
     model = CrossEncoder()
-    for half, q, answer in asked_by_half(args.index, {"min_lead_relevance": -20.0}):
+    for half, q, answer in asked_by_half(args.index, {"min_lead_relevance": -20.0}, model):
         if answer.decision is not None and answer.outcome is not None:
             score = float(model.score(q.question, [lead_text(answer.decision)])[0])
             right = q.answerable and bool(answer.citations) and matches_source(q, answer.citations[0])

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     model, embedder = CrossEncoder(), SentenceTransformerEmbedder()
     cases = []
-    for half, question, answer in asked_by_half(args.index, {"reader": "rules"}):
+    for half, question, answer in asked_by_half(args.index, {"reader": "rules"}, model):
         if not question.answerable or answer.outcome is not None or not answer.citations:
             continue
         units = units_of(as_hits(answer.citations[:5]))

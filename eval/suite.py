@@ -69,7 +69,11 @@ def evaluate(
     for mode in modes:
         if mode != assistant.mode:
             systems[f"councilqa · {mode}"] = Assistant(
-                assistant.settings, index, mode, include_restricted=assistant.include_restricted
+                assistant.settings,
+                index,
+                mode,
+                include_restricted=assistant.include_restricted,
+                relevance=assistant.relevance,  # one reader's model, loaded once
             )
     if baselines:
         pages = page_records(index, public_only=not assistant.include_restricted)
