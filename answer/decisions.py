@@ -30,9 +30,9 @@ DECISION_QUESTION = re.compile(
 )
 RECOMMENDED = re.compile(r"\b(?:asked to|recommend\w*)\b", re.IGNORECASE)
 OUTCOME_WORDS = {  # word beginnings that print each outcome, in its printed phrase or its RESOLVED text
-    "carried": ("carried", "agreed", "approved", "resolved", "unanimous"),
+    "carried": ("carried", "agreed", "approved", "resolved", "decided", "unanimous", "penderfyn", "cytun"),
     "lost": ("lost", "defeated", "fell", "rejected"),
-    "agreed": ("agreed", "resolved", "approved", "adopt", "unanimous"),
+    "agreed": ("agreed", "resolved", "approved", "adopt", "decided", "unanimous", "penderfyn", "cytun"),
     "noted": ("note",),
     "deferred": ("deferred",),
     "withdrawn": ("withdrawn",),
@@ -172,7 +172,9 @@ def printed_date(iso: str) -> re.Pattern[str]:
     True
     >>> bool(printed_date("2025-09-11").search("held on Thursday, 11 Sept 2025"))  # as ingest reads "Sept"
     True
+    >>> bool(printed_date("2019-09-03").search("Newbiggin Parish Council - 3 rd September 2019"))
+    True
     """
     day = date.fromisoformat(iso)
     month = "|".join(sorted((name for name in MONTH_NAMES if month_number(name) == day.month), key=len, reverse=True))
-    return re.compile(rf"\b{day.day}(?:st|nd|rd|th)?\s+(?:{month})\.?,?\s+{day.year}\b", re.IGNORECASE)
+    return re.compile(rf"\b{day.day}\s*(?:st|nd|rd|th)?\s+(?:{month})\.?,?\s+{day.year}\b", re.IGNORECASE)

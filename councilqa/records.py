@@ -126,9 +126,11 @@ class MinuteItem:
 
     @property
     def heading(self) -> str | None:
-        """Number and title: "290. Section 25 Report"."""
+        """Number and title: "290. Section 25 Report", "16.03.7 Tree Management"."""
         if self.title is None:
             return None
+        if self.number and "." in self.number:
+            return f"{self.number} {self.title}"
         return f"{self.number}. {self.title}" if self.number else self.title
 
 

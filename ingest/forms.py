@@ -7,7 +7,12 @@
   "carried by 30 votes to 12, with 3 abstentions";
 - an outcome: "Amendment lost.", "Motion carried.", "Substantive Motion Carried.", "was put to the
   vote and was lost", "Agreed unanimously.", "This item was deferred", "The motion was withdrawn";
-- a RESOLVED block, and what it delegates to whom.
+- a RESOLVED block, and what it delegates to whom;
+- a decision in a sentence, as smaller councils write them: "It was resolved to opt for Group 3",
+  "After a vote (8-1) it was agreed to donate £50", "The Councillors resolved to pay all of the above",
+  "With the Chairman's casting vote, option 2 was agreed", "carried by six votes to three", "with four
+  members in favour and five against", "by majority decision", "Proposed by RW and seconded by RB";
+  Welsh minutes' "Penderfynwyd" (it was resolved) and "Cytunwyd" (it was agreed).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import re
 
 from councilqa.records import Votes
 
-RESOLVED = re.compile(r"(?:\bRESOLVED\b|^(?:Resolved|AGREED)\b)")
+RESOLVED = re.compile(r"(?:\bRESOLVED\b|\bPENDERFYNWYD\b|^(?:Resolved|AGREED|Penderfynwyd)\b)")
 PARAGRAPH = re.compile(r"^(?P<open>\()?(?P<number>\d{1,3})(?P<close>[.)])\)?\s")
 SUB_PART = re.compile(r"^(?:\(?[a-z]{1,4}\)\s|\(?\d{1,2}[.)]\s|[•●▪◦*–-]\s|\S\s)")
 NAME = (  # "Mr A J Hook", "Councillor Brennan", "the Leader"; or a forename and surname with no title
@@ -34,10 +39,46 @@ QUOTED = re.compile(r"[“\"](?P<text>[^”\"]{10,}?)[”\"]")
 VOTE_FOR = re.compile(r"\bFor\s*\((?P<n>\d{1,3})\)")
 VOTE_AGAINST = re.compile(r"\bAgainst\s*\((?P<n>\d{1,3})\)")
 VOTE_ABSTAIN = re.compile(r"\bAbstain(?:ed|ing|ions?)?\s*\((?P<n>\d{1,3})\)")
-VOTES_BY = re.compile(
-    r"\b(?:carried|lost|defeated|agreed)\s+by\s+(?P<for>\d{1,3})\s+votes?\s+to\s+(?P<against>\d{1,3})"
-    r"(?:,?\s+with\s+(?P<abstained>\d{1,3}|one|no)\s+abstentions?)?",
+NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        "no one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+} | {"none": 0}
+COUNT = r"(?:\d{1,3}|" + "|".join(NUMBER_WORDS) + ")"
+VOTES_BY = re.compile(  # "carried by 30 votes to 12, with 3 abstentions", "carried by six votes to three"
+    rf"\b(?:carried|lost|defeated|agreed)\s+by\s+(?P<for>{COUNT})\s+votes?\s+to\s+(?P<against>{COUNT})"
+    rf"(?:,?\s+with\s+(?P<abstained>{COUNT})\s+abstentions?)?",
     re.IGNORECASE,
+)
+IN_FAVOUR = re.compile(  # "with four members in favour and five against", "7 in favour, 2 against, 1 abstention"
+    rf"\b(?P<for>{COUNT})\s+(?:(?:members?|councillors?|votes?)\s+)?(?:voting\s+|were\s+)?in\s+favou?r,?\s+"
+    rf"(?:and\s+|with\s+)?(?P<against>{COUNT})\s+(?:(?:members?|councillors?|votes?)\s+)?(?:voting\s+)?against"
+    rf"(?:,?\s+(?:and\s+|with\s+)?(?P<abstained>{COUNT})\s+abstention|,?\s+(?:and\s+|with\s+)?"
+    rf"(?P<abstaining>{COUNT})\s+(?:members?\s+|councillors?\s+)?abstain)?",
+    re.IGNORECASE,
+)
+TALLY = re.compile(  # "After a vote (8-1)", "(6-2-1)": a tally in brackets, in a sentence that speaks of a vote
+    r"\((?P<for>\d{1,2})\s*[-–:]\s*(?P<against>\d{1,2})(?:\s*[-–:]\s*(?P<abstained>\d{1,2}))?\)"
+)
+DECIDED = re.compile(  # the words that make a sentence a decision of the meeting (not one member agreeing to act)
+    r"\bit\s+was\s+(?:(?:therefore|then|also|further|finally|subsequently|duly|thus|unanimously|overwhelmingly|"
+    r"eventually|generally)\s+)*(?:resolved|agreed|decided)\b"
+    r"|\bwas\s+(?:unanimously\s+)?resolved\s+(?:to|that)\b"
+    r"|\b(?:was|were)\s+(?:duly\s+)?(?:carried|lost|defeated)\b(?!\s+(?:out|over|forward|on)\b)"
+    r"|(?<!\d\s)\b(?:the\s+)?(?:(?:parish|town|community|county|city|district|borough)\s+)?(?:council|councillors|committee|"
+    r"members|CC|PC|TC|group|working\s+group|board|meeting)\s+(?:(?:therefore|then|also|further|unanimously|"
+    r"nominated\s+(?:&|and))\s+)*(?:resolved|agreed|decided|voted)\b"
+    r"|(?<!not\s)\ball\s+(?:members\s+|councillors\s+)?(?:agreed|were\s+in\s+favou?r)\b"
+    r"|\bcasting\s+vote\b|\bby\s+(?:a\s+)?majority\s+(?:decision|vote)\b"
+    r"|\b(?:Penderfynwyd|Cytunwyd)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+INITIALS = r"[A-Z][A-Za-z]{1,3}"  # "RW", "PWh": how small councils' minutes name members
+PROPOSED_BY = re.compile(  # "Proposed by RW and seconded by RB", "Approved – PWh Seconded – KC"
+    rf"\b(?:Proposed|Moved|Approved)\s*(?:by|[-–:])\s*(?P<proposer>{NAME}|{INITIALS})\s*[,;.]?\s*(?:and\s+)?"
+    rf"(?i:seconded)\s*(?:by|[-–:])\s*(?P<seconder>{NAME}|{INITIALS})\b"
 )
 OUTCOME = re.compile(
     r"\b(?P<what>(?:Substantive\s+)?(?:Motion|Amendment)(?:\s+as\s+amended)?)\s+(?:was\s+|were\s+)?"
@@ -93,10 +134,21 @@ def read_votes(text: str, found: re.Match[str], stop: int) -> tuple[Votes, int]:
 
 
 def votes_by(found: re.Match[str]) -> tuple[Votes, int]:
-    abstained = found["abstained"]
-    words = {"one": 1, "no": 0}
-    count = None if abstained is None else words.get(abstained.lower(), int(abstained) if abstained.isdigit() else 0)
-    return Votes(int(found["for"]), int(found["against"]), count, (" ".join(found.group(0).split()),)), found.end()
+    """A vote printed as one phrase (VOTES_BY, IN_FAVOUR or TALLY), and where it ends."""
+    groups = found.groupdict()
+    abstained = groups.get("abstained") or groups.get("abstaining")
+    printed = (" ".join(found.group(0).split()),)
+    abstained_count = None if abstained is None else count(abstained)
+    return Votes(count(found["for"]), count(found["against"]), abstained_count, printed), found.end()
+
+
+def count(word: str) -> int:
+    """A count as figures or words: "12", "six", "no".
+
+    >>> count("six"), count("12"), count("No")
+    (6, 12, 0)
+    """
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
 def names(text: str) -> tuple[str, ...]:

@@ -17,17 +17,17 @@ from urllib.parse import unquote
 from councilqa.dates import MONTH, iso_day
 from councilqa.records import Page
 
-VERSION = "metadata v1"  # part of the index stamp: raise it when `describe` reads a paper differently
+VERSION = "metadata v2"  # part of the index stamp: raise it when `describe` reads a paper differently
 
 WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
-DATE = rf"{WEEKDAY}?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH}),?\s+(?P<year>\d{{4}})"
+DATE = rf"{WEEKDAY}?(?P<day>\d{{1,2}})\s*(?:st|nd|rd|th)?\s+(?P<month>{MONTH}),?\s+(?P<year>\d{{4}})"
 MODERNGOV = re.compile(
     rf"^(?P<kind>.*?)\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)-(?P<month>{MONTH})-(?P<year>\d{{4}})"
     rf"\s+\d{{1,2}}\.\d{{2}}\s+(?P<committee>.+)$",
     re.IGNORECASE,
 )
 MINUTES_OF = re.compile(  # "MINUTES of a meeting of the Cabinet held ... on", "Minutes of the Cabinet meeting held on"
-    rf"minutes\s+of\s+(?:a|an|the)\s+(?:(?P<named>[A-Z][\w'&,-]*(?:\s+[\w'&,-]+){{0,8}}?)\s+)?meeting\s+"
+    rf"minutes\s+of\s+(?:(?:a|an|the)\s+)?(?:(?P<named>[A-Z][\w'&,-]*(?:\s+[\w'&,-]+){{0,8}}?)\s+)?meeting\s+"
     rf"(?:of\s+(?:the\s+)+(?P<committee>[^.]{{2,100}}?)\s+)?held\b.{{0,300}}?\bon\s+{DATE}",
     re.IGNORECASE | re.DOTALL,
 )
@@ -36,10 +36,19 @@ REPORT_TO = re.compile(  # "To: Cabinet – 30 January 2025", "Report of the Dir
     rf"(?P<committee>[A-Z][A-Za-z &'-]{{2,60}}?)[ \t]*(?:[–—,-]|on)?[ \t]*{DATE}",
     re.IGNORECASE | re.MULTILINE,
 )
+NAMED_DATE = re.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH})\s+(?P<year>\d{{4}})\b", re.I)
+COUNCIL_DATED = re.compile(  # a printed minutes' heading: "Milburn Parish Council  -  1st March 2016"
+    rf"^[ \t]*(?:[A-Z][\w'’.-]*[ \t]+){{1,6}}Council\b[^\n]{{0,30}}?[-–—,][ \t]*{DATE}", re.MULTILINE
+)
 SUBJECT = re.compile(r"^Subject:\s*(?P<title>.+)$", re.IGNORECASE | re.MULTILINE)
 DATE_FOLDER = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 LETTERHEAD = re.compile(
     r"^[ \t]*((?:[A-Z][A-Za-z]+[ \t]+){1,4}COUNCIL|(?:[A-Z][a-z]+[ \t]+){1,4}Council)[ \t]*$", re.MULTILINE
+)
+LEADING_COUNCIL = re.compile(  # a heading line that starts with the council's name: "Ayton Community Council   MINUTES"
+    r"^[ \t]*((?:[A-Z][a-z]+[ \t]+){1,4}(?:Parish|Town|Community|County|Borough|City|District|Metropolitan)"
+    r"[ \t]+Council)\b",
+    re.MULTILINE,
 )
 NAMED_COUNCIL = re.compile(
     r"\b([A-Z][a-z]+(?:[ \t]+(?:and[ \t]+)?[A-Z][a-z]+){0,2}[ \t]+(?:County|Borough|City|District)[ \t]+Council)\b"
@@ -47,7 +56,7 @@ NAMED_COUNCIL = re.compile(
 NOT_A_COUNCIL = {"county", "borough", "city", "district", "town", "parish", "full", "the", "this", "budget", "dear"}
 COPY_SUFFIX = re.compile(r"_\d+$")
 KINDS = (  # file-name keywords, most specific first
-    (re.compile(r"minutes", re.I), "printed minutes"),
+    (re.compile(r"minutes|cofnodion", re.I), "printed minutes"),  # Welsh: "Cofnodion" are minutes
     (re.compile(r"frontsheet|front sheet|^agenda\b|summons", re.I), "agenda frontsheet"),
     (re.compile(r"reports? pack|public pack|supplement", re.I), "reports pack"),
     (re.compile(r"amendment", re.I), "amendment"),
@@ -81,7 +90,11 @@ def match_date(match: re.Match[str]) -> str | None:
 def minutes_meeting(match: re.Match[str]) -> tuple[str | None, str | None]:
     """Committee and date from a MINUTES_OF match ("of the Cabinet", or "the Cabinet meeting")."""
     name = match["committee"] or match["named"]
-    if match["committee"] is None and name and name.lower() in ("extraordinary", "special", "annual"):
+    if (
+        match["committee"] is None
+        and name
+        and name.lower() in ("extraordinary", "special", "annual", "previous", "last")
+    ):
         name = None
     return (committee_name(name) if name else None), match_date(match)
 
@@ -127,14 +140,20 @@ def describe(rel_path: str, pages: Sequence[Page], hint: MeetingHint | None = No
     """
     stem = _stem(rel_path)
     text = "\n".join(page.text for page in pages[:2])
-    committee, when = None, None
     parsed = MODERNGOV.match(stem)
+    doc_type = _doc_type(stem, text, parsed is not None)
+    committee, when = None, None
     minutes = MINUTES_OF.search(pages[0].text[:1500]) if pages else None
     report_to = REPORT_TO.search(pages[0].text) if pages else None
+    dated = None
+    if doc_type in ("printed minutes", "agenda frontsheet"):  # "Minutes 1 March 2016.pdf"; "X Council - 1st March 2016"
+        dated = NAMED_DATE.search(stem) or (COUNCIL_DATED.search(pages[0].text[:1500]) if pages else None)
     if parsed:
         committee, when = committee_name(parsed["committee"]), iso_day(parsed["day"], parsed["month"], parsed["year"])
-    elif minutes:
+    elif minutes and doc_type != "agenda frontsheet":  # an agenda's "minutes of the meeting held on" are another's
         committee, when = minutes_meeting(minutes)
+    elif dated:
+        when = match_date(dated)
     elif report_to:
         committee, when = committee_name(report_to["committee"]), match_date(report_to)
     folder = meeting_folder(rel_path)
@@ -147,7 +166,7 @@ def describe(rel_path: str, pages: Sequence[Page], hint: MeetingHint | None = No
         council=_council(text),
         committee=committee,
         meeting_date=when,
-        doc_type=_doc_type(stem, text, parsed is not None),
+        doc_type=doc_type,
     )
 
 
@@ -163,7 +182,8 @@ def _title(stem: str, parsed: re.Match[str] | None, text: str) -> str:
 def _council(text: str) -> str | None:
     """A letterhead line ("KENT COUNTY COUNCIL") or a "X County/Borough/... Council" near the top."""
     head = "\n".join(text.splitlines()[:12])  # a letterhead or a named council near the top, or nothing
-    candidates = [m.group(1) for m in LETTERHEAD.finditer(head)] + NAMED_COUNCIL.findall(head)
+    candidates = [m.group(1) for m in LETTERHEAD.finditer(head)] + LEADING_COUNCIL.findall(head)
+    candidates += NAMED_COUNCIL.findall(head)
     for candidate in candidates:
         name = " ".join(word.capitalize() if word.isupper() else word for word in candidate.split())
         if len(name.split()) >= 2 and name.split()[0].lower() not in NOT_A_COUNCIL:

@@ -7,13 +7,15 @@ caller gives. They end at "The meeting closed/concluded ...", at an "Agenda Item
 the next minutes start.
 
 Items are numbered headings: "290.   Section 25 Report" over "(Item 5)" (ModernGov), "7 CENTRAL
-AND EASTERN CHESHIRE PRIMARY CARE TRUST", "38. Riverside Leisure Centre Refurbishment". Item numbers
-rise through a meeting, so a numbered paragraph ("1. Mr Gough proposed ...") is not taken for one.
+AND EASTERN CHESHIRE PRIMARY CARE TRUST", "38. Riverside Leisure Centre Refurbishment", a parish
+council's minute reference "16.03.7 Tree Management - Fell Lane". Item numbers rise through a meeting,
+so a numbered paragraph ("1. Mr Gough proposed ...") is not taken for one.
 
 Decisions are read in the forms these papers use (`forms.py`: motions and amendments moved, votes,
-outcomes, RESOLVED blocks). A vote or outcome settles the latest open motion of the item (or the one
-whose paragraph it names, or the substantive motion); a RESOLVED block that follows a carried or
-unvoted motion records that motion's decision.
+outcomes, RESOLVED blocks, and decisions written as a sentence: "It was resolved to opt for Group 3").
+A vote or outcome settles the latest open motion of the item (or the one whose paragraph it names, or
+the substantive motion); a RESOLVED block or decided sentence that follows a carried or unvoted motion
+records that motion's decision.
 """
 
 from __future__ import annotations
@@ -25,18 +27,22 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from councilqa.ingest.forms import (
+    DECIDED,
     DEFERRED,
     DELEGATED,
+    IN_FAVOUR,
     MOTION,
     MOVED_END,
     OUTCOME,
     OUTCOME_SYNONYMS,
     PARAGRAPH,
+    PROPOSED_BY,
     QUOTED,
     RESOLVED,
     SENTENCE,
     SENTENCE_END,
     SUB_PART,
+    TALLY,
     VOTE_FOR,
     VOTES_BY,
     person,
@@ -48,9 +54,9 @@ from councilqa.ingest.labels import label_line
 from councilqa.ingest.metadata import MINUTES_OF, minutes_meeting
 from councilqa.records import Decision, MinuteItem, Page, Votes
 
-VERSION = "minutes v1"  # part of the index stamp: raise it when the decisions read change
+VERSION = "minutes v2"  # part of the index stamp: raise it when the decisions read change
 
-ITEM = re.compile(r"^(?:(?:Item|Minute)\s+)?(?P<number>\d{1,3})\.?\s+(?P<title>\S.*)$")
+ITEM = re.compile(r"^(?:(?:Item|Minute)\s+)?(?P<number>\d{1,3}(?:\.\d{1,3}){0,2})\.?\s+(?P<title>\S.*)$")
 ITEM_REF = re.compile(r"^\(Item\s+\d{1,3}[a-z]?\)$", re.IGNORECASE)  # ModernGov: "(Item 5)" under the heading
 PERSON = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Councillor|Cllr)\b"
 NOT_A_TITLE = re.compile(rf"^(?:{PERSON}|RESOLVED\b|Resolved\b|AGREED\b)")  # a numbered paragraph, not an item
@@ -64,6 +70,10 @@ END = re.compile(
 )
 ANY = re.compile(r".+", re.DOTALL)
 NEAR_PAGES = 2  # a motion's text joins its decision's excerpt only within this many pages of the vote
+SENTENCE_BREAK = re.compile(
+    r"[.!?](?=\s)|[•●▪\uf0b7]|:-?(?=\s*\n)|\bPage\s+\d+(?:\s+of\s+\d+)?(?=\s*\n)"
+)  # where a decided sentence may start after
+LONGEST_SENTENCE = 400  # characters either side of a decided sentence's words that it may span
 
 
 _Span = tuple[str | None, str | None, int, int]  # an item's number, title, first line and the line after its last
@@ -172,15 +182,15 @@ def _items(text: _Text, first: int, last: int) -> list[_Span]:
     """(number, title, first line, line after the last) of each item; lines before the first
     numbered item form an untitled one."""
     headings: list[tuple[int, int, str, str]] = []  # (line, body line, number, title)
-    previous = -1
+    previous: tuple[int, ...] = ()
     for i in range(first, last):
         found = ITEM.match(text.lines[i])
-        if not found or int(found["number"]) <= previous:
+        if not found or not _next(_order(found["number"]), previous, [h[2] for h in headings]):
             continue
         title, body = _title(text, i, last, found["title"])
         if title is not None:
             headings.append((i, body, found["number"], title))
-            previous = int(found["number"])
+            previous = _order(found["number"])
     spans: list[_Span] = []
     if not headings or headings[0][0] > first + 1:
         spans.append((None, None, first, headings[0][0] if headings else last))
@@ -188,6 +198,20 @@ def _items(text: _Text, first: int, last: int) -> list[_Span]:
         stop = headings[n + 1][0] if n + 1 < len(headings) else last
         spans.append((number, title, body, stop))
     return [span for span in spans if span[2] < span[3]]
+
+
+def _order(number: str) -> tuple[int, ...]:
+    """An item number as it sorts: "7" → (7,), "16.03.7" → (16, 3, 7)."""
+    return tuple(int(part) for part in number.split("."))
+
+
+def _next(number: tuple[int, ...], previous: tuple[int, ...], seen: list[str]) -> bool:
+    """Whether an item numbered `number` may follow one numbered `previous`: a higher number; or a
+    minute reference ("19.05.01") of the same meeting's series not used yet, which minutes sometimes
+    print out of order."""
+    if number > previous:
+        return True
+    return len(number) == len(previous) == 3 and number[:2] == previous[:2] and number not in map(_order, seen)
 
 
 def _title(text: _Text, line: int, last: int, title: str) -> tuple[str | None, int]:
@@ -231,18 +255,83 @@ def _decisions(text: _Text, item: MinuteItem, first_line: int, end_line: int, or
     begin, stop = text.starts[first_line], text.starts[end_line - 1] + len(text.lines[end_line - 1])
     reader = _Reader(text)
     events: list[tuple[str, re.Match[str]]] = []
-    for kind, pattern in (("motion", MOTION), ("outcome", OUTCOME), ("votes_by", VOTES_BY), ("vote", VOTE_FOR)):
+    for kind, pattern in (
+        ("motion", MOTION),
+        ("outcome", OUTCOME),
+        ("votes_by", VOTES_BY),
+        ("votes_by", IN_FAVOUR),
+        ("vote", VOTE_FOR),
+    ):
         events += [(kind, m) for m in pattern.finditer(text.text, begin, stop)]
     resolved = _resolved_blocks(text, first_line, end_line)
     events += [("resolved", m) for m in resolved]
+    decided = _decided_sentences(text, begin, stop, [*resolved, *(m for k, m in events if k != "votes_by")])
+    events = [(k, m) for k, m in events if not any(d.start() <= m.start() < d.end() for d in decided)]
+    events += [("decided", m) for m in decided]
     events += [
         ("deferred", m)
         for m in DEFERRED.finditer(text.text, begin, stop)
-        if not any(r.start() <= m.start() < r.end() for r in resolved)
+        if not any(r.start() <= m.start() < r.end() for r in [*resolved, *decided])
     ]
     for kind, found in sorted(events, key=lambda event: event[1].start()):
         reader.read(kind, found, stop)
     return reader.decisions(item, ordinal)
+
+
+def _decided_sentences(text: _Text, begin: int, stop: int, taken: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Each sentence between `begin` and `stop` that records a decision in words ("It was resolved to
+    ...", "After a vote (8-1) it was agreed to ...", "Proposed by RW and seconded by RB", "with four
+    members in favour and five against"), as a match
+    of its whole text; none that overlaps a RESOLVED block, or a motion, outcome or vote read already."""
+    spans: list[tuple[int, int]] = []
+    proposed_alone = False  # the last span is only "Proposed by X, seconded by Y.": the decision follows it
+    words = sorted(
+        [*(m for form in (DECIDED, PROPOSED_BY, IN_FAVOUR) for m in form.finditer(text.text, begin, stop))],
+        key=lambda m: m.start(),
+    )
+    for said in words:
+        if spans and said.start() < spans[-1][1]:
+            continue
+        start, end = _sentence(text.text, said.start(), begin, stop)
+        proposal = said.re is PROPOSED_BY
+        if proposal and not text.text[start : said.start()].strip():  # "... approved. Proposed by RW"
+            start = _sentence(text.text, max(begin, start - 2), begin, stop)[0]
+        if any(start < other.end() and other.start() < end for other in taken if _read_already(other)):
+            continue
+        joins = proposed_alone and not text.text[spans[-1][1] : start].strip()
+        if spans and (start < spans[-1][1] or joins):  # one decision: its words said twice, or after its proposer
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        elif end - start >= 12:
+            spans.append((start, end))
+        proposed_alone = proposal and start == said.start()
+    return [m for start, end in spans if (m := ANY.match(text.text, start, end))]
+
+
+def _read_already(found: re.Match[str]) -> bool:
+    """Whether a match read before decided sentences are makes one overlapping it no decision of its
+    own: all do but a bare "agreed unanimously", which is the sentence's own outcome."""
+    return found.re is not OUTCOME or bool(found["what"] or found["put"])
+
+
+def _sentence(text: str, at: int, begin: int, stop: int) -> tuple[int, int]:
+    """The start and end of the sentence holding offset `at`, within `begin`..`stop`."""
+    floor = max(begin, at - LONGEST_SENTENCE)
+    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, floor, at)]
+    if breaks:
+        start = breaks[-1]
+    elif floor > begin:  # no break within reach: from the first line that starts in it
+        start = text.find("\n", floor, at) + 1 or floor
+    else:
+        start = begin
+    while start < at and text[start].isspace():
+        start += 1
+    end_at = re.compile(r"\.(?=\s|$)").search(text, at, min(stop, at + LONGEST_SENTENCE))
+    if end_at:
+        end = end_at.end()
+    else:
+        line_end = text.find("\n", at, stop)
+        end = line_end if line_end != -1 else stop
+    return start, end
 
 
 @dataclass
@@ -300,6 +389,8 @@ class _Reader:
             self.drafts.append(_Draft("resolution", "deferred", span, [span], printed=span))
         elif kind == "resolved":
             self._resolved(found.start(), found.end())
+        elif kind == "decided":
+            self._decided(found)
 
     def _motion(self, found: re.Match[str], stop: int) -> _Motion:
         after = self.text.text[found.end() : found.end() + 60].lower()
@@ -403,6 +494,27 @@ class _Reader:
         if draft.votes is not None and draft.outcome == "agreed":
             draft.outcome = "carried"
         self.drafts.append(draft)
+
+    def _decided(self, found: re.Match[str]) -> None:
+        """A decision written as a sentence, with any vote and proposer it names."""
+        before = len(self.drafts)
+        self._resolved(found.start(), found.end())
+        draft = self.drafts[-1]
+        sentence = found.group(0)
+        proposed = PROPOSED_BY.search(sentence)
+        if proposed:
+            draft.proposer = draft.proposer or person(proposed["proposer"])
+            draft.seconder = draft.seconder or person(proposed["seconder"])
+        if len(self.drafts) == before:  # it recorded the decision of the motion read before it
+            return
+        tally = TALLY.search(sentence) if re.search(r"\bvot", sentence, re.IGNORECASE) else None
+        phrase = IN_FAVOUR.search(sentence) or VOTES_BY.search(sentence) or tally
+        if phrase is not None and draft.votes is None:
+            draft.votes = votes_by(phrase)[0]
+        draft.unanimous = draft.unanimous or "unanimous" in sentence.lower()
+        if draft.votes is not None and draft.outcome == "agreed":
+            against = draft.votes.against
+            draft.outcome = "lost" if against is not None and against > draft.votes.in_favour else "carried"
 
     def _page(self, offset: int) -> int:
         return self.text.page_at(offset).pdf_page

@@ -95,3 +95,26 @@ def test_nothing_is_guessed():
         None,
         "report",
     )
+
+
+def test_a_small_councils_minutes_are_dated_by_their_heading_or_their_file_name():
+    """Parish and community councils head their minutes "Milburn Parish Council - 1st March 2016" or
+    "Minutes of Meeting held on Tuesday 8th July 2008", and name the file by the meeting's day."""
+    heading = "\n \nNewbiggin Parish Council   -  3  rd   September 2019  \n \nPresent\nCouncillors D Thompson (Chair)"
+    found = info("newbiggin/Minutes.pdf", heading)
+    assert (found.council, found.meeting_date, found.doc_type) == (
+        "Newbiggin Parish Council",
+        "2019-09-03",
+        "printed minutes",
+    )
+    found = info(
+        "ayton/Minutes.pdf", "Ayton Community Council        MINUTES\nMinutes of Meeting held on Tuesday 8th July 2008"
+    )
+    assert (found.council, found.committee, found.meeting_date) == ("Ayton Community Council", None, "2008-07-08")
+    assert info("milburn/Minutes 1 March 2016.pdf", "Present\nCouncillors D Richardson").meeting_date == "2016-03-01"
+
+
+def test_an_agenda_is_dated_by_its_own_meeting_not_the_minutes_it_asks_to_approve():
+    text = "AGENDA\n1. Apologies\n2. To approve the minutes of the last meeting held on 3rd March 2020"
+    assert info("milburn/Agenda 14 July 2020.pdf", text).meeting_date == "2020-07-14"
+    assert info("milburn/Agenda.pdf", text).meeting_date is None
