@@ -32,6 +32,7 @@ from councilqa.answer.grounds import (
     Reason,
     Words,
     named_councils,
+    unvoted,
 )
 from councilqa.answer.question_filter import named_committee, stated_filter
 from councilqa.answer.read import quotes_of, read, units_of
@@ -58,6 +59,7 @@ ALL_CHECKS = (
     "meeting named not indexed",
     "unknown name",
     "unknown year",
+    "no vote recorded",
     *CHECKS,
     "weak evidence",
 )
@@ -159,7 +161,8 @@ class Assistant:
             reader = self.relevance.model_id
             evidence = scored[0].relevance if scored else None
         read_at = time.perf_counter()
-        text, quotes, checks = self._say(question, plan, citations, quotes, lead=lead, evidence=evidence)
+        record = decided.decision.excerpt if decided is not None else None  # cited first, led with or not
+        text, quotes, checks = self._say(question, plan, citations, quotes, lead=lead, evidence=evidence, record=record)
         citations = tuple(replace(c, ocr=self._read_by_ocr(c)) for c in citations)
         timings = {
             "search": (searched - started) * 1000,
@@ -208,6 +211,7 @@ class Assistant:
         *,
         lead: str | None,
         evidence: float | None,
+        record: str | None,
     ) -> tuple[str, tuple[Quote, ...], tuple[str, ...]]:
         """The answer's text, the quotes it keeps and the checks that found a reason not to answer: the
         lead and quotes, with any part of the question they leave unanswered said so; or why there is no
@@ -221,11 +225,12 @@ class Assistant:
         if public_only and (hidden := self.index.restricted()):  # a name only they hold is "unknown"
             grounds = replace(grounds, has_word=partial(self.index.has_word, hidden=hidden))
         reasons += self._unknown(grounds, question, citations)  # of the question: a decision can't answer it either
-        if lead is None:
-            held = grounds.reasons(question, [quote.text for quote in quotes]) if quotes else []
-            reasons += [Reason(reason.check, f"{reason.message} {CLOSEST}") for reason in held]
-            if not (quotes and evidence is not None and evidence >= self.minimum):
-                reasons.append(Reason("weak evidence", ABSTAIN))
+        texts = [quote.text for quote in quotes]
+        held = [reason for reason in [unvoted(question, [*texts, *filter(None, (lead, record))])] if reason]
+        held += grounds.reasons(question, texts) if lead is None and quotes else []
+        reasons += [Reason(reason.check, f"{reason.message} {CLOSEST}") for reason in held]
+        if lead is None and not (quotes and evidence is not None and evidence >= self.minimum):
+            reasons.append(Reason("weak evidence", ABSTAIN))
         reasons = [reason for reason in reasons if reason.check not in self.skip]
         if reasons:
             return reasons[0].message, (), tuple(reason.check for reason in reasons)

@@ -13,6 +13,9 @@ form and the sentences the answer would quote:
   the measure it names ("salary"; a rate question needs a rate there, "%", "per", "an hour"), or as
   the multi-word name it asks about ("Wirral PCT", where the figure beside it is another trust's);
   or whose best-matching sentence gives figures for other years than the one it asks about;
+- a question about how a vote went ("how many voted for and against", "what was the vote") whose
+  answer and the decision it cites hold no vote: the item was decided without one the minutes record
+  (`unvoted`);
 - a question in parts ("…, and who …?") whose quotes hold none of one part's words: the answer says
   which part is not answered.
 
@@ -112,6 +115,19 @@ MONTHS_AND_DAYS = frozenset(
     + ["tues", "thurs"]
 )
 # Where a question asks two things: "…, and how much…", "…? What…".
+# A question about how a vote went, and a text that records one ("For (9)", "by six votes to three",
+# "(8-1)", "four in favour", "unanimously", "nem con", "casting vote").
+ASKS_VOTE = re.compile(
+    r"\bhow many\b[^?]{0,60}?\bvot|\bvoted\s+(?:for\s+and\s+against|against\s+and\s+for)|\bvote\s+(?:count|tally|"
+    r"result|breakdown|numbers|split|figures)\b|\b(?:what|how)\s+(?:was|were|did)\s+the\s+vot(?:e|es|ing)\b"
+    r"|\bhow\s+did\s+[\w\s'’]{0,40}?\bvote\b|\bby how many votes\b|\bhow close was the vote\b",
+    re.I,
+)
+VOTE_HELD = re.compile(
+    r"\b(?:For|Against|Abstain\w*)\s*\(\d|\bvotes?\s+to\b|\bin\s+favou?r\b|\(\d{1,2}\s*[-–:]\s*\d{1,2}\)|\bunanimous"
+    r"|\bnem\.?\s*con|\babstain|\bvoted\b|\bcasting\s+vote\b|\bmajority\b",
+    re.I,
+)
 PARTS = re.compile(r"\?\s+|,?\s+and\s+(?=(?:how|what|who|when|which|where|why|is|was|did|does)\b)", re.I)
 PART_WORDS = 2  # a part with this many words of its own or more, none of them quoted, is not answered
 
@@ -254,6 +270,20 @@ class Grounds:
             return sum(value for word, value in rarity.items() if word in held)
 
         return weight
+
+
+def unvoted(question: str, texts: list[str]) -> Reason | None:
+    """For a question about how a vote went: none of `texts` (the lead line, the quotes and the record of
+    the decision cited) records a vote.
+
+    >>> unvoted("How many councillors voted for and against?", ["It was decided to take no action."]).check
+    'no vote recorded'
+    >>> unvoted("what was the vote on the skate park", ["Agreed: (8-1)."]) is None
+    True
+    """
+    if ASKS_VOTE.search(question) and not any(VOTE_HELD.search(text) for text in texts):
+        return Reason("no vote recorded", "The minutes found record no vote on what the question asks.")
+    return None
 
 
 def named_councils(question: str) -> list[str]:

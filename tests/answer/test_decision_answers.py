@@ -75,6 +75,17 @@ def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, s
     assert answer.answer.count(wording) == 1  # the moving sentence holds the wording: quoted once
 
 
+def test_how_the_vote_went_is_answered_only_by_a_recorded_vote(sample_settings, sample_index):
+    """The leisure centre was RESOLVED with no vote recorded: asked for the vote, the answer says so
+    instead of leading with the decision; the amendment's vote is recorded, and leads."""
+    assistant = Assistant(sample_settings, sample_index)
+    unvoted = assistant.ask("How many councillors voted for and against the leisure centre refurbishment at Cabinet?")
+    assert unvoted.abstained and unvoted.outcome is None and unvoted.checks == ("no vote recorded",)
+    assert unvoted.answer.startswith("The minutes found record no vote on what the question asks.")
+    voted = assistant.ask("What was the vote on the amendment to cut the waste contract?")
+    assert not voted.abstained and voted.outcome is not None and "For (2), Against (5)" in voted.outcome
+
+
 def test_a_meeting_whose_minutes_are_in_a_later_pack_is_answered_from_them(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask(
         "What did cabinet decide about car parking charges at the 12 February 2026 meeting?"
