@@ -125,16 +125,14 @@ class Assistant:
         hits = self._verified(
             self.index.search(question, k, plan.filters, self.mode, prefer=plan.prefer, recent=plan.recent)
         )
-        decided = None
         if plan.refusal is not None and plan.refusal.check in self.skip:
             plan = replace(plan, refusal=None)
-        if plan.refusal is None and self.mode == "hybrid" and is_decision_question(question):
-            decided = self._decided(question, plan)
+        decided, led = self._decision(question, plan)
         searched = time.perf_counter()
         citations, hits = _cite(hits, decided, k)
         quotes: tuple[Quote, ...] = ()
         evidence, lead, reader = None, None, None
-        if decided is not None and decided.score >= DECISION_LED and self._answers(question, decided):
+        if decided is not None and led:
             lead = lead_line(decided.decision)
             d = decided.decision
             moved = (Quote(2 if d.moved_at else 1, d.moved),) if d.moved else ()
@@ -186,15 +184,31 @@ class Assistant:
             checks,
         )
 
-    def _answers(self, question: str, decided: _Decided) -> bool:
-        """Whether the decision's record, read under its item's title, answers the question by the reader's
-        model: at least `answer.min_lead_relevance` (fitted by `python -m councilqa.eval.fit_lead`). A
-        decision that shares the question's words but is another item's (the final budget vote, for a
-        question about a report noted at the same meeting) is cited, not led with."""
+    def _decision(self, question: str, plan: _Plan) -> tuple[_Decided | None, bool]:
+        """The decision the answer cites first, and whether it leads with it. A decision question cites the
+        decision that matches it, led with at `answer.min_lead_relevance`; any other question only a
+        decision it leads with, at `answer.min_topic_lead_relevance` (none where that is not set)."""
+        asks = is_decision_question(question)
+        answer = self.settings.answer
+        threshold = answer.min_lead_relevance if asks else answer.min_topic_lead_relevance
+        if plan.refusal is not None or self.mode != "hybrid" or threshold is None:
+            return None, False
+        decided = self._decided(question, plan)
+        led = decided is not None and self._leads(question, decided, threshold)
+        return (decided if led or asks else None), led
+
+    def _leads(self, question: str, decided: _Decided, threshold: float) -> bool:
+        """Whether the decision leads the answer: it matches the question (`DECISION_LED`) and its record,
+        read under its item's title, answers it by the reader's model, at `threshold` or more
+        (`answer.min_lead_relevance`, `answer.min_topic_lead_relevance`; fitted by `python -m
+        councilqa.eval.fit_lead`). A decision that shares the question's words but is another item's (the
+        final budget vote, for a question about a report noted at the same meeting) is cited, not led with."""
+        if decided.score < DECISION_LED:
+            return False
         d = decided.decision
         relevance = float(self.relevance.score(question, [lead_text(d)])[0])
         log.info("decision %s: relevance %.2f to the question", d.ordinal, relevance)
-        return relevance >= self.settings.answer.min_lead_relevance
+        return relevance >= threshold
 
     def _read_by_ocr(self, citation: Citation) -> bool:
         document = self.index.document(citation.doc)

@@ -108,6 +108,14 @@ class AnswerSettings(BaseModel):
         "to lead with it; below it the decision is cited, not led with. Fitted on the dev split's fitting half "
         "and tested on its held-out half by `python -m councilqa.eval.fit_lead`.",
     )
+    min_topic_lead_relevance: float | None = Field(
+        None,
+        ge=-20.0,
+        le=20.0,
+        description="The same, for a question that doesn't ask what was decided (\"dying tree up fell lane, what's "
+        'happening"): a decision leads its answer only at this score or more, and is otherwise not cited. None: '
+        "only decision questions are answered from decisions. Fitted by `python -m councilqa.eval.fit_lead`.",
+    )
     skip_checks: tuple[str, ...] = Field(
         (),
         description="Abstention checks not run, by the names answers give them (`checks` in `ask --json`). For "

@@ -1,4 +1,5 @@
-"""Fit `answer.min_lead_relevance` on one half of the dev split and test it on the other, both ways.
+"""Fit `answer.min_lead_relevance` (decision questions) and `answer.min_topic_lead_relevance` (any other
+question) on one half of the dev split and test them on the other, both ways.
 
 Every dev question is asked with every decision allowed to lead. A lead is right when its first
 citation is one of the question's source pages (`lead_wrong` in eval/metrics.py), wrong otherwise or on
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 
 from councilqa.answer.ask import lead_text
+from councilqa.answer.decisions import is_decision_question
 from councilqa.answer.relevance import CrossEncoder
 from councilqa.eval.dev_split import asked_by_half, widest_middle
 from councilqa.eval.metrics import matches_source
@@ -52,23 +54,34 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", nargs="+", action="append", required=True, metavar=("DATA_DIR", "SET"))
     args = parser.parse_args(argv)
-    leads: dict[str, list[Lead]] = {"fit": [], "held_out": []}
+    leads: dict[tuple[str, str], list[Lead]] = {
+        (kind, half): [] for kind in ("decision", "topic") for half in ("fit", "held_out")
+    }
     model = CrossEncoder()
-    for half, q, answer in asked_by_half(args.index, {"min_lead_relevance": -20.0}, model):
+    allowed: dict[str, object] = {"min_lead_relevance": -20.0, "min_topic_lead_relevance": -20.0}
+    for half, q, answer in asked_by_half(args.index, allowed, model):
         if answer.decision is not None and answer.outcome is not None:
             score = float(model.score(q.question, [lead_text(answer.decision)])[0])
             right = q.answerable and bool(answer.citations) and matches_source(q, answer.citations[0])
-            leads[half].append((score, right))
-    print("| fit on | threshold | fitting half: right / wrong leads kept (of all) | held-out half: the same |")
-    print("|---|---|---|---|")
-    for fitted, held in (("fit", "held_out"), ("held_out", "fit")):
-        t = fit(leads[fitted])
-        (fr, fw), (hr, hw) = kept(leads[fitted], t), kept(leads[held], t)
-        total = {h: (sum(r for _, r in leads[h]), sum(not r for _, r in leads[h])) for h in leads}
-        print(
-            f"| {fitted} | {t:.2f} | {fr} of {total[fitted][0]} / {fw} of {total[fitted][1]} "
-            f"| {hr} of {total[held][0]} / {hw} of {total[held][1]} |"
-        )
+            kind = "decision" if is_decision_question(q.question) else "topic"
+            leads[kind, half].append((score, right))
+    print(
+        "| questions | fit on | threshold | fitting half: right / wrong leads kept (of all) | held-out half: the same |"
+    )
+    print("|---|---|---|---|---|")
+    for kind, setting in (("decision", "min_lead_relevance"), ("topic", "min_topic_lead_relevance")):
+        for fitted, held in (("fit", "held_out"), ("held_out", "fit")):
+            mine, other = leads[kind, fitted], leads[kind, held]
+            t = fit(mine)
+            (fr, fw), (hr, hw) = kept(mine, t), kept(other, t)
+            total = {
+                h: (sum(r for _, r in leads[kind, h]), sum(not r for _, r in leads[kind, h])) for h in (fitted, held)
+            }
+            print(
+                f"| {kind} (`{setting}`) | {fitted} | {t:.2f} "
+                f"| {fr} of {total[fitted][0]} / {fw} of {total[fitted][1]} "
+                f"| {hr} of {total[held][0]} / {hw} of {total[held][1]} |"
+            )
 
 
 if __name__ == "__main__":

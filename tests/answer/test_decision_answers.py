@@ -66,6 +66,18 @@ def test_a_decision_leads_only_when_the_model_reads_its_record_as_answering(samp
     assert cited.citations[0].text == led.citations[0].text  # the record is still cited first
 
 
+def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_set(sample_settings, sample_index):
+    """By default only decision questions are answered from decisions; with answer.min_topic_lead_relevance
+    set (off by default: held out it kept 6 right leads and 1 wrong, docs/reader.md), any question may be."""
+    question = "what's happening with the riverside leisure centre?"
+    assert Assistant(sample_settings, sample_index).ask(question).decision is None
+    topic = sample_settings.model_copy(
+        update={"answer": sample_settings.answer.model_copy(update={"min_topic_lead_relevance": -20.0})}
+    )
+    led = Assistant(topic, sample_index).ask(question)
+    assert led.outcome == "Agreed at Cabinet on 12 March 2026." and led.answer.startswith(led.outcome)
+
+
 def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("What happened to the amendment to cut the waste contract?")
     assert answer.outcome is not None and answer.outcome.startswith("Amendment lost at Cabinet on 12 March 2026")
