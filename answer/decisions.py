@@ -25,7 +25,9 @@ from councilqa.text import split_sentences
 DECISION_QUESTION = re.compile(
     r"\b(?:decid\w*|decisions?|resolv\w*|resolutions?|agree[ds]?|approv\w*|adopt\w*|pass(?:ed)?|carried|"
     r"vot(?:e|es|ed|ing)|outcome|amendments?|motions?|(?:get|got|go|went) through|rejected|defeated|backed|"
-    r"delegat\w*|authori[sz]\w*|seconded|nominat\w*|unanimous\w*|sign(?:ed)? off|what happened|(?:do|did) with)\b",
+    r"delegat\w*|authori[sz]\w*|seconded|nominat\w*|unanimous\w*|sign(?:ed)? off|what happened|(?:do|did) with|"
+    r"cho(?:ose|osing|se|sen)|choice|opt(?:ed|ing)?|select(?:ed|ing)?|settled|backing|"
+    r"back(?!\s+(?:to|in|into|on|up|out|down|from|off|then|at|with|for)\b))\b",
     re.IGNORECASE,
 )
 RECOMMENDED = re.compile(r"\b(?:asked to|recommend\w*)\b", re.IGNORECASE)
@@ -58,6 +60,10 @@ def is_decision_question(question: str) -> bool:
 
     >>> is_decision_question("Did the LEVI amendment get through?"), is_decision_question("band D council tax")
     (True, False)
+    >>> is_decision_question("Which audit option did the council choose?"), is_decision_question("is the cc backing it")
+    (True, True)
+    >>> is_decision_question("who can make them without going back to council?")
+    False
     >>> is_decision_question("In the phase 2 paper, what was Cabinet asked to decide?")
     False
     """

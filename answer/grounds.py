@@ -73,7 +73,10 @@ NUMBER_WORD = re.compile(
     r"|thousand|dozen|no)\s+[a-z]",
     re.I,
 )  # a count put in words: "two abstentions", "no votes against"
-MONEY = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b")
+MONEY = re.compile(  # "£8.7m", "£ 640.00", "2 million"; an accounts table's "1753.00" (pounds and pence, no sign)
+    r"[£$€]\s?\d|\d[\d,.]*\s?(m|bn|k|million|billion)\b|(?<![\d.,])\d{1,3}(?:,\d{3})+\.\d\d(?![\d.])"
+    r"|(?<![\d.,])\d{3,}\.\d\d(?![\d.])"
+)
 # A year, or a span of years ("2025-26", "2010/11", "2016-2020"); a span names the years it joins. A
 # number after a currency sign is no year ("£2000").
 YEAR = re.compile(r"(?<![£$€\d,.])\b((?:19|20)\d\d)(?:\s?[-/–]\s?(\d\d(?:\d\d)?))?\b(?![,.]?\d|%)")
@@ -104,9 +107,10 @@ NOT_A_COUNCIL = frozenset(
 NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:and|of|for)\s+)?[A-Z][\w’'-]*)*")
 CLAUSE = re.compile(r"\s*[;•\uf0b7\uf0a7\u25aa\u25cf]\s*")  # a list's items, and clauses set off by ";"
 ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]+s?$")
-OPENERS = frozenset(
+OPENERS = frozenset(  # a question's first word that is no part of a name after it: "Under Trafford's rules …"
     "what how who whom which when where why and but or the a an in at on of for to did does do is was were are has "
-    "have had will would can could should".split()
+    "have had will would can could should under from after before during by with within since about over across "
+    "between into as if according".split()
 )
 MONTHS_AND_DAYS = frozenset(
     [name.lower() for name in MONTH_NAMES]

@@ -82,7 +82,8 @@ def test_what_a_council_decided_is_not_answered_from_another_councils_papers(
     answer = assistant.ask("What did Riverford Borough Council decide about the leisure centre?")
     assert not answer.abstained and answer.outcome == "Agreed at Cabinet on 12 March 2026."
     answer = assistant.ask("How did Riverford and Medway councillors vote on the leisure centre?")
-    assert answer.abstained and answer.checks == ("unknown name",)  # Riverford's decision doesn't lead: no paper
+    assert answer.abstained and answer.checks == ("unknown name", "no vote recorded")  # no paper names Medway, no
+    # vote is recorded on the leisure centre: Riverford's decision doesn't lead
     assert answer.answer.startswith("No indexed paper mentions “Riverford and Medway”.")  # names Medway
     answer = assistant.ask("How did Labour councillors vote on the leisure centre?")  # a party, not a council
     assert not answer.answer.startswith("No indexed minutes")  # (no paper names the party: "unknown name")
@@ -164,6 +165,7 @@ def test_answers_in_the_forms_papers_use_are_not_withheld(grounds: Grounds) -> N
         "How much will the refurbishment cost?": "The refurbishment is priced at £8.7 million.",
         "What is the target for recycling by 2020?": "The recycling target for 2016-2020 is 60% of household waste.",
         "How much will the new homes programme cost?": "2,000 homes will be built at a cost of £2000 each.",
+        "How much did the council spend on mowing the green?": "Mowing of Village Green 1753.00",  # accounts: no £
     }
     for question, quote in answers.items():
         assert grounds.withheld(question, [quote]) is None, question
@@ -182,6 +184,7 @@ def test_names_years_and_parts_are_read_from_the_question() -> None:
     assert names("Cheshire West and Chester delayed transfers of care target") == ["Cheshire West and Chester"]
     assert years("the 2025-26 budget, against 2010/11, 2016-2020 and £2000") == {2010, 2011, 2016, 2020, 2025, 2026}
     assert names("What is the ‘Kent’ budget?") == ["Kent"]
+    assert names("Under Trafford's contract procedure rules, how many quotes?") == ["Trafford"]
 
 
 def test_a_skipped_check_is_not_run_and_an_unknown_one_is_refused(
