@@ -111,7 +111,10 @@ class Assistant:
         """Search (within `filters`, which say whether restricted papers may be searched; without them, as
         the assistant was built to; a meeting the question names ranks first), check every excerpt
         against its pages, then answer: a decision question from the decision the minutes record,
-        led by its outcome; any other by quoting the sentences that answer it; or say there is none."""
+        led by its outcome; any other by quoting the sentences that answer it; or say there is none.
+
+        The trip of a question, one step each, in this order: `plan`, `retrieve`, `read`, `verify`,
+        `judge` (answer or abstain) and `respond`."""
         question = " ".join(question.split())
         if not question:
             raise InvalidInput("the question is empty")
@@ -119,69 +122,118 @@ class Assistant:
             raise InvalidInput(f"the question is {len(question)} characters long; ask in at most {LONGEST_QUESTION}")
         started = time.perf_counter()
         k = k or self.settings.answer.k
+        plan = self.plan(question, filters)
+        found = self.retrieve(question, plan, k)
+        searched = time.perf_counter()
+        reading = verify(self.read(question, found, k))
+        read_at = time.perf_counter()
+        reasons = self.judge(question, plan, reading)
+        answer = self.respond(question, plan, reading, reasons)
+        timings = {"search": searched - started, "read": read_at - searched, "total": time.perf_counter() - started}
+        return replace(answer, timings_ms={step: seconds * 1000 for step, seconds in timings.items()})
+
+    def plan(self, question: str, filters: SearchFilter | None = None) -> _Plan:
+        """Step 1: what to search (`_plan`), with a refusal `answer.skip_checks` names dropped."""
         plan = self._plan(
             question, filters if filters is not None else SearchFilter(include_restricted=self.include_restricted)
         )
+        if plan.refusal is not None and plan.refusal.check in self.skip:
+            plan = replace(plan, refusal=None)
+        return plan
+
+    def retrieve(self, question: str, plan: _Plan, k: int) -> _Found:
+        """Step 2: the passages found, each checked verbatim on its pages, and the decision that matches
+        the question (its lead line's facts checked on its pages), with whether it leads."""
         hits = self._verified(
             self.index.search(question, k, plan.filters, self.mode, prefer=plan.prefer, recent=plan.recent)
         )
-        if plan.refusal is not None and plan.refusal.check in self.skip:
-            plan = replace(plan, refusal=None)
         decided, led = self._decision(question, plan)
-        searched = time.perf_counter()
-        citations, hits = _cite(hits, decided, k)
-        quotes: tuple[Quote, ...] = ()
-        evidence, lead, reader = None, None, None
-        if decided is not None and led:
-            lead = lead_line(decided.decision)
+        return _Found(hits, decided, led)
+
+    def read(self, question: str, found: _Found, k: int) -> _Reading:
+        """Step 3: the citations, and the quotes chosen from them: a leading decision's record, what moved
+        it and a sentence of its discussion; or the sentences of the passages that best answer, chosen by
+        the reader (`answer.reader`: the rules, or the reader's model), with how strongly they do."""
+        decided = found.decided
+        citations, hits = _cite(found.hits, decided, k)
+        answer = self.settings.answer
+        if decided is not None and found.led:
             d = decided.decision
             moved = (Quote(2 if d.moved_at else 1, d.moved),) if d.moved else ()
             decided_text = decided_quote(d)  # "X proposed an amendment that …": the wording is in the moving sentence
             quotes = moved + (() if moved and decided_text in moved[0].text else (Quote(1, decided_text),))
             said = self._discussed(question, decided, quotes)
             if said is not None:
-                citations, hits = _cite(hits, decided, k, said)
+                citations, hits = _cite(found.hits, decided, k, said)
                 quotes += tuple(Quote(c.rank, c.text) for c in citations if c.text == said.text)[:1]
             evidence = self.evidence(question, hits, quotes) if hits else None
-        elif hits and self.settings.answer.reader == "rules":
-            offset = len(citations) - len(hits)  # the decision's record, cited first but not led with
-            composed = compose(question, hits, self.settings.answer.answer_sentences, self.index.words)
-            composed = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
-            quotes = tuple(quote for quote in composed if quote.text in citations[quote.citation - 1].text)
-            evidence = self.evidence(question, hits, quotes)
-        elif hits:
-            offset = len(citations) - len(hits)
-            scored = read(question, units_of(hits, offset + 1), self.relevance, self.index.words)
-            chosen = quotes_of(
-                scored, self.settings.answer.answer_sentences, needs_figure=bool(ASKS_AMOUNT.search(question))
-            )
-            quotes = tuple(quote for quote in chosen if quote.text in citations[quote.citation - 1].text)
-            reader = self.relevance.model_id
-            evidence = scored[0].relevance if scored else None
-        read_at = time.perf_counter()
-        record = decided.decision.excerpt if decided is not None else None  # cited first, led with or not
-        text, quotes, checks = self._say(question, plan, citations, quotes, lead=lead, evidence=evidence, record=record)
-        citations = tuple(replace(c, ocr=self._read_by_ocr(c)) for c in citations)
-        timings = {
-            "search": (searched - started) * 1000,
-            "read": (read_at - searched) * 1000,
-            "total": (time.perf_counter() - started) * 1000,
-        }
-        shown = decided.decision if decided and lead and quotes else None
+            return _Reading(citations, quotes, evidence, decided, lead_line(d))
+        if not hits:
+            return _Reading(citations, (), None, decided)
+        offset = len(citations) - len(hits)  # the decision's record, cited first but not led with
+        if answer.reader == "rules":
+            composed = compose(question, hits, answer.answer_sentences, self.index.words)
+            quotes = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
+            return _Reading(citations, quotes, self.evidence(question, hits, quotes), decided)
+        scored = read(question, units_of(hits, offset + 1), self.relevance, self.index.words)
+        quotes = quotes_of(scored, answer.answer_sentences, needs_figure=bool(ASKS_AMOUNT.search(question)))
+        evidence = scored[0].relevance if scored else None
+        return _Reading(citations, quotes, evidence, decided, reader=self.relevance.model_id)
+
+    def judge(self, question: str, plan: _Plan, reading: _Reading) -> tuple[Reason, ...]:
+        """Step 5, answer or abstain: every reason the papers don't answer, the first of them the one the
+        answer gives; none when it may answer. Every check is run (but those `answer.skip_checks` names),
+        so that the eval can count each one's gains and losses: the plan's refusal; names and years no
+        indexed paper holds; a vote asked for that none of the lead, quotes or cited decision records; the
+        checks of the quotes (`Grounds.reasons`); too little evidence."""
+        public_only = not plan.filters.include_restricted
+        if not reading.citations:
+            return ()
+        reasons = [plan.refusal] if plan.refusal is not None else []
+        grounds = self.grounds
+        if public_only and (hidden := self.index.restricted()):  # a name only they hold is "unknown"
+            grounds = replace(grounds, has_word=partial(self.index.has_word, hidden=hidden))
+        reasons += self._unknown(grounds, question, reading.citations)  # of the question: no decision answers either
+        texts = [quote.text for quote in reading.quotes]
+        record = reading.decided.decision.excerpt if reading.decided is not None else None  # led with or not
+        held = [reason for reason in [unvoted(question, [*texts, *filter(None, (reading.lead, record))])] if reason]
+        held += grounds.reasons(question, texts) if reading.lead is None and reading.quotes else []
+        reasons += [Reason(reason.check, f"{reason.message} {CLOSEST}") for reason in held]
+        strong = reading.quotes and reading.evidence is not None and reading.evidence >= self.minimum
+        if reading.lead is None and not strong:
+            reasons.append(Reason("weak evidence", ABSTAIN))
+        return tuple(reason for reason in reasons if reason.check not in self.skip)
+
+    def respond(self, question: str, plan: _Plan, reading: _Reading, reasons: tuple[Reason, ...]) -> Answer:
+        """Step 6: the answer as shown: the lead and quotes, with any part of the question they leave
+        unanswered said so; or why there is no answer (nothing indexed; the first reason), with the
+        closest passages cited. Each citation says whether OCR read its pages."""
+        citations = tuple(replace(c, ocr=self._read_by_ocr(c)) for c in reading.citations)
+        quotes, lead = reading.quotes, reading.lead
+        if not reading.citations:
+            empty = self.index.is_empty(public_only=not plan.filters.include_restricted)
+            text, quotes = (NO_INDEX if empty else ABSTAIN), ()
+        elif reasons:
+            text, quotes = reasons[0].message, ()
+        else:
+            said = " ".join([*([lead] if lead else []), *(f"{quote.text} [{quote.citation}]" for quote in quotes)])
+            unanswered = [] if lead else self.grounds.unanswered_parts(question, [quote.text for quote in quotes])
+            text = " ".join([said, *(f"The passages found don't answer “{part}”." for part in unanswered)])
+        shown = reading.decided.decision if reading.decided and lead and quotes else None
         return Answer(
             question,
             text,
             not quotes,
             citations,
-            timings,
+            {},
             quotes,
             plan.filters,
             plan.note,
-            evidence,
+            reading.evidence,
             shown,
             lead if shown else None,
-            reader if quotes and not shown else None,
-            checks,
+            reading.reader if quotes and not shown else None,
+            tuple(reason.check for reason in reasons),
         )
 
     def _decision(self, question: str, plan: _Plan) -> tuple[_Decided | None, bool]:
@@ -215,42 +267,6 @@ class Assistant:
         return document is not None and self.index.read_by_ocr(
             document.sha256, citation.pdf_page, citation.pdf_page_end
         )
-
-    def _say(
-        self,
-        question: str,
-        plan: _Plan,
-        citations: tuple[Citation, ...],
-        quotes: tuple[Quote, ...],
-        *,
-        lead: str | None,
-        evidence: float | None,
-        record: str | None,
-    ) -> tuple[str, tuple[Quote, ...], tuple[str, ...]]:
-        """The answer's text, the quotes it keeps and the checks that found a reason not to answer: the
-        lead and quotes, with any part of the question they leave unanswered said so; or why there is no
-        answer (nothing indexed, a refusal, a reason the papers don't answer it, too little evidence), the
-        first reason found said. Every check is run, so that the eval can count each one's gains and losses."""
-        public_only = not plan.filters.include_restricted
-        if not citations:
-            return (NO_INDEX if self.index.is_empty(public_only=public_only) else ABSTAIN), (), ()
-        reasons = [plan.refusal] if plan.refusal is not None else []
-        grounds = self.grounds
-        if public_only and (hidden := self.index.restricted()):  # a name only they hold is "unknown"
-            grounds = replace(grounds, has_word=partial(self.index.has_word, hidden=hidden))
-        reasons += self._unknown(grounds, question, citations)  # of the question: a decision can't answer it either
-        texts = [quote.text for quote in quotes]
-        held = [reason for reason in [unvoted(question, [*texts, *filter(None, (lead, record))])] if reason]
-        held += grounds.reasons(question, texts) if lead is None and quotes else []
-        reasons += [Reason(reason.check, f"{reason.message} {CLOSEST}") for reason in held]
-        if lead is None and not (quotes and evidence is not None and evidence >= self.minimum):
-            reasons.append(Reason("weak evidence", ABSTAIN))
-        reasons = [reason for reason in reasons if reason.check not in self.skip]
-        if reasons:
-            return reasons[0].message, (), tuple(reason.check for reason in reasons)
-        text = " ".join([*([lead] if lead else []), *(f"{quote.text} [{quote.citation}]" for quote in quotes)])
-        unanswered = [] if lead else self.grounds.unanswered_parts(question, [quote.text for quote in quotes])
-        return " ".join([text, *(f"The passages found don't answer “{part}”." for part in unanswered)]), quotes, ()
 
     def _unknown(self, grounds: Grounds, question: str, citations: tuple[Citation, ...]) -> list[Reason]:
         """The names and years the question names that no indexed paper holds (an abbreviation one of the
@@ -460,6 +476,41 @@ class _Plan:
     note: str | None
     refusal: Reason | None
     recent: bool
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What `retrieve` found: passages checked on their pages, best first; the decision matching the
+    question, if any; and whether it leads the answer."""
+
+    hits: list[Hit]
+    decided: _Decided | None
+    led: bool
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What `read` chose: the citations, best first; the quotes, each with the number of the citation it
+    is quoted from; how strongly they answer; the decision cited first; its lead line when it leads; the
+    reader's model, when it chose the quotes."""
+
+    citations: tuple[Citation, ...]
+    quotes: tuple[Quote, ...]
+    evidence: float | None
+    decided: _Decided | None = None
+    lead: str | None = None
+    reader: str | None = None
+
+
+def verify(reading: _Reading) -> _Reading:
+    """Step 4: only the quotes that stand verbatim in the citation they name (each citation's text was
+    checked on its pages when it was found)."""
+    quotes = tuple(
+        q
+        for q in reading.quotes
+        if 0 < q.citation <= len(reading.citations) and q.text in reading.citations[q.citation - 1].text
+    )
+    return replace(reading, quotes=quotes)
 
 
 @dataclass(frozen=True)

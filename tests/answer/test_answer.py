@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from councilqa.answer.ask import Assistant, compose
+from councilqa.answer.ask import Assistant, compose, verify
 from councilqa.errors import InvalidInput
 from councilqa.records import Chunk, Hit, Quote, SearchFilter
 
@@ -143,3 +143,33 @@ def test_a_numbered_paragraph_or_resolved_block_that_answers_is_quoted_whole(sam
 def test_a_question_longer_than_a_question_is_refused_with_its_length(sample_settings, sample_index):
     with pytest.raises(InvalidInput, match="the question is 1001 characters long; ask in at most 1000"):
         Assistant(sample_settings, sample_index).ask("a" * 1001)
+
+
+def test_each_step_of_the_trip_runs_alone_and_in_order_gives_the_answer(sample_settings, sample_index):
+    """plan → retrieve → read → verify → judge → respond, each called alone, give what `ask` gives."""
+    assistant = Assistant(sample_settings, sample_index)
+    question = "How much will the leisure centre refurbishment cost?"
+    plan = assistant.plan(question)
+    k = sample_settings.answer.k
+    found = assistant.retrieve(question, plan, k)
+    assert found.hits and all(sample_index.holds(hit.chunk) for hit in found.hits)
+    reading = verify(assistant.read(question, found, k))
+    assert any("£8.7 million" in quote.text for quote in reading.quotes)
+    assert assistant.judge(question, plan, reading) == ()
+    stepped = assistant.respond(question, plan, reading, ())
+    asked = assistant.ask(question)
+    assert (stepped.answer, stepped.quotes) == (asked.answer, asked.quotes)
+    assert [replace(c, score=0.0) for c in stepped.citations] == [replace(c, score=0.0) for c in asked.citations]
+
+
+def test_verify_drops_a_quote_not_in_the_citation_it_names_and_judge_names_its_reasons(sample_settings, sample_index):
+    assistant = Assistant(sample_settings, sample_index)
+    question = "How much will the leisure centre refurbishment cost?"
+    plan = assistant.plan(question)
+    reading = assistant.read(question, assistant.retrieve(question, plan, 10), 10)
+    forged = replace(reading, quotes=(*reading.quotes, Quote(1, "The works will cost £1 in total."), Quote(99, "x")))
+    assert verify(forged).quotes == reading.quotes
+    unread = replace(reading, quotes=())
+    assert [reason.check for reason in assistant.judge(question, plan, unread)] == ["weak evidence"]
+    answer = assistant.respond(question, plan, unread, assistant.judge(question, plan, unread))
+    assert answer.abstained and answer.checks == ("weak evidence",) and answer.answer.startswith("The papers don't")
