@@ -73,6 +73,7 @@ NEAR_PAGES = 2  # a motion's text joins its decision's excerpt only within this 
 SENTENCE_BREAK = re.compile(
     r"[.!?](?=\s)|[•●▪\uf0b7]|:-?(?=\s*\n)|\bPage\s+\d+(?:\s+of\s+\d+)?(?=\s*\n)"
 )  # where a decided sentence may start after
+FULL_STOP = re.compile(SENTENCE_END)
 LONGEST_SENTENCE = 400  # characters either side of a decided sentence's words that it may span
 
 
@@ -281,12 +282,12 @@ def _decisions(text: _Text, item: MinuteItem, first_line: int, end_line: int, or
 def _decided_sentences(text: _Text, begin: int, stop: int, taken: list[re.Match[str]]) -> list[re.Match[str]]:
     """Each sentence between `begin` and `stop` that records a decision in words ("It was resolved to
     ...", "After a vote (8-1) it was agreed to ...", "Proposed by RW and seconded by RB", "with four
-    members in favour and five against"), as a match
-    of its whole text; none that overlaps a RESOLVED block, or a motion, outcome or vote read already."""
+    members in favour and five against"), as a match of its whole text; none that overlaps a RESOLVED
+    block, or a motion, outcome or vote read already."""
     spans: list[tuple[int, int]] = []
     proposed_alone = False  # the last span is only "Proposed by X, seconded by Y.": the decision follows it
     words = sorted(
-        [*(m for form in (DECIDED, PROPOSED_BY, IN_FAVOUR) for m in form.finditer(text.text, begin, stop))],
+        (m for form in (DECIDED, PROPOSED_BY, IN_FAVOUR) for m in form.finditer(text.text, begin, stop)),
         key=lambda m: m.start(),
     )
     for said in words:
@@ -325,7 +326,7 @@ def _sentence(text: str, at: int, begin: int, stop: int) -> tuple[int, int]:
         start = begin
     while start < at and text[start].isspace():
         start += 1
-    end_at = re.compile(r"\.(?=\s|$)").search(text, at, min(stop, at + LONGEST_SENTENCE))
+    end_at = FULL_STOP.search(text, at, min(stop, at + LONGEST_SENTENCE))
     if end_at:
         end = end_at.end()
     else:
