@@ -285,7 +285,8 @@ def _decided_sentences(text: _Text, begin: int, stop: int, taken: list[re.Match[
     members in favour and five against"), as a match of its whole text; none that overlaps a RESOLVED
     block, or a motion, outcome or vote read already."""
     spans: list[tuple[int, int]] = []
-    proposed_alone = False  # the last span is only "Proposed by X, seconded by Y.": the decision follows it
+    opening = False  # the last span only proposes ("Proposed by X, seconded by Y.") or votes ("the CC voted in
+    # support of option 2 or 3."): the decision, when the next sentence is one, follows it
     words = sorted(
         (m for form in (DECIDED, PROPOSED_BY, IN_FAVOUR) for m in form.finditer(text.text, begin, stop)),
         key=lambda m: m.start(),
@@ -299,12 +300,12 @@ def _decided_sentences(text: _Text, begin: int, stop: int, taken: list[re.Match[
             start = _sentence(text.text, max(begin, start - 2), begin, stop)[0]
         if any(start < other.end() and other.start() < end for other in taken if _read_already(other)):
             continue
-        joins = proposed_alone and not text.text[spans[-1][1] : start].strip()
+        joins = opening and not text.text[spans[-1][1] : start].strip()
         if spans and (start < spans[-1][1] or joins):  # one decision: its words said twice, or after its proposer
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         elif end - start >= 12:
             spans.append((start, end))
-        proposed_alone = proposal and start == said.start()
+        opening = (proposal and start == said.start()) or said.group(0).lower().endswith("voted")
     return [m for start, end in spans if (m := ANY.match(text.text, start, end))]
 
 
