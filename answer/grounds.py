@@ -11,7 +11,8 @@ form and the sentences the answer would quote:
 - an amount question whose quoted sentences hold no figure; only sums of money where it asks how
   many; no figure beside what it counts ("how many library branches"); none in the same clause as
   the measure it names ("salary"; a rate question needs a rate there, "%", "per", "an hour"), or as
-  the multi-word name it asks about ("Wirral PCT", where the figure beside it is another trust's);
+  the multi-word name of a body it asks about ("Wirral PCT", where the figure beside it is another
+  trust's);
   or whose best-matching sentence gives figures for other years than the one it asks about;
 - a question about how a vote went ("how many voted for and against", "what was the vote") whose
   answer and the decision it cites hold no vote: the item was decided without one the minutes record
@@ -107,6 +108,11 @@ NOT_A_COUNCIL = frozenset(
 NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:and|of|for)\s+)?[A-Z][\w’'-]*)*")
 CLAUSE = re.compile(r"\s*[;•\uf0b7\uf0a7\u25aa\u25cf]\s*")  # a list's items, and clauses set off by ";"
 ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]+s?$")
+ORGANISATION = re.compile(  # a name that is a body's: an abbreviation ("PCT"), or a word that names one
+    r"\b(?:[A-Z]{2,}s?|Council|Authority|Trust|Partnership|Board|Group|Ltd|Limited|plc|PLC|Association|Services?"
+    r"|Agency|Company|Committee|Fund|Foundation|Society|Club|School|College|University|Hospital|Police|Fire"
+    r"|Commission|Executive|Department|Ministry|Office|Government|Corporation|Institute|Network|Alliance)\b"
+)
 OPENERS = frozenset(  # a question's first word that is no part of a name after it: "Under Trafford's rules …"
     "what how who whom which when where why and but or the a an in at on of for to did does do is was were are has "
     "have had will would can could should under from after before during by with within since about over across "
@@ -243,9 +249,11 @@ class Grounds:
         return f"The passages found give no {' or '.join(measures)} figure for what the question asks about."
 
     def _untied(self, question: str, clauses: list[str]) -> str | None:
-        """A name of more than one word ("Wirral PCT") that no clause with a figure holds; a one-word
-        name ("KCC") may be put otherwise ("the Council")."""
-        named = [name for name in names(question) if len(name.split()) > 1]
+        """An organisation's name of more than one word ("Wirral PCT", "Kent Fire and Rescue Authority")
+        that no clause with a figure holds: the figure beside it is another body's. A one-word name
+        ("KCC") may be put otherwise ("the Council"); a place ("Barton End") is what a figure is often
+        given for without its name beside it ("44 horses in 2015")."""
+        named = [name for name in names(question) if len(name.split()) > 1 and ORGANISATION.search(name)]
         untied = [name for name in named if not any(self._names_in(name, clause) for clause in clauses)]
         if untied:
             return f"The passages found give no figure for {', '.join(f'“{name}”' for name in untied)}."
