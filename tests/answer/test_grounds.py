@@ -166,7 +166,8 @@ def test_answers_in_the_forms_papers_use_are_not_withheld(grounds: Grounds) -> N
         "What is the target for recycling by 2020?": "The recycling target for 2016-2020 is 60% of household waste.",
         "How much will the new homes programme cost?": "2,000 homes will be built at a cost of £2000 each.",
         "How much did the council spend on mowing the green?": "Mowing of Village Green 1753.00",  # accounts: no £
-        "How many horses did the inspections record at Barton End?": "The reports recorded 44 horses in 2015.",  # a place
+        # a place: no body beside the figure
+        "How many horses did the inspections record at Barton End?": "The reports recorded 44 horses in 2015.",
     }
     for question, quote in answers.items():
         assert grounds.withheld(question, [quote]) is None, question
