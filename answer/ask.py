@@ -75,6 +75,7 @@ MORE_WORDS = 60  # … and at most this long (not a page's header run together)
 DECISION_LED = 0.67
 LEAD_WORDS = 100  # of a decision's record, read by the model before it may lead
 DECISION_CITED = 0.5
+DECIDES = re.compile(r"\b(?:RESOLVED|[Rr]esolved|AGREED|agreed|decided)\b")  # a sentence that records a decision
 
 
 class Assistant:
@@ -172,7 +173,7 @@ class Assistant:
             return _Reading(citations, (), None, decided)
         offset = len(citations) - len(hits)  # the decision's record, cited first but not led with
         if answer.reader == "rules":
-            composed = compose(question, hits, answer.answer_sentences, self.index.words)
+            composed = compose(question, hits, answer.answer_sentences, self.index.words, answer.decided_gain)
             quotes = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             return _Reading(citations, quotes, self.evidence(question, hits, quotes), decided)
         scored = read(question, units_of(hits, offset + 1), self.relevance, self.index.words)
@@ -423,13 +424,16 @@ def lead_text(decision: Decision) -> str:
     return f"{decision.item_title or ''}: {' '.join(decision.excerpt.split()[:LEAD_WORDS])}"
 
 
-def compose(question: str, hits: list[Hit], n_sentences: int, words: Words) -> tuple[Quote, ...]:
+def compose(
+    question: str, hits: list[Hit], n_sentences: int, words: Words, decided_gain: float = 0.0
+) -> tuple[Quote, ...]:
     """The sentences of the top hits that best match the question, with the number of the citation
     each is quoted from, in the order they appear.
 
     A sentence scores for each question word it shares, the more for words few of the candidate
     sentences share (local rarity), plus its hit's similarity; for a question that asks for an
-    amount, sentences holding figures score more. A sentence found in two excerpts (or within a longer
+    amount, sentences holding figures score more; a sentence that records a decision ("It was resolved
+    to …") gains `decided_gain` (`answer.decided_gain`). A sentence found in two excerpts (or within a longer
     one) is quoted once. Words are compared as `words` gives them (the keyword index's stemmed words).
     """
     wanted = set(words(question)) - QUESTION_WORDS
@@ -445,7 +449,8 @@ def compose(question: str, hits: list[Hit], n_sentences: int, words: Words) -> t
             sum(1 / spread[term] ** 0.5 for term in sorted(shared))  # sorted: the same sum whatever the hash seed
             + 0.5 * hits[rank - 1].score
             - 0.05 * rank
-            + (0.5 if numeric and FIGURE.search(sentence) else 0.0),
+            + (0.5 if numeric and FIGURE.search(sentence) else 0.0)
+            + (decided_gain if DECIDES.search(sentence) else 0.0),
             rank,
             position,
             sentence,

@@ -108,6 +108,15 @@ class AnswerSettings(BaseModel):
         "to lead with it; below it the decision is cited, not led with. Fitted on the dev split's fitting half "
         "and tested on its held-out half by `python -m councilqa.eval.fit_lead`.",
     )
+    decided_gain: float = Field(
+        0.0,
+        ge=0.0,
+        le=5.0,
+        description='What a sentence that records a decision ("resolved", "agreed", "decided") adds to its '
+        "score when the `rules` reader chooses what to quote. Fitted by `python -m councilqa.eval.fit_decided_gain` "
+        "(1.0 on the dev split's fitting half: one more held-out answer, but one fewer on cheshire_dev and a false "
+        "abstention more on kent_dev, and none more on the sealed set), so left at 0 (docs/reader.md).",
+    )
     min_topic_lead_relevance: float | None = Field(
         None,
         ge=-20.0,

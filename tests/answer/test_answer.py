@@ -173,3 +173,15 @@ def test_verify_drops_a_quote_not_in_the_citation_it_names_and_judge_names_its_r
     assert [reason.check for reason in assistant.judge(question, plan, unread)] == ["weak evidence"]
     answer = assistant.respond(question, plan, unread, assistant.judge(question, plan, unread))
     assert answer.abstained and answer.checks == ("weak evidence",) and answer.answer.startswith("The papers don't")
+
+
+def test_a_sentence_that_records_a_decision_gains_what_the_setting_gives(sample_index):
+    text = (
+        "Mr Joyce raised the Copper Beech trees on Fell Lane with the council. "
+        "The council resolved that the Fell Lane trees be cut down."
+    )
+    chunk = Chunk("sha", 0, text, 1, 1, None, None, "t")
+    question = "Fell Lane trees"  # both sentences hold its words
+    assert compose(question, [Hit(chunk, 0.5, ())], 1, sample_index.words)[0].text.startswith("Mr Joyce")
+    chosen = compose(question, [Hit(chunk, 0.5, ())], 1, sample_index.words, decided_gain=1.0)
+    assert chosen[0].text.startswith("The council resolved")
