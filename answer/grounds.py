@@ -124,7 +124,6 @@ MONTHS_AND_DAYS = frozenset(
     + [day[:3].lower() for day in DAYS]
     + ["tues", "thurs"]
 )
-# Where a question asks two things: "…, and how much…", "…? What…".
 # A question about how a vote went, and a text that records one ("For (9)", "by six votes to three",
 # "(8-1)", "four in favour", "unanimously", "nem con", "casting vote").
 ASKS_VOTE = re.compile(
@@ -138,6 +137,7 @@ VOTE_HELD = re.compile(
     r"|\bnem\.?\s*con|\babstain|\bvoted\b|\bcasting\s+vote\b|\bmajority\b",
     re.I,
 )
+# Where a question asks two things: "…, and how much…", "…? What…".
 PARTS = re.compile(r"\?\s+|,?\s+and\s+(?=(?:how|what|who|when|which|where|why|is|was|did|does)\b)", re.I)
 PART_WORDS = 2  # a part with this many words of its own or more, none of them quoted, is not answered
 

@@ -145,14 +145,11 @@ def describe(rel_path: str, pages: Sequence[Page], hint: MeetingHint | None = No
     committee, when = None, None
     minutes = MINUTES_OF.search(pages[0].text[:1500]) if pages else None
     report_to = REPORT_TO.search(pages[0].text) if pages else None
-    dated = None
-    if doc_type in ("printed minutes", "agenda frontsheet"):  # "Minutes 1 March 2016.pdf"; "X Council - 1st March 2016"
-        dated = NAMED_DATE.search(stem) or (COUNCIL_DATED.search(pages[0].text[:1500]) if pages else None)
     if parsed:
         committee, when = committee_name(parsed["committee"]), iso_day(parsed["day"], parsed["month"], parsed["year"])
     elif minutes and doc_type != "agenda frontsheet":  # an agenda's "minutes of the meeting held on" are another's
         committee, when = minutes_meeting(minutes)
-    elif dated:
+    elif doc_type in ("printed minutes", "agenda frontsheet") and (dated := _dated(stem, pages)):
         when = match_date(dated)
     elif report_to:
         committee, when = committee_name(report_to["committee"]), match_date(report_to)
@@ -168,6 +165,12 @@ def describe(rel_path: str, pages: Sequence[Page], hint: MeetingHint | None = No
         meeting_date=when,
         doc_type=doc_type,
     )
+
+
+def _dated(stem: str, pages: Sequence[Page]) -> re.Match[str] | None:
+    """A meeting's day in a minutes' or agenda's file name ("Minutes 1 March 2016.pdf"), else in its
+    heading ("Milburn Parish Council - 1st March 2016")."""
+    return NAMED_DATE.search(stem) or (COUNCIL_DATED.search(pages[0].text[:1500]) if pages else None)
 
 
 def _title(stem: str, parsed: re.Match[str] | None, text: str) -> str:

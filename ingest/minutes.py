@@ -184,14 +184,16 @@ def _items(text: _Text, first: int, last: int) -> list[_Span]:
     numbered item form an untitled one."""
     headings: list[tuple[int, int, str, str]] = []  # (line, body line, number, title)
     previous: tuple[int, ...] = ()
+    seen: set[tuple[int, ...]] = set()
     for i in range(first, last):
         found = ITEM.match(text.lines[i])
-        if not found or not _next(_order(found["number"]), previous, [h[2] for h in headings]):
+        if not found or not _next(_order(found["number"]), previous, seen):
             continue
         title, body = _title(text, i, last, found["title"])
         if title is not None:
             headings.append((i, body, found["number"], title))
             previous = _order(found["number"])
+            seen.add(previous)
     spans: list[_Span] = []
     if not headings or headings[0][0] > first + 1:
         spans.append((None, None, first, headings[0][0] if headings else last))
@@ -206,13 +208,13 @@ def _order(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def _next(number: tuple[int, ...], previous: tuple[int, ...], seen: list[str]) -> bool:
+def _next(number: tuple[int, ...], previous: tuple[int, ...], seen: set[tuple[int, ...]]) -> bool:
     """Whether an item numbered `number` may follow one numbered `previous`: a higher number; or a
     minute reference ("19.05.01") of the same meeting's series not used yet, which minutes sometimes
     print out of order."""
     if number > previous:
         return True
-    return len(number) == len(previous) == 3 and number[:2] == previous[:2] and number not in map(_order, seen)
+    return len(number) == len(previous) == 3 and number[:2] == previous[:2] and number not in seen
 
 
 def _title(text: _Text, line: int, last: int, title: str) -> tuple[str | None, int]:
