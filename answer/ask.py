@@ -35,7 +35,7 @@ from councilqa.answer.grounds import (
     unvoted,
 )
 from councilqa.answer.question_filter import named_committee, stated_filter
-from councilqa.answer.read import quotes_of, read, units_of
+from councilqa.answer.read import DECIDES, quotes_of, read, units_of
 from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.answer.units import answer_units, answering_unit
 from councilqa.errors import InvalidInput
@@ -75,7 +75,6 @@ MORE_WORDS = 60  # … and at most this long (not a page's header run together)
 DECISION_LED = 0.67
 LEAD_WORDS = 100  # of a decision's record, read by the model before it may lead
 DECISION_CITED = 0.5
-DECIDES = re.compile(r"\b(?:RESOLVED|[Rr]esolved|AGREED|agreed|decided)\b")  # a sentence that records a decision
 
 
 class Assistant:
@@ -107,6 +106,11 @@ class Assistant:
             )
         self.skip = frozenset(settings.answer.skip_checks)
         self.grounds = Grounds(index.words, index.has_word, index.rarity)
+
+    def warm(self) -> None:
+        """Load the embedding model and the reader's model now (seconds), rather than at the first question."""
+        self.index.warm()
+        self.relevance.score("warm up", ["warm up"])
 
     def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
         """Search (within `filters`, which say whether restricted papers may be searched; without them, as

@@ -7,29 +7,57 @@ read under its passage's header (the paper, its meeting, the section), so that a
 costs time per unit, so at most `SCORED` units are scored: those sharing most of the question's
 words, the rarer the more (a word few units share counts more), less a little per passage rank.
 
+A unit's score fuses the model's with what the page's structure says (`FUSION`): the question's
+words it holds (rarer counting more), a figure where an amount is asked, a decision recorded where a
+decision is asked. The weights are a logistic regression fitted on the dev split's fitting half and
+tested on the other (`python -m councilqa.eval.fit_reader`), so the score is a log-odds that the unit
+carries the answer.
+
 Chosen with `answer.reader = "model"`; what it gains and loses against the word rules, per question
 set and on the dev split's held-out half, is in docs/reader.md.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from councilqa.answer.grounds import FIGURE, QUESTION_WORDS, Words
+from councilqa.answer.decisions import is_decision_question
+from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Words
 from councilqa.answer.relevance import Relevance
 from councilqa.answer.units import answer_units, answering_unit
 from councilqa.records import Hit, Quote
 
 READ_HITS = 5  # passages whose units may be quoted
-SCORED = 12  # units scored by the model per question, at most
+SCORED = 8  # units scored by the model per question, at most
 QUOTED = 3  # units quoted in an answer, at most (answer.answer_sentences) …
 MAX_WORDS = 150  # … and words (a longer answer must not buy the metric)
 HEAD_WORDS = 24  # of a passage's header, read before each of its units
 UNIT_WORDS = 100  # of a unit, read by the model
 LONG_WORDS = 60  # a unit longer than this is read in windows …
 WINDOW_WORDS = 40  # … of this many words
+DECIDES = re.compile(r"\b(?:RESOLVED|[Rr]esolved|AGREED|agreed|decided)\b")  # a sentence that records a decision
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """The weights of a unit's score (a log-odds that it carries the answer): the model's score, the
+    question's words it holds (`word_scores`), a figure where an amount is asked, a decision recorded
+    where a decision is asked, and the bias."""
+
+    model: float
+    words: float
+    figure: float
+    decided: float
+    bias: float
+
+
+# Fitted on the dev split's fitting half (60 questions, 3,100 units) by `python -m
+# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.17, 0.62, 0.71,
+# 1.42, -3.23 (docs/reader.md).
+FUSION = Fusion(model=0.16, words=0.77, figure=0.61, decided=1.75, bias=-3.51)
 
 
 @dataclass(frozen=True)
@@ -48,7 +76,7 @@ class Unit:
 @dataclass(frozen=True)
 class Scored:
     unit: Unit
-    relevance: float  # the model's score (a logit: above 0, more likely to answer than not)
+    relevance: float  # the fused score (a log-odds: above 0, more likely to carry the answer than not)
 
 
 def units_of(hits: Sequence[Hit], first_citation: int = 1) -> list[Unit]:
@@ -82,35 +110,49 @@ def windows(text: str) -> list[str]:
     return [" ".join(words[start : start + WINDOW_WORDS]) for start in dict.fromkeys(starts)]
 
 
-def shortlist(question: str, units: list[Unit], words: Words, n: int = SCORED) -> list[Unit]:
-    """The `n` units sharing most of the question's words (each counting 1/√(units holding it)), less
-    0.05 per citation rank; every unit where there are no more than `n`."""
-    if len(units) <= n:
-        return units
+def word_scores(question: str, units: list[Unit], words: Words) -> list[float]:
+    """How much of the question each unit holds: each question word it shares counts 1/√(units holding
+    it), so a word few units share counts more."""
     wanted = set(words(question)) - QUESTION_WORDS
     shared = [set(words(unit.text)) & wanted for unit in units]
     spread = Counter(word for held in shared for word in held)
-    cheap = [
-        sum(1 / spread[word] ** 0.5 for word in sorted(held)) - 0.05 * unit.citation
-        for unit, held in zip(units, shared, strict=True)
-    ]
-    order = sorted(range(len(units)), key=lambda i: -cheap[i])[:n]
-    return [units[i] for i in sorted(order)]
+    return [sum(1 / spread[word] ** 0.5 for word in sorted(held)) for held in shared]  # sorted: any hash seed
 
 
-def read(question: str, units: list[Unit], relevance: Relevance, words: Words) -> list[Scored]:
-    """The shortlisted units scored by the model, best first."""
-    chosen = shortlist(question, units, words)
-    texts = [f"{_first(unit.header, HEAD_WORDS)}: {_first(unit.text, UNIT_WORDS)}" for unit in chosen]
+def shortlist(units: list[Unit], held: list[float], n: int = SCORED) -> list[int]:
+    """The positions of the `n` units holding most of the question (`word_scores`), less 0.05 per
+    citation rank, in reading order; every unit where there are no more than `n`."""
+    if len(units) <= n:
+        return list(range(len(units)))
+    cheap = [score - 0.05 * unit.citation for unit, score in zip(units, held, strict=True)]
+    return sorted(sorted(range(len(units)), key=lambda i: -cheap[i])[:n])
+
+
+def read(question: str, units: list[Unit], relevance: Relevance, words: Words, fusion: Fusion = FUSION) -> list[Scored]:
+    """The shortlisted units scored, best first: the model's score fused with the unit's words,
+    figures and decisions as `fusion` weighs them."""
+    held = word_scores(question, units, words)
+    chosen = shortlist(units, held)
+    texts = [f"{_first(units[i].header, HEAD_WORDS)}: {_first(units[i].text, UNIT_WORDS)}" for i in chosen]
     scores = relevance.score(question, texts)
-    return sorted((Scored(unit, float(score)) for unit, score in zip(chosen, scores, strict=True)), key=_best_first)
+    amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
+    fused = [
+        fusion.model * float(score)
+        + fusion.words * held[i]
+        + fusion.figure * (amount and FIGURE.search(units[i].text) is not None)
+        + fusion.decided * (decision and DECIDES.search(units[i].text) is not None)
+        + fusion.bias
+        for i, score in zip(chosen, scores, strict=True)
+    ]
+    return sorted((Scored(units[i], score) for i, score in zip(chosen, fused, strict=True)), key=_best_first)
 
 
 def quotes_of(scored: list[Scored], n: int = QUOTED, *, needs_figure: bool = False) -> tuple[Quote, ...]:
     """The best `n` units (each whole, where it is a numbered paragraph or RESOLVED block that fits),
-    within `MAX_WORDS`, in reading order; a unit inside one already quoted is not quoted again. For a
-    question asking for an amount (`needs_figure`), when none of them holds a figure, the best unit
-    of the next `n` that does takes the last place: an amount is answered by a figure."""
+    within `MAX_WORDS`, in reading order; a unit inside one already quoted is not quoted again, and a
+    window overlapping one of its unit already quoted joins it. For a question asking for an amount
+    (`needs_figure`), when none of them holds a figure, the best unit of the next `n` that does takes
+    the last place: an amount is answered by a figure."""
     best = scored[:n]
     if needs_figure and not any(FIGURE.search(item.unit.text) for item in best):
         figured = next((item for item in scored[n : 2 * n] if FIGURE.search(item.unit.text)), None)
@@ -121,12 +163,37 @@ def quotes_of(scored: list[Scored], n: int = QUOTED, *, needs_figure: bool = Fal
     for item in best:
         unit = item.unit
         text = unit.quoted if len(unit.quoted.split()) + total <= MAX_WORDS else unit.text
-        if any(text in other or other in text for _, other in chosen) or total + len(text.split()) > MAX_WORDS:
+        if any(text in other or other in text for _, other in chosen):
+            continue
+        same = next(
+            (i for i, (u, _) in enumerate(chosen) if (u.citation, u.position) == (unit.citation, unit.position)), None
+        )
+        joined = overlapped(chosen[same][1], text) if same is not None else None
+        if joined is not None and same is not None:
+            added = len(joined.split()) - len(chosen[same][1].split())
+            if total + added <= MAX_WORDS:
+                chosen[same] = (chosen[same][0], joined)
+                total += added
+            continue
+        if total + len(text.split()) > MAX_WORDS:
             continue
         chosen.append((unit, text))
         total += len(text.split())
     chosen.sort(key=lambda pair: (pair[0].citation, pair[0].position))
     return tuple(Quote(unit.citation, text) for unit, text in chosen)
+
+
+def overlapped(one: str, other: str) -> str | None:
+    """Two windows of one unit as one, where the end of either is the start of the other; else None.
+
+    >>> overlapped("a b c d", "c d e f"), overlapped("c d e f", "a b c d"), overlapped("a b", "c d")
+    ('a b c d e f', 'a b c d e f', None)
+    """
+    for first, second in ((one.split(), other.split()), (other.split(), one.split())):
+        for k in range(min(len(first), len(second)) - 1, 0, -1):
+            if first[-k:] == second[:k]:
+                return " ".join(first + second[k:])
+    return None
 
 
 def _best_first(item: Scored) -> tuple[float, int, int]:

@@ -84,7 +84,7 @@ class CrossEncoder:
     """
 
     def __init__(
-        self, folder: Path | None = None, files: ModelFiles = CROSS_ENCODER, threads: int = 2, max_tokens: int = 256
+        self, folder: Path | None = None, files: ModelFiles = CROSS_ENCODER, threads: int = 1, max_tokens: int = 256
     ) -> None:
         self.files = files
         self.folder = folder  # found on first use, so that an app that never reads with it starts without it

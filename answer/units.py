@@ -19,6 +19,8 @@ ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
 WHOLE_START = re.compile(r"(?:\d{1,3}(?:\.\d{1,2})?[.)]?\s|\(\d{1,3}\)\s+RESOLVED\b|RESOLVED\b|Resolved\b|AGREED\b)")
 WHOLE_WORDS = 120
 CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
+# An abbreviation's full stop ends no sentence: "The ratio of the top earner i.e. Chief Executive …".
+ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|viz|cf|Mr|Mrs|Ms|Dr|Cllr|Rev|St|No|approx|incl)\.)$", re.I)
 
 
 def answering_unit(text: str, position: int) -> str:
@@ -65,7 +67,7 @@ def answer_units(text: str) -> list[str]:
             rest = sentence[figures[-1].end() :].strip()
         if not rest:
             continue
-        if units and CONTINUES.match(rest):
+        if units and (CONTINUES.match(rest) or ABBREVIATION.search(units[-1])):
             units[-1] = f"{units[-1]} {rest}"
         else:
             units.append(rest)

@@ -114,9 +114,9 @@ def _loopback(host: str) -> bool:
 
 
 def serve(assistant: Assistant, writer: WriterLock | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the app until interrupted, once the model is loaded and the index open (so the first question
-    does not wait seconds for the model). Binds to this machine only unless `host` says otherwise."""
-    assistant.index.warm()
+    """Serve the app until interrupted, once the models are loaded and the index open (so the first question
+    does not wait seconds for them). Binds to this machine only unless `host` says otherwise."""
+    assistant.warm()
     app = build_app(assistant)
     try:
         launch(app, assistant, host=host, port=port, writer=writer)

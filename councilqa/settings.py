@@ -77,11 +77,12 @@ class AnswerSettings(BaseModel):
 
     k: int = Field(5, ge=1, le=50, description="Excerpts cited per answer.")
     reader: Literal["rules", "model"] = Field(
-        "rules",
-        description="How the sentences an answer quotes are chosen: `rules` (the question's words they share, "
-        "rarer words counting more) or `model` (the learned reader: a cross-encoder scores each unit of the "
-        "passages found; README: How the reader chooses). `rules` stays the default until the model wins on "
-        "held-out questions.",
+        "model",
+        description="How the units an answer quotes are chosen: `model` (the learned reader: a cross-encoder's "
+        "score of each unit of the passages found, fused with the question's words it holds, a figure where an "
+        "amount is asked and a decision where one is asked, by weights fitted on the dev split's fitting half; "
+        "docs/reader.md) or `rules` (the question's words they share, rarer words counting more). The model "
+        "is the default since it won on held-out questions and the sealed set.",
     )
     min_evidence: float = Field(
         0.5,
@@ -94,11 +95,11 @@ class AnswerSettings(BaseModel):
         "`python -m councilqa.eval.fit_abstention` (README: Settings).",
     )
     min_relevance: float = Field(
-        -5.75,
+        -4.5,
         ge=-20.0,
         le=20.0,
-        description="For the `model` reader, the relevance an answer needs: the model's score (a logit) for the "
-        "best unit of the passages found; below it the assistant abstains. Fitted as `min_evidence` is.",
+        description="For the `model` reader, the relevance an answer needs: the best unit's fused score (a "
+        "log-odds that it carries the answer); below it the assistant abstains. Fitted as `min_evidence` is.",
     )
     min_lead_relevance: float = Field(
         -7.0,
@@ -131,7 +132,11 @@ class AnswerSettings(BaseModel):
         "measuring what each check gains and costs (`python -m councilqa.eval.checks`), not for use.",
     )
     answer_sentences: int = Field(
-        3, ge=1, le=5, description="Units (sentences, paragraphs) quoted in the answer, at most."
+        5,
+        ge=1,
+        le=5,
+        description="Units (sentences, paragraphs) quoted in the answer, at most (the `model` "
+        "reader also keeps an answer within 150 words).",
     )
 
 

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.paths:
         print(ingest(args.paths, index).summary().splitlines()[0])
     assistant = Assistant(settings, index)
-    index.warm()  # as `serve` does
+    assistant.warm()  # as `serve` does
     app = build_app(assistant)
     _, url, _ = launch(app, assistant, port=args.port, prevent_thread_lock=True, quiet=True)
     try:

@@ -8,13 +8,14 @@ rules answered from. Each excerpt is cut into units (`units_of`), and each candi
 - `model, headed`: the cross-encoder on the unit under its excerpt's paper, meeting and section
   (what `answer.reader = "model"` does);
 - `cosine`: MiniLM's cosine of question and unit;
-- `fusion`: a logistic fit, on the fitting half's units, of the headed model score, the cosine, the
-  excerpt's rank, the share of question words the unit holds, and whether it holds a figure. A unit
-  counts as positive when it carries an accept string.
+- `fusion`: what `answer.reader = "model"` scores (`answer/read.py`, `FUSION`): a logistic fit of the
+  headed model score, the question's words the unit holds (`word_scores`), a figure where an amount
+  is asked and a decision recorded where a decision is asked, fitted on one half's units and tested
+  on the other, both ways. A unit counts as positive when it carries an accept string.
 
-Each candidate quotes its best units as the reader does (`quotes_of`: three at most, within 150
-words). The table gives the share of questions whose quotes carry the answer, and the mean words, on
-each half. The rules' own answers are given beside them::
+Each candidate quotes its best units as the reader does (`quotes_of`: `answer.answer_sentences` at
+most, within 150 words). The table gives the share of questions whose quotes carry the answer, and
+the mean words, on each half. The rules' own answers are given beside them::
 
     python -m councilqa.eval.fit_reader --index .councilqa-eval ../shared/eval/cheshire_dev.jsonl \\
         ../shared/eval/kent_dev.jsonl eval/decisions.jsonl --index .councilqa-eval-gallery eval/gallery_dev.jsonl
@@ -23,23 +24,26 @@ each half. The rules' own answers are given beside them::
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from councilqa.answer.grounds import FIGURE
-from councilqa.answer.read import Scored, Unit, quotes_of, units_of
+from councilqa.answer.decisions import is_decision_question
+from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, Words
+from councilqa.answer.read import DECIDES, FUSION, Scored, Unit, quotes_of, units_of, word_scores
 from councilqa.answer.relevance import CrossEncoder
 from councilqa.eval.dev_split import asked_by_half
 from councilqa.eval.metrics import carries_answer
 from councilqa.eval.questions import Question
+from councilqa.index.build import open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.process import prepare
 from councilqa.records import Answer, Chunk, Citation, Hit
+from councilqa.settings import Settings
 
-FEATURES = ("model, headed", "cosine", "rank", "words held", "figure")
+FEATURES = ("model, headed", "words", "figure", "decided")  # as `Fusion` orders them
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Case:
     answer: Answer
     units: list[Unit]
     scores: dict[str, np.ndarray]
+    features: np.ndarray  # one row per unit: FEATURES
 
 
 def header(citation: Citation) -> str:
@@ -64,16 +69,6 @@ def as_hits(citations: tuple[Citation, ...]) -> list[Hit]:
         Hit(Chunk("", -1, c.text, c.pdf_page, c.pdf_page_end, c.printed_page, c.section, header(c)), c.score, ())
         for c in citations
     ]
-
-
-def words_held(question: str, text: str) -> float:
-    """The share of the question's words (3 letters or more) that `text` holds.
-
-    >>> words_held("what was the precept", "The precept was set at £4,500.")
-    0.75
-    """
-    asked = set(re.findall(r"[a-z]{3,}", question.lower()))
-    return len(asked & set(re.findall(r"[a-z]{3,}", text.lower()))) / len(asked) if asked else 0.0
 
 
 def logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000, rate: float = 0.1) -> np.ndarray:
@@ -94,30 +89,31 @@ def logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000, rate: float = 0.1)
     return np.r_[raw, w[-1] - float(raw @ mean)]
 
 
-def features(case: Case) -> np.ndarray:
-    text = case.question.question
+def features(question: str, units: list[Unit], headed: np.ndarray, words: Words) -> np.ndarray:
+    """One row per unit: the FEATURES `read` fuses."""
+    amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
     return np.column_stack(
         [
-            case.scores["model, headed"],
-            case.scores["cosine"],
-            [unit.citation for unit in case.units],
-            [words_held(text, unit.text) for unit in case.units],
-            [bool(FIGURE.search(unit.text)) for unit in case.units],
+            headed,
+            word_scores(question, units, words),
+            [amount and bool(FIGURE.search(unit.text)) for unit in units],
+            [decision and bool(DECIDES.search(unit.text)) for unit in units],
         ]
     ).astype(float)
 
 
-def rates(cases: list[Case], scorer: Callable[[Case], np.ndarray] | None) -> tuple[float, float]:
-    """The share of `cases` whose quotes carry the answer, and their mean words (the rules' own answers
-    where `scorer` is None)."""
+def rates(cases: list[Case], scorer: Callable[[Case], np.ndarray] | None, n: int) -> tuple[float, float]:
+    """The share of `cases` whose quotes (`n` units at most) carry the answer, and their mean words (the
+    rules' own answers where `scorer` is None)."""
     carried, words = [], []
     for case in cases:
         if scorer is None:
             text = case.answer.answer
         else:
-            order = np.argsort(-scorer(case), kind="stable")
-            scored = [Scored(case.units[i], float(scorer(case)[i])) for i in order]
-            text = " ".join(quote.text for quote in quotes_of(scored))
+            scores = scorer(case)
+            scored = [Scored(case.units[i], float(scores[i])) for i in np.argsort(-scores, kind="stable")]
+            amount = bool(ASKS_AMOUNT.search(case.question.question))
+            text = " ".join(quote.text for quote in quotes_of(scored, n, needs_figure=amount))
         carried.append(carries_answer(case.question, text))
         words.append(len(text.split()))
     return float(np.mean(carried)), float(np.mean(words))
@@ -127,6 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", nargs="+", action="append", required=True, metavar=("DATA_DIR", "SET"))
     args = parser.parse_args(argv)
+    settings = Settings(data_dir=Path(args.index[0][0]))
+    words, n = open_index(settings).words, settings.answer.answer_sentences
     model, embedder = CrossEncoder(), SentenceTransformerEmbedder()
     cases = []
     for half, question, answer in asked_by_half(args.index, {"reader": "rules"}, model):
@@ -137,34 +135,35 @@ def main(argv: list[str] | None = None) -> None:
             continue
         texts = [unit.text for unit in units]
         vectors = embedder.embed([question.question, *texts])
+        headed = model.score(question.question, [f"{u.header}: {u.text}" for u in units])
         scores = {
             "model": model.score(question.question, texts),
-            "model, headed": model.score(question.question, [f"{u.header}: {u.text}" for u in units]),
+            "model, headed": headed,
             "cosine": vectors[1:] @ vectors[0],
         }
-        cases.append(Case(half, question, answer, units, scores))
+        cases.append(Case(half, question, answer, units, scores, features(question.question, units, headed, words)))
     halves = {half: [c for c in cases if c.half == half] for half in ("fit", "held_out")}
-    fitting = halves["fit"]
-    x = np.vstack([features(c) for c in fitting])
-    y = np.array([carries_answer(c.question, u.text) for c in fitting for u in c.units], dtype=float)
-    weights = logistic(x, y)
+    weights = {}
+    for half, fitting in halves.items():
+        y = np.array([carries_answer(c.question, u.text) for c in fitting for u in c.units], dtype=float)
+        weights[half] = logistic(np.vstack([c.features for c in fitting]), y)
+        print(f"Fusion fitted on the {half} half: " + ", ".join(f"{w:+.2f}" for w in weights[half]) + " (bias last)")
+    other = {"fit": "held_out", "held_out": "fit"}
+    shipped = np.array([FUSION.model, FUSION.words, FUSION.figure, FUSION.decided])
 
     def scores_of(name: str) -> Callable[[Case], np.ndarray]:
         return lambda case: case.scores[name]
 
-    def fused(case: Case) -> np.ndarray:
-        return features(case) @ weights[:-1] + weights[-1]
-
     candidates: dict[str, Callable[[Case], np.ndarray] | None] = {
         "rules (the answers given)": None,
         **{name: scores_of(name) for name in ("model", "model, headed", "cosine")},
-        "fusion (fitted on the fitting half)": fused,
+        "fusion, fitted on the other half": lambda c: c.features @ weights[other[c.half]][:-1],
+        "fusion as `answer/read.py` has it (FUSION)": lambda c: c.features @ shipped,
     }
     print(f"Questions answered without a lead: fitting half {len(halves['fit'])}, held out {len(halves['held_out'])}.")
-    print("Fusion weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, weights, strict=False)))
     print("\n| candidate | fitting half: answer in quotes (words) | held-out half: the same |\n|---|---|---|")
     for name, scorer in candidates.items():
-        (fa, fw), (ha, hw) = rates(halves["fit"], scorer), rates(halves["held_out"], scorer)
+        (fa, fw), (ha, hw) = rates(halves["fit"], scorer, n), rates(halves["held_out"], scorer, n)
         print(f"| {name} | {fa:.3f} ({fw:.0f}) | {ha:.3f} ({hw:.0f}) |")
 
 

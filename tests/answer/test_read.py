@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from councilqa.answer.ask import Assistant
-from councilqa.answer.read import MAX_WORDS, SCORED, Scored, Unit, quotes_of, read, shortlist, units_of, windows
+from councilqa.answer.read import (
+    MAX_WORDS,
+    SCORED,
+    Scored,
+    Unit,
+    quotes_of,
+    read,
+    shortlist,
+    units_of,
+    windows,
+    word_scores,
+)
 from councilqa.answer.relevance import CrossEncoder
 from councilqa.records import Chunk, Hit, Quote
 
@@ -47,9 +60,9 @@ def test_a_long_unit_is_read_in_windows_each_verbatim(sample_index):
 def test_the_shortlist_keeps_the_units_sharing_the_rarer_question_words(sample_index):
     units = [Unit(1, i, f"Filler sentence number {i} about nothing.", "q", "h") for i in range(SCORED + 5)]
     units[7] = replace(units[7], text="The precept was set at £4,500.", quoted="The precept was set at £4,500.")
-    kept = shortlist("what precept was set", units, sample_index.words)
-    assert len(kept) == SCORED and units[7] in kept
-    assert [u.position for u in kept] == sorted(u.position for u in kept)  # in reading order
+    kept = shortlist(units, word_scores("what precept was set", units, sample_index.words))
+    assert len(kept) == SCORED and 7 in kept
+    assert kept == sorted(kept)  # in reading order
 
 
 def test_quotes_stay_within_the_word_limit_in_reading_order_and_an_amount_gets_a_figure():
@@ -68,18 +81,51 @@ def test_quotes_stay_within_the_word_limit_in_reading_order_and_an_amount_gets_a
     assert [q.citation for q in with_figure] == sorted(q.citation for q in with_figure)
 
 
-def test_the_model_reader_answers_and_names_its_model(sample_settings, sample_index, model):
-    settings = sample_settings.model_copy(
-        update={"answer": sample_settings.answer.model_copy(update={"reader": "model"})}
-    )
-    answer = Assistant(settings, sample_index, relevance=model).ask(
+def test_the_model_reader_is_the_default_answers_and_names_its_model(sample_settings, sample_index, model):
+    answer = Assistant(sample_settings, sample_index, relevance=model).ask(
         "How much will the Riverside Leisure Centre refurbishment cost?"
     )
     assert not answer.abstained and answer.reader == model.model_id
     assert any("8.7 million" in quote.text for quote in answer.quotes)
     assert all(q.text in answer.citations[q.citation - 1].text for q in answer.quotes)
     assert "read" in answer.timings_ms
-    rules = Assistant(sample_settings, sample_index).ask(
-        "How much will the Riverside Leisure Centre refurbishment cost?"
+    settings = sample_settings.model_copy(
+        update={"answer": sample_settings.answer.model_copy(update={"reader": "rules"})}
     )
+    rules = Assistant(settings, sample_index).ask("How much will the Riverside Leisure Centre refurbishment cost?")
     assert rules.reader is None
+
+
+def test_overlapping_windows_of_one_unit_are_quoted_once_joined():
+    """Two windows of one long sentence, both among the best, are quoted as one stretch of it (not twice,
+    with their shared words repeated), and the word limit still holds."""
+    sentence = " ".join(f"w{n}" for n in range(70))
+    first, second = windows(sentence)[:2]
+    scored = [Scored(Unit(1, 0, first, first, "h"), 2.0), Scored(Unit(1, 0, second, second, "h"), 1.0)]
+    (quote,) = quotes_of(scored)
+    assert quote.text == " ".join(f"w{n}" for n in range(60)) and quote.text in sentence
+
+
+class SameScore:
+    """A relevance model scoring every text alike: a stand-in (the seam is the `Relevance` protocol) so
+    that only the fusion's other signals can order the units."""
+
+    @property
+    def model_id(self) -> str:
+        return "same score"
+
+    def score(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        return np.zeros(len(texts), dtype=np.float32)
+
+
+def test_the_fusion_prefers_a_figure_for_an_amount_and_a_decision_for_a_decision(sample_index):
+    """Two units holding the same question words, each read second: for an amount question the one with
+    a figure ranks first, for a decision question the one recording a decision (with the fusion's figure
+    and decision weights at 0, reading order would decide both)."""
+    figure, decided = "The bus shelter repair was quoted at £450.", "The bus shelter repair was agreed."
+    units = [Unit(1, 0, decided, decided, "h"), Unit(1, 1, figure, figure, "h")]
+    amount = read("how much is the bus shelter repair", units, SameScore(), sample_index.words)
+    assert amount[0].unit.text == figure
+    units = [Unit(1, 0, figure, figure, "h"), Unit(1, 1, decided, decided, "h")]
+    decision = read("what was decided on the bus shelter repair", units, SameScore(), sample_index.words)
+    assert decision[0].unit.text == decided
