@@ -32,7 +32,7 @@ from councilqa.records import Hit, Quote
 
 READ_HITS = 5  # passages whose units may be quoted
 SCORED = 8  # units scored by the model per question, at most
-QUOTED = 3  # units quoted in an answer, at most (answer.answer_sentences) …
+QUOTED = 3  # units quoted in an answer, at most, where the caller names no number (the app: answer.answer_sentences) …
 MAX_WORDS = 150  # … and words (a longer answer must not buy the metric)
 HEAD_WORDS = 24  # of a passage's header, read before each of its units
 UNIT_WORDS = 100  # of a unit, read by the model
@@ -54,7 +54,7 @@ class Fusion:
     bias: float
 
 
-# Fitted on the dev split's fitting half (60 questions, 3,100 units) by `python -m
+# Fitted on the units of the dev split's fitting half (60 questions) by `python -m
 # councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.17, 0.62, 0.71,
 # 1.42, -3.23 (docs/reader.md).
 FUSION = Fusion(model=0.16, words=0.77, figure=0.61, decided=1.75, bias=-3.51)
