@@ -55,9 +55,9 @@ class Fusion:
 
 
 # Fitted on the units of the dev split's fitting half (60 questions) by `python -m
-# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.17, 0.62, 0.71,
-# 1.42, -3.23 (docs/reader.md).
-FUSION = Fusion(model=0.16, words=0.77, figure=0.61, decided=1.75, bias=-3.51)
+# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.17, 0.59, 0.72,
+# 1.80, -3.14 (docs/reader.md).
+FUSION = Fusion(model=0.17, words=0.74, figure=0.60, decided=1.83, bias=-3.47)
 
 
 @dataclass(frozen=True)
@@ -82,14 +82,22 @@ class Scored:
 def units_of(hits: Sequence[Hit], first_citation: int = 1) -> list[Unit]:
     """The units of the best `READ_HITS` passages, citation numbers counted from `first_citation`. A
     unit longer than `LONG_WORDS` (a table, or a paragraph pypdf gave no full stops) is read as
-    windows of `WINDOW_WORDS` words, each overlapping the next by half, each quoted as it stands."""
+    windows of `WINDOW_WORDS` words, each overlapping the next by half, each quoted as it stands. A
+    sentence followed by one that records a decision is also read with it, as one unit of at most
+    `LONG_WORDS` ("The resident asked if the CC would support the case. The CC … decided to look
+    further into the history of the right of way."): minutes give the question, then the outcome."""
     found = []
     for citation, hit in enumerate(hits[:READ_HITS], first_citation):
         header = hit.chunk.header or ""
-        for position, text in enumerate(answer_units(hit.chunk.text)):
+        sentences = answer_units(hit.chunk.text)
+        for position, text in enumerate(sentences):
             pieces = windows(text)
             quoted = answering_unit(hit.chunk.text, position) if len(pieces) == 1 else None
             found += [Unit(citation, position, piece, quoted or piece, header) for piece in pieces]
+            following = sentences[position + 1] if position + 1 < len(sentences) else ""
+            pair = f"{text} {following}"
+            if DECIDES.search(following) and len(pair.split()) <= LONG_WORDS and pair in hit.chunk.text:
+                found.append(Unit(citation, position, pair, pair, header))  # what was said, then what was decided
     return found
 
 
@@ -149,10 +157,11 @@ def read(question: str, units: list[Unit], relevance: Relevance, words: Words, f
 
 def quotes_of(scored: list[Scored], n: int = QUOTED, *, needs_figure: bool = False) -> tuple[Quote, ...]:
     """The best `n` units (each whole, where it is a numbered paragraph or RESOLVED block that fits),
-    within `MAX_WORDS`, in reading order; a unit inside one already quoted is not quoted again, and a
-    window overlapping one of its unit already quoted joins it. For a question asking for an amount
-    (`needs_figure`), when none of them holds a figure, the best unit of the next `n` that does takes
-    the last place: an amount is answered by a figure."""
+    within `MAX_WORDS`, in reading order; a unit inside one already quoted is not quoted again, one
+    holding a unit already quoted takes its place, and a window overlapping one of its unit already
+    quoted joins it. For a question asking for an amount (`needs_figure`), when none of them holds a
+    figure, the best unit of the next `n` that does takes the last place: an amount is answered by a
+    figure."""
     best = scored[:n]
     if needs_figure and not any(FIGURE.search(item.unit.text) for item in best):
         figured = next((item for item in scored[n : 2 * n] if FIGURE.search(item.unit.text)), None)
@@ -163,7 +172,14 @@ def quotes_of(scored: list[Scored], n: int = QUOTED, *, needs_figure: bool = Fal
     for item in best:
         unit = item.unit
         text = unit.quoted if len(unit.quoted.split()) + total <= MAX_WORDS else unit.text
-        if any(text in other or other in text for _, other in chosen):
+        if any(text in other for _, other in chosen):
+            continue
+        inside = [pair for pair in chosen if pair[1] in text]
+        if inside:  # it holds units already quoted: it takes their place, if the words allow
+            added = len(text.split()) - sum(len(other.split()) for _, other in inside)
+            if total + added <= MAX_WORDS:
+                chosen = [pair for pair in chosen if pair not in inside] + [(unit, text)]
+                total += added
             continue
         same = next(
             (i for i, (u, _) in enumerate(chosen) if (u.citation, u.position) == (unit.citation, unit.position)), None
