@@ -35,10 +35,10 @@ import numpy as np
 
 from councilqa.answer.ask import Assistant
 from councilqa.answer.relevance import CrossEncoder, Relevance
-from councilqa.eval.metrics import carries_answer
+from councilqa.eval.metrics import carries_answer, first_match_rank
 from councilqa.eval.questions import Question, load_questions
 from councilqa.index.build import open_index
-from councilqa.records import Answer
+from councilqa.records import Answer, Citation
 from councilqa.settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -148,24 +148,26 @@ def bootstrap(hits: list[bool], rounds: int = 2000, seed: int = 0) -> tuple[floa
 
 
 def halves_report(result_files: list[Path]) -> str:
-    """answer_in_answer per half (answerable questions), with its bootstrap 90% interval, as Markdown."""
+    """answer_in_answer per half (answerable questions), with its bootstrap 90% interval, and MRR@10 (the
+    eval's: the first citation on a source page), as Markdown."""
     questions = {f"{q.set_name}:{q.id}": q for path in dev_paths() for q in load_questions(path)}
     by_id = {q.id: key for key, q in questions.items()}
-    answers = {}
+    records = {}
     for path in result_files:
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             if record["id"] in by_id:
-                answers[by_id[record["id"]]] = record["answer"]
-    lines = ["| half | answerable questions | answer_in_answer | 90% interval |", "|---|---|---|---|"]
+                records[by_id[record["id"]]] = record
+    lines = ["| half | answerable questions | answer_in_answer | 90% interval | MRR@10 |", "|---|---|---|---|---|"]
     for half, ids in load_split().items():
-        hits = [
-            carries_answer(questions[i], answers[i]) for i in sorted(ids) if questions[i].answerable and i in answers
-        ]
-        missing = sum(1 for i in ids if i not in answers)
+        asked = [i for i in sorted(ids) if questions[i].answerable and i in records]
+        hits = [carries_answer(questions[i], records[i]["answer"]) for i in asked]
+        ranks = [first_match_rank(questions[i], [Citation(**c) for c in records[i]["citations"]]) for i in asked]
+        mrr = sum(1 / rank for rank in ranks if rank and rank <= 10) / len(ranks) if ranks else 0.0
+        missing = sum(1 for i in ids if i not in records)
         share, low, high = bootstrap(hits)
         note = f" ({missing} not in the results)" if missing else ""
-        lines.append(f"| {half} | {len(hits)}{note} | {share:.3f} | {low:.3f}–{high:.3f} |")
+        lines.append(f"| {half} | {len(hits)}{note} | {share:.3f} | {low:.3f}–{high:.3f} | {mrr:.3f} |")
     return "\n".join(lines)
 
 
