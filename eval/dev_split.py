@@ -35,7 +35,7 @@ import numpy as np
 
 from councilqa.answer.ask import Assistant
 from councilqa.answer.relevance import CrossEncoder, Relevance
-from councilqa.eval.metrics import carries_answer, first_match_rank
+from councilqa.eval.metrics import carries_answer, first_match_rank, mrr_at_10
 from councilqa.eval.questions import Question, load_questions
 from councilqa.index.build import open_index
 from councilqa.records import Answer, Citation
@@ -163,7 +163,7 @@ def halves_report(result_files: list[Path]) -> str:
         asked = [i for i in sorted(ids) if questions[i].answerable and i in records]
         hits = [carries_answer(questions[i], records[i]["answer"]) for i in asked]
         ranks = [first_match_rank(questions[i], [Citation(**c) for c in records[i]["citations"]]) for i in asked]
-        mrr = sum(1 / rank for rank in ranks if rank and rank <= 10) / len(ranks) if ranks else 0.0
+        mrr = mrr_at_10(ranks) if ranks else 0.0
         missing = sum(1 for i in ids if i not in records)
         share, low, high = bootstrap(hits)
         note = f" ({missing} not in the results)" if missing else ""

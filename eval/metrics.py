@@ -45,6 +45,15 @@ def first_match_rank(question: Question, citations: Sequence[Citation]) -> int |
     return next((c.rank for c in citations if matches_source(question, c)), None)
 
 
+def mrr_at_10(ranks: Sequence[int | None]) -> float:
+    """The mean of 1/rank of the first citation on a source page, 0 where none is in the top 10.
+
+    >>> mrr_at_10([1, 2, None, 11])
+    0.375
+    """
+    return sum(1 / rank for rank in ranks if rank and rank <= 10) / len(ranks)
+
+
 def carries_answer(question: Question, text: str) -> bool:
     """Any accept string occurs in `text`, case-insensitive, whitespace collapsed."""
     haystack = collapse(text).lower()
@@ -161,7 +170,7 @@ def score(results: Sequence[Result], pages: PdfPages) -> Metrics:
     metrics: Metrics = {"questions": float(len(results))}
     for k in RECALL_KS:
         metrics[f"page_recall@{k}"] = _share([rank is not None and rank <= k for rank in ranks])
-    metrics["mrr@10"] = sum(1 / rank for rank in ranks if rank and rank <= 10) / len(ranks) if ranks else None
+    metrics["mrr@10"] = mrr_at_10(ranks) if ranks else None
     metrics["answer_in_excerpts@5"] = _share(
         [any(carries_answer(r.question, c.text) for c in r.answer.citations[:5]) for r in answerable]
     )
