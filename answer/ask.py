@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -35,7 +34,7 @@ from councilqa.answer.grounds import (
     unvoted,
 )
 from councilqa.answer.question_filter import named_committee, stated_filter
-from councilqa.answer.read import DECIDES, quotes_of, read, units_of
+from councilqa.answer.read import DECIDES, quotes_of, read, units_of, word_scores
 from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.answer.units import answer_units, answering_unit
 from councilqa.errors import InvalidInput
@@ -440,17 +439,16 @@ def compose(
     to …") gains `decided_gain` (`answer.decided_gain`). A sentence found in two excerpts (or within a longer
     one) is quoted once. Words are compared as `words` gives them (the keyword index's stemmed words).
     """
-    wanted = set(words(question)) - QUESTION_WORDS
     candidates = [
-        (rank, position, sentence, set(words(sentence)) & wanted)
+        (rank, position, sentence)
         for rank, hit in enumerate(hits[:ANSWER_HITS], 1)
         for position, sentence in enumerate(answer_units(hit.chunk.text))
     ]
-    spread = Counter(term for *_, shared in candidates for term in shared)
+    held = word_scores(question, [sentence for *_, sentence in candidates], words)
     numeric = bool(ASKS_AMOUNT.search(question))
     scored = [
         (
-            sum(1 / spread[term] ** 0.5 for term in sorted(shared))  # sorted: the same sum whatever the hash seed
+            share
             + 0.5 * hits[rank - 1].score
             - 0.05 * rank
             + (0.5 if numeric and FIGURE.search(sentence) else 0.0)
@@ -459,8 +457,8 @@ def compose(
             position,
             sentence,
         )
-        for rank, position, sentence, shared in candidates
-        if shared
+        for (rank, position, sentence), share in zip(candidates, held, strict=True)
+        if share
     ]
     if not scored:
         return (Quote(1, answer_units(hits[0].chunk.text)[0]),)

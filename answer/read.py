@@ -24,6 +24,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from councilqa.answer.decisions import is_decision_question
 from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Words
 from councilqa.answer.relevance import Relevance
@@ -52,6 +54,10 @@ class Fusion:
     figure: float
     decided: float
     bias: float
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        """Each row's (`signals`) fused score."""
+        return rows @ np.array([self.model, self.words, self.figure, self.decided]) + self.bias
 
 
 # Fitted on the units of the dev split's fitting half (60 questions) by `python -m
@@ -118,13 +124,27 @@ def windows(text: str) -> list[str]:
     return [" ".join(words[start : start + WINDOW_WORDS]) for start in dict.fromkeys(starts)]
 
 
-def word_scores(question: str, units: list[Unit], words: Words) -> list[float]:
-    """How much of the question each unit holds: each question word it shares counts 1/√(units holding
-    it), so a word few units share counts more."""
+def word_scores(question: str, texts: Sequence[str], words: Words) -> list[float]:
+    """How much of the question each text holds: each question word it shares counts 1/√(texts holding
+    it), so a word few texts share counts more."""
     wanted = set(words(question)) - QUESTION_WORDS
-    shared = [set(words(unit.text)) & wanted for unit in units]
+    shared = [set(words(text)) & wanted for text in texts]
     spread = Counter(word for held in shared for word in held)
     return [sum(1 / spread[word] ** 0.5 for word in sorted(held)) for held in shared]  # sorted: any hash seed
+
+
+def signals(question: str, units: Sequence[Unit], model: np.ndarray, held: Sequence[float]) -> np.ndarray:
+    """One row per unit, what `Fusion` weighs: the model's score, the question's words it holds
+    (`word_scores`), a figure where an amount is asked, a decision recorded where a decision is asked."""
+    amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
+    return np.column_stack(
+        [
+            np.asarray(model, dtype=float),
+            np.asarray(held, dtype=float),
+            [amount and FIGURE.search(unit.text) is not None for unit in units],
+            [decision and DECIDES.search(unit.text) is not None for unit in units],
+        ]
+    ).astype(float)
 
 
 def shortlist(units: list[Unit], held: list[float], n: int = SCORED) -> list[int]:
@@ -139,20 +159,12 @@ def shortlist(units: list[Unit], held: list[float], n: int = SCORED) -> list[int
 def read(question: str, units: list[Unit], relevance: Relevance, words: Words, fusion: Fusion = FUSION) -> list[Scored]:
     """The shortlisted units scored, best first: the model's score fused with the unit's words,
     figures and decisions as `fusion` weighs them."""
-    held = word_scores(question, units, words)
+    held = word_scores(question, [unit.text for unit in units], words)
     chosen = shortlist(units, held)
     texts = [f"{_first(units[i].header, HEAD_WORDS)}: {_first(units[i].text, UNIT_WORDS)}" for i in chosen]
-    scores = relevance.score(question, texts)
-    amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
-    fused = [
-        fusion.model * float(score)
-        + fusion.words * held[i]
-        + fusion.figure * (amount and FIGURE.search(units[i].text) is not None)
-        + fusion.decided * (decision and DECIDES.search(units[i].text) is not None)
-        + fusion.bias
-        for i, score in zip(chosen, scores, strict=True)
-    ]
-    return sorted((Scored(units[i], score) for i, score in zip(chosen, fused, strict=True)), key=_best_first)
+    read_ones = [units[i] for i in chosen]
+    fused = fusion.score(signals(question, read_ones, relevance.score(question, texts), [held[i] for i in chosen]))
+    return sorted((Scored(unit, float(score)) for unit, score in zip(read_ones, fused, strict=True)), key=_best_first)
 
 
 def quotes_of(scored: list[Scored], n: int = QUOTED, *, needs_figure: bool = False) -> tuple[Quote, ...]:

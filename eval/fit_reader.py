@@ -30,9 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from councilqa.answer.decisions import is_decision_question
-from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, Words
-from councilqa.answer.read import DECIDES, FUSION, Scored, Unit, quotes_of, units_of, word_scores
+from councilqa.answer.grounds import ASKS_AMOUNT
+from councilqa.answer.read import FUSION, Scored, Unit, quotes_of, signals, units_of, word_scores
 from councilqa.answer.relevance import CrossEncoder
 from councilqa.eval.dev_split import asked_by_half
 from councilqa.eval.metrics import carries_answer
@@ -42,8 +41,6 @@ from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.process import prepare
 from councilqa.records import Answer, Chunk, Citation, Hit
 from councilqa.settings import Settings
-
-FEATURES = ("model, headed", "words", "figure", "decided")  # as `Fusion` orders them
 
 
 @dataclass
@@ -55,7 +52,7 @@ class Case:
     answer: Answer
     units: list[Unit]
     scores: dict[str, np.ndarray]
-    features: np.ndarray  # one row per unit: FEATURES
+    features: np.ndarray  # one row per unit: `signals`, with the headed model's score
 
 
 def header(citation: Citation) -> str:
@@ -87,19 +84,6 @@ def logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000, rate: float = 0.1)
         w -= rate * (z.T @ (p - y) / len(y) + 1e-3 * np.r_[w[:-1], 0.0])
     raw = w[:-1] / scale
     return np.r_[raw, w[-1] - float(raw @ mean)]
-
-
-def features(question: str, units: list[Unit], headed: np.ndarray, words: Words) -> np.ndarray:
-    """One row per unit: the FEATURES `read` fuses."""
-    amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
-    return np.column_stack(
-        [
-            headed,
-            word_scores(question, units, words),
-            [amount and bool(FIGURE.search(unit.text)) for unit in units],
-            [decision and bool(DECIDES.search(unit.text)) for unit in units],
-        ]
-    ).astype(float)
 
 
 def rates(cases: list[Case], scorer: Callable[[Case], np.ndarray] | None, n: int) -> tuple[float, float]:
@@ -141,7 +125,16 @@ def main(argv: list[str] | None = None) -> None:
             "model, headed": headed,
             "cosine": vectors[1:] @ vectors[0],
         }
-        cases.append(Case(half, question, answer, units, scores, features(question.question, units, headed, words)))
+        cases.append(
+            Case(
+                half,
+                question,
+                answer,
+                units,
+                scores,
+                signals(question.question, units, headed, word_scores(question.question, texts, words)),
+            )
+        )
     halves = {half: [c for c in cases if c.half == half] for half in ("fit", "held_out")}
     weights = {}
     for half, fitting in halves.items():
@@ -149,7 +142,6 @@ def main(argv: list[str] | None = None) -> None:
         weights[half] = logistic(np.vstack([c.features for c in fitting]), y)
         print(f"Fusion fitted on the {half} half: " + ", ".join(f"{w:+.2f}" for w in weights[half]) + " (bias last)")
     other = {"fit": "held_out", "held_out": "fit"}
-    shipped = np.array([FUSION.model, FUSION.words, FUSION.figure, FUSION.decided])
 
     def scores_of(name: str) -> Callable[[Case], np.ndarray]:
         return lambda case: case.scores[name]
@@ -158,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         "rules (the answers given)": None,
         **{name: scores_of(name) for name in ("model", "model, headed", "cosine")},
         "fusion, fitted on the other half": lambda c: c.features @ weights[other[c.half]][:-1],
-        "fusion as `answer/read.py` has it (FUSION)": lambda c: c.features @ shipped,
+        "fusion as `answer/read.py` has it (FUSION)": lambda c: FUSION.score(c.features),
     }
     print(f"Questions answered without a lead: fitting half {len(halves['fit'])}, held out {len(halves['held_out'])}.")
     print("\n| candidate | fitting half: answer in quotes (words) | held-out half: the same |\n|---|---|---|")

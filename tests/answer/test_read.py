@@ -60,7 +60,7 @@ def test_a_long_unit_is_read_in_windows_each_verbatim(sample_index):
 def test_the_shortlist_keeps_the_units_sharing_the_rarer_question_words(sample_index):
     units = [Unit(1, i, f"Filler sentence number {i} about nothing.", "q", "h") for i in range(SCORED + 5)]
     units[7] = replace(units[7], text="The precept was set at £4,500.", quoted="The precept was set at £4,500.")
-    kept = shortlist(units, word_scores("what precept was set", units, sample_index.words))
+    kept = shortlist(units, word_scores("what precept was set", [u.text for u in units], sample_index.words))
     assert len(kept) == SCORED and 7 in kept
     assert kept == sorted(kept)  # in reading order
 
