@@ -201,7 +201,10 @@ class Assistant:
         texts = [quote.text for quote in reading.quotes]
         record = reading.decided.decision.excerpt if reading.decided is not None else None  # led with or not
         held = [reason for reason in [unvoted(question, [*texts, *filter(None, (reading.lead, record))])] if reason]
-        held += grounds.reasons(question, texts) if reading.lead is None and reading.quotes else []
+        if reading.lead is None and reading.quotes:
+            ranked = {citation.rank: citation.doc for citation in reading.citations}
+            papers = [self.index.document(ranked[quote.citation]) for quote in reading.quotes]
+            held += grounds.reasons(question, texts, [paper.known_by if paper else "" for paper in papers])
         reasons += [Reason(reason.check, f"{reason.message} {CLOSEST}") for reason in held]
         strong = reading.quotes and reading.evidence is not None and reading.evidence >= self.minimum
         if reading.lead is None and not strong:

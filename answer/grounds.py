@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from councilqa.dates import MONTH, MONTH_NAMES
@@ -194,15 +194,16 @@ class Grounds:
             return True
         return set(self.words(name)) <= set(self.words(text))
 
-    def withheld(self, question: str, quotes: list[str]) -> str | None:
+    def withheld(self, question: str, quotes: list[str], papers: Sequence[str] = ()) -> str | None:
         """Why `quotes` don't answer a date or amount question, in a sentence (the first of `reasons`)."""
-        found = self.reasons(question, quotes)
+        found = self.reasons(question, quotes, papers)
         return found[0].message if found else None
 
-    def reasons(self, question: str, quotes: list[str]) -> list[Reason]:
+    def reasons(self, question: str, quotes: list[str], papers: Sequence[str] = ()) -> list[Reason]:
         """Every reason `quotes` don't answer a date or amount question, in the order the answer gives
-        the first; none when they may. A question in parts is not withheld: a part left unanswered is
-        said so instead (`unanswered_parts`)."""
+        the first; none when they may. `papers` says, for each quote, what its paper is known by
+        (`Document.known_by`). A question in parts is not withheld: a part left unanswered is said so
+        instead (`unanswered_parts`)."""
         if len(parts(question)) > 1:
             return []
         found = []
@@ -212,6 +213,8 @@ class Grounds:
             return found
         counted = COUNTED.search(question)
         figured = [quote for quote in quotes if _has_figure(quote, counted is not None)]
+        given = papers or [""] * len(quotes)
+        known = " ".join(paper for quote, paper in zip(quotes, given, strict=True) if quote in figured)
         if not figured:
             return [*found, Reason("no figure", "The passages found give no figure for what the question asks.")]
         clauses = [c for quote in figured for c in CLAUSE.split(quote) if _has_figure(c, counted is not None)]
@@ -219,7 +222,7 @@ class Grounds:
             ("not the count asked", self._uncounted(counted.group(1), figured) if counted else None),
             ("not the measure asked", None if counted else self._unmeasured(question, clauses)),
             ("another year's figure", _other_years(question, max(figured, key=self._weigher(question)))),
-            ("no figure beside the name", self._untied(question, clauses)),
+            ("no figure beside the name", self._untied(question, clauses, known)),
         )
         return found + [Reason(name, message) for name, message in checks if message]
 
@@ -248,13 +251,14 @@ class Grounds:
             return None
         return f"The passages found give no {' or '.join(measures)} figure for what the question asks about."
 
-    def _untied(self, question: str, clauses: list[str]) -> str | None:
+    def _untied(self, question: str, clauses: list[str], known: str = "") -> str | None:
         """An organisation's name of more than one word ("Wirral PCT", "Kent Fire and Rescue Authority")
-        that no clause with a figure holds: the figure beside it is another body's. A one-word name
-        ("KCC") may be put otherwise ("the Council"); a place ("Barton End") is what a figure is often
-        given for without its name beside it ("44 horses in 2015")."""
+        that no clause with a figure holds, and no paper they are quoted from is `known` by: the figure
+        beside it is another body's (a council's own papers give its figures without its name). A
+        one-word name ("KCC") may be put otherwise ("the Council"); a place ("Barton End") is what a
+        figure is often given for without its name beside it ("44 horses in 2015")."""
         named = [name for name in names(question) if len(name.split()) > 1 and ORGANISATION.search(name)]
-        untied = [name for name in named if not any(self._names_in(name, clause) for clause in clauses)]
+        untied = [name for name in named if not any(self._names_in(name, text) for text in [*clauses, known])]
         if untied:
             return f"The passages found give no figure for {', '.join(f'“{name}”' for name in untied)}."
         return None

@@ -4,12 +4,13 @@ The units of the best `READ_HITS` passages (sentences, with a table row's figure
 continues the one before: `answer_units`) are scored by the relevance model (`relevance.py`), each
 read under its passage's header (the paper, its meeting, the section), so that an outcome sentence
 ("After a vote (8-1) it was agreed to donate £50.") is read as part of the item it closes. The model
-costs time per unit, so at most `SCORED` units are scored: those sharing most of the question's
-words, the rarer the more (a word few units share counts more), less a little per passage rank.
+costs time per unit, so at most `SCORED` units are scored: those scoring best on the fusion's other
+signals (below), less a little per passage rank.
 
 A unit's score fuses the model's with what the page's structure says (`FUSION`): the question's
-words it holds (rarer counting more), a figure where an amount is asked, a decision recorded where a
-decision is asked. The weights are a logistic regression fitted on the dev split's fitting half and
+words it holds (rarer counting more), apart from those its paper is known by (its council, title,
+meeting: they choose the paper, not the sentence in it), a figure where an amount is asked, a
+decision recorded where a decision is asked. The weights are a logistic regression fitted on the dev split's fitting half and
 tested on the other (`python -m councilqa.eval.fit_reader`), so the score is a log-odds that the unit
 carries the answer.
 
@@ -29,7 +30,7 @@ import numpy as np
 from councilqa.answer.decisions import is_decision_question
 from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Words
 from councilqa.answer.relevance import Relevance
-from councilqa.answer.units import answer_units, answering_unit
+from councilqa.answer.units import answer_units, answering_unit, sentences
 from councilqa.records import Hit, Quote
 
 READ_HITS = 5  # passages whose units may be quoted
@@ -46,37 +47,45 @@ DECIDES = re.compile(r"\b(?:RESOLVED|[Rr]esolved|AGREED|agreed|decided)\b")  # a
 @dataclass(frozen=True)
 class Fusion:
     """The weights of a unit's score (a log-odds that it carries the answer): the model's score, the
-    question's words it holds (`word_scores`), a figure where an amount is asked, a decision recorded
+    question's words it holds (`held_words`): those its passage is not known by, and those it is (the
+    paper's name, council, meeting, section), a figure where an amount is asked, a decision recorded
     where a decision is asked, and the bias."""
 
     model: float
     words: float
+    named: float
     figure: float
     decided: float
     bias: float
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """Each row's (`signals`) fused score."""
-        return rows @ np.array([self.model, self.words, self.figure, self.decided]) + self.bias
+        return rows @ np.array([self.model, self.words, self.named, self.figure, self.decided]) + self.bias
+
+    def cheap(self, rows: np.ndarray) -> np.ndarray:
+        """Each row's score without the model's part (what may be known before the model is run)."""
+        return self.score(np.column_stack([np.zeros(len(rows)), rows[:, 1:]]))
 
 
 # Fitted on the units of the dev split's fitting half (60 questions) by `python -m
-# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.17, 0.59, 0.72,
-# 1.80, -3.14 (docs/reader.md).
-FUSION = Fusion(model=0.17, words=0.74, figure=0.60, decided=1.83, bias=-3.47)
+# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.18, 0.87, 0.05,
+# 0.92, 1.26, -3.22 (docs/reader.md).
+FUSION = Fusion(model=0.17, words=1.06, named=0.15, figure=0.50, decided=1.60, bias=-3.61)
 
 
 @dataclass(frozen=True)
 class Unit:
     """One unit of a passage: the citation it would be quoted under, where it stands, its text
     (verbatim in the passage), what the answer quotes for it (its whole numbered paragraph or RESOLVED
-    block where the passage holds it), and the passage's header it is read under."""
+    block where the passage holds it), the passage's header it is read under, and what else its passage
+    is known by (its paper's title, path, council and committee)."""
 
     citation: int
     position: int
     text: str
     quoted: str
     header: str
+    known: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,76 +104,121 @@ def units_of(hits: Sequence[Hit], first_citation: int = 1) -> list[Unit]:
     found = []
     for citation, hit in enumerate(hits[:READ_HITS], first_citation):
         header = hit.chunk.header or ""
+        known = " ".join([header, *(document.known_by for document in hit.documents)])
         sentences = answer_units(hit.chunk.text)
         for position, text in enumerate(sentences):
             pieces = windows(text)
             quoted = answering_unit(hit.chunk.text, position) if len(pieces) == 1 else None
-            found += [Unit(citation, position, piece, quoted or piece, header) for piece in pieces]
+            found += [Unit(citation, position, piece, quoted or piece, header, known) for piece in pieces]
             following = sentences[position + 1] if position + 1 < len(sentences) else ""
             pair = f"{text} {following}"
             if DECIDES.search(following) and len(pair.split()) <= LONG_WORDS and pair in hit.chunk.text:
-                found.append(Unit(citation, position, pair, pair, header))  # what was said, then what was decided
+                found.append(
+                    Unit(citation, position, pair, pair, header, known)
+                )  # what was said, then what was decided
     return found
 
 
 def windows(text: str) -> list[str]:
-    """`text` whole, or, when longer than `LONG_WORDS`, its windows of `WINDOW_WORDS` words, each
-    starting half a window after the one before, the last ending where `text` does.
+    """`text` whole, or, when longer than `LONG_WORDS`, in windows: runs of its whole sentences of at most
+    `LONG_WORDS` words, one starting at each sentence (a run inside the one before is left out); a
+    sentence longer than that (a table row, a paragraph pypdf gave no full stops) in windows of
+    `WINDOW_WORDS` words, each starting half a window after the one before, the last ending where it does.
 
     >>> [(w.split()[0], w.split()[-1]) for w in windows(" ".join(str(n) for n in range(70)))]
     [('0', '39'), ('20', '59'), ('30', '69')]
+    >>> [(w.split()[0], len(w.split())) for w in windows(" ".join(f"S{n} " + "word " * 23 + "end." for n in range(4)))]
+    [('S0', 50), ('S1', 50), ('S2', 50)]
     >>> windows("Too short to cut.")
     ['Too short to cut.']
     """
-    words = text.split()
-    if len(words) <= LONG_WORDS:
+    if len(text.split()) <= LONG_WORDS:
         return [text]
-    step = WINDOW_WORDS // 2
-    starts = [*range(0, len(words) - WINDOW_WORDS, step), len(words) - WINDOW_WORDS]
-    return [" ".join(words[start : start + WINDOW_WORDS]) for start in dict.fromkeys(starts)]
+    parts = sentences(text)
+    if len(parts) == 1:
+        words = text.split()
+        step = WINDOW_WORDS // 2
+        starts = [*range(0, len(words) - WINDOW_WORDS, step), len(words) - WINDOW_WORDS]
+        return [" ".join(words[start : start + WINDOW_WORDS]) for start in dict.fromkeys(starts)]
+    found: list[str] = []
+    for first in range(len(parts)):
+        run = [parts[first]]
+        for sentence in parts[first + 1 :]:
+            if len(" ".join([*run, sentence]).split()) > LONG_WORDS:
+                break
+            run.append(sentence)
+        if len(run) == 1 and len(run[0].split()) > LONG_WORDS:
+            found += [piece for piece in windows(run[0]) if not found or piece not in found[-1]]
+        elif not found or " ".join(run) not in found[-1]:
+            found.append(" ".join(run))
+    return found
 
 
 def word_scores(question: str, texts: Sequence[str], words: Words) -> list[float]:
     """How much of the question each text holds: each question word it shares counts 1/√(texts holding
     it), so a word few texts share counts more."""
+    return [sum(weights.values()) for weights in _word_weights(question, texts, words)]
+
+
+def held_words(question: str, units: Sequence[Unit], words: Words) -> np.ndarray:
+    """One row per unit: its `word_scores`, split in two: the question's words its passage is not known
+    by, and those it is (the paper's name, council, meeting or section: "Ayton", "February 2018"), which
+    choose the paper, not the sentence in it."""
+    rows = []
+    for unit, weights in zip(units, _word_weights(question, [u.text for u in units], words), strict=True):
+        known = set(words(unit.known))
+        rows.append(
+            [
+                sum(w for word, w in weights.items() if word not in known),
+                sum(weights[w] for w in known & weights.keys()),
+            ]
+        )
+    return np.array(rows, dtype=float).reshape(len(units), 2)
+
+
+def _word_weights(question: str, texts: Sequence[str], words: Words) -> list[dict[str, float]]:
     wanted = set(words(question)) - QUESTION_WORDS
     shared = [set(words(text)) & wanted for text in texts]
     spread = Counter(word for held in shared for word in held)
-    return [sum(1 / spread[word] ** 0.5 for word in sorted(held)) for held in shared]  # sorted: any hash seed
+    return [{word: 1 / spread[word] ** 0.5 for word in sorted(held)} for held in shared]  # sorted: any hash seed
 
 
-def signals(question: str, units: Sequence[Unit], model: np.ndarray, held: Sequence[float]) -> np.ndarray:
+def signals(question: str, units: Sequence[Unit], model: np.ndarray, held: np.ndarray) -> np.ndarray:
     """One row per unit, what `Fusion` weighs: the model's score, the question's words it holds
-    (`word_scores`), a figure where an amount is asked, a decision recorded where a decision is asked."""
+    (`held_words`: two columns), a figure where an amount is asked, a decision recorded where a decision
+    is asked."""
     amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
     return np.column_stack(
         [
             np.asarray(model, dtype=float),
-            np.asarray(held, dtype=float),
+            np.asarray(held, dtype=float).reshape(len(units), 2),
             [amount and FIGURE.search(unit.text) is not None for unit in units],
             [decision and DECIDES.search(unit.text) is not None for unit in units],
         ]
     ).astype(float)
 
 
-def shortlist(units: list[Unit], held: list[float], n: int = SCORED) -> list[int]:
-    """The positions of the `n` units holding most of the question (`word_scores`), less 0.05 per
-    citation rank, in reading order; every unit where there are no more than `n`."""
+def shortlist(units: list[Unit], cheap: Sequence[float], n: int = SCORED) -> list[int]:
+    """The positions of the `n` units scoring best before the model is run (`Fusion.cheap`), less 0.05
+    per citation rank, in reading order; every unit where there are no more than `n`."""
     if len(units) <= n:
         return list(range(len(units)))
-    cheap = [score - 0.05 * unit.citation for unit, score in zip(units, held, strict=True)]
-    return sorted(sorted(range(len(units)), key=lambda i: -cheap[i])[:n])
+    ranked = [score - 0.05 * unit.citation for unit, score in zip(units, cheap, strict=True)]
+    return sorted(sorted(range(len(units)), key=lambda i: -ranked[i])[:n])
 
 
 def read(question: str, units: list[Unit], relevance: Relevance, words: Words, fusion: Fusion = FUSION) -> list[Scored]:
     """The shortlisted units scored, best first: the model's score fused with the unit's words,
     figures and decisions as `fusion` weighs them."""
-    held = word_scores(question, [unit.text for unit in units], words)
-    chosen = shortlist(units, held)
+    rows = signals(question, units, np.zeros(len(units)), held_words(question, units, words))
+    chosen = shortlist(units, fusion.cheap(rows).tolist())
     texts = [f"{_first(units[i].header, HEAD_WORDS)}: {_first(units[i].text, UNIT_WORDS)}" for i in chosen]
     read_ones = [units[i] for i in chosen]
-    fused = fusion.score(signals(question, read_ones, relevance.score(question, texts), [held[i] for i in chosen]))
-    return sorted((Scored(unit, float(score)) for unit, score in zip(read_ones, fused, strict=True)), key=_best_first)
+    rows = rows[chosen]
+    rows[:, 0] = relevance.score(question, texts)
+    return sorted(
+        (Scored(unit, float(score)) for unit, score in zip(read_ones, fusion.score(rows), strict=True)), key=_best_first
+    )
 
 
 def quotes_of(scored: list[Scored], n: int = QUOTED, *, needs_figure: bool = False) -> tuple[Quote, ...]:

@@ -1,8 +1,9 @@
 """Answer units: the pieces of a passage an answer quotes, each verbatim in it.
 
-A unit is a sentence, with a table row's figures kept with the row they belong to and a sentence
-that continues the one before ("This", "It") joined to it; a numbered paragraph, RESOLVED block or
-numbered table row is quoted whole where the passage holds all of it.
+A unit is a sentence (a bulleted item is one of its own), with a table row's figures kept with the
+row they belong to and a sentence that continues the one before ("This", "It") joined to it; a
+numbered paragraph, RESOLVED block or numbered table row is quoted whole where the passage holds all
+of it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ WHOLE_WORDS = 120
 CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
 # An abbreviation's full stop ends no sentence: "The ratio of the top earner i.e. Chief Executive …".
 ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|viz|cf|Mr|Mrs|Ms|Dr|Cllr|Rev|St|No|approx|incl)\.)$", re.I)
+# A bullet opens an item of its own, full stop before it or not ("… carried out. • Trees on High Street -
+# …"): the glyphs word processors print, and the Symbol font's bullet pypdf reads as U+F0B7.
+BULLET = re.compile(r"\s+(?=[•▪●◦■➢\uf0a7\uf0b7\uf0d8]\s)")
 
 
 def answering_unit(text: str, position: int) -> str:
@@ -52,9 +56,11 @@ def answer_units(text: str) -> list[str]:
     ['Cut repeat referrals (within 12 months). 18% 10%', '3 Support children. It is new.']
     >>> answer_units("It had 1,134 responses. 83% of respondents backed a pool.")
     ['It had 1,134 responses.', '83% of respondents backed a pool.']
+    >>> answer_units("Paths - repaired. • Trees - SBC would not fund it. It was up to residents • Skips - none")
+    ['Paths - repaired.', '• Trees - SBC would not fund it. It was up to residents', '• Skips - none']
     """
     units: list[str] = []
-    for sentence in split_sentences(text):
+    for sentence in sentences(text):
         leading = LEADING_FIGURES.match(sentence)
         figures = list(FIGURE_TOKEN.finditer(leading.group(0))) if leading else []
         if figures and ROW_NUMBER.fullmatch(figures[-1].group(0)):
@@ -67,8 +73,24 @@ def answer_units(text: str) -> list[str]:
             rest = sentence[figures[-1].end() :].strip()
         if not rest:
             continue
-        if units and (CONTINUES.match(rest) or ABBREVIATION.search(units[-1])):
+        if units and CONTINUES.match(rest):
             units[-1] = f"{units[-1]} {rest}"
         else:
             units.append(rest)
     return units
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, each verbatim in it: a bulleted item is one of its own, and an
+    abbreviation's full stop ends none.
+
+    >>> sentences("The top earner i.e. Chief Executive earns 6.92 times more. • Paths - done • Trees")
+    ['The top earner i.e. Chief Executive earns 6.92 times more.', '• Paths - done', '• Trees']
+    """
+    found: list[str] = []
+    for item in (item for sentence in split_sentences(text) for item in BULLET.split(sentence)):
+        if found and ABBREVIATION.search(found[-1]):
+            found[-1] = f"{found[-1]} {item}"
+        else:
+            found.append(item)
+    return found

@@ -49,6 +49,12 @@ class Document:
         meeting = ", ".join(part for part in (self.committee, self.meeting_date) if part)
         return f"{self.title} ({meeting})" if meeting else self.title
 
+    @property
+    def known_by(self) -> str:
+        """What the paper is known by: its path, title, council and committee ("Ayton Community Council",
+        "Minutes of Meeting 6 February 2018"), which a question names to choose the paper."""
+        return " ".join(filter(None, (self.path, self.title, self.council, self.committee)))
+
 
 @dataclass(frozen=True)
 class Page:

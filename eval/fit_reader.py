@@ -9,7 +9,7 @@ rules answered from. Each excerpt is cut into units (`units_of`), and each candi
   (what `answer.reader = "model"` does);
 - `cosine`: MiniLM's cosine of question and unit;
 - `fusion`: what `answer.reader = "model"` scores (`answer/read.py`, `FUSION`): a logistic fit of the
-  headed model score, the question's words the unit holds (`word_scores`), a figure where an amount
+  headed model score, the question's words the unit holds (`held_words`), a figure where an amount
   is asked and a decision recorded where a decision is asked, fitted on one half's units and tested
   on the other, both ways. A unit counts as positive when it carries an accept string.
 
@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from councilqa.answer.grounds import ASKS_AMOUNT
-from councilqa.answer.read import FUSION, Scored, Unit, quotes_of, signals, units_of, word_scores
+from councilqa.answer.read import FUSION, Scored, Unit, held_words, quotes_of, signals, units_of
 from councilqa.answer.relevance import CrossEncoder
 from councilqa.eval.dev_split import asked_by_half
 from councilqa.eval.metrics import carries_answer
@@ -39,7 +39,7 @@ from councilqa.eval.questions import Question
 from councilqa.index.build import open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.process import prepare
-from councilqa.records import Answer, Chunk, Citation, Hit
+from councilqa.records import Answer, Chunk, Citation, Document, Hit
 from councilqa.settings import Settings
 
 
@@ -61,9 +61,14 @@ def header(citation: Citation) -> str:
     return f"{citation.title or citation.doc}{meeting}" + (f" > {citation.section}" if citation.section else "")
 
 
-def as_hits(citations: tuple[Citation, ...]) -> list[Hit]:
+def as_hits(citations: tuple[Citation, ...], documents: dict[str, Document]) -> list[Hit]:
+    """The cited excerpts as the hits they were, with their papers (`documents`, by path)."""
     return [
-        Hit(Chunk("", -1, c.text, c.pdf_page, c.pdf_page_end, c.printed_page, c.section, header(c)), c.score, ())
+        Hit(
+            Chunk("", -1, c.text, c.pdf_page, c.pdf_page_end, c.printed_page, c.section, header(c)),
+            c.score,
+            tuple(documents[path] for path in (c.doc,) if path in documents),
+        )
         for c in citations
     ]
 
@@ -109,12 +114,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = Settings(data_dir=Path(args.index[0][0]))
     words, n = open_index(settings).words, settings.answer.answer_sentences
+    documents = {
+        d.path: d for data_dir, *_ in args.index for d in open_index(Settings(data_dir=Path(data_dir))).documents()
+    }
     model, embedder = CrossEncoder(), SentenceTransformerEmbedder()
     cases = []
     for half, question, answer in asked_by_half(args.index, {"reader": "rules"}, model):
         if not question.answerable or answer.outcome is not None or not answer.citations:
             continue
-        units = units_of(as_hits(answer.citations[:5]))
+        units = units_of(as_hits(answer.citations[:5], documents))
         if not units:
             continue
         texts = [unit.text for unit in units]
@@ -132,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
                 answer,
                 units,
                 scores,
-                signals(question.question, units, headed, word_scores(question.question, texts, words)),
+                signals(question.question, units, headed, held_words(question.question, units, words)),
             )
         )
     halves = {half: [c for c in cases if c.half == half] for half in ("fit", "held_out")}

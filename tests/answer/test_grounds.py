@@ -155,6 +155,20 @@ def test_the_checks_on_quotes_each_give_their_reason(grounds: Grounds) -> None:
     assert grounds.withheld("When will the board review the strategy?", [f"{undated[0][:-1]} in March."]) is None
 
 
+def test_a_councils_own_paper_gives_its_figures_without_its_name(grounds: Grounds) -> None:
+    """A figure quoted from a paper known by the body the question names is that body's ("The lowest
+    paid job has a salary of £17,842" in Trafford's pay policy); from another body's paper it is not."""
+    question = "What is the lowest salary at Trafford Metropolitan Borough Council?"
+    quote = ["The lowest paid council job has a maximum salary level of £17,842."]
+    own = "trafford/Pay Policy Statement 2021-22.pdf Pay Policy Statement 2021-22 Trafford Metropolitan Borough Council"
+    other = "kent/Pay Policy Statement 2021-22.pdf Pay Policy Statement 2021-22 Kent County Council"
+    assert grounds.withheld(question, quote, [own]) is None
+    assert grounds.withheld(question, quote, [other]) == (
+        "The passages found give no figure for “Trafford Metropolitan Borough Council”."
+    )
+    assert grounds.withheld(question, quote) == grounds.withheld(question, quote, [other])
+
+
 def test_answers_in_the_forms_papers_use_are_not_withheld(grounds: Grounds) -> None:
     """Forms a careless check would take for no answer: each is the answer."""
     answers = {

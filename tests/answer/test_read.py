@@ -14,6 +14,7 @@ from councilqa.answer.read import (
     SCORED,
     Scored,
     Unit,
+    held_words,
     quotes_of,
     read,
     shortlist,
@@ -22,7 +23,7 @@ from councilqa.answer.read import (
     word_scores,
 )
 from councilqa.answer.relevance import CrossEncoder
-from councilqa.records import Chunk, Hit, Quote
+from councilqa.records import Chunk, Document, Hit, Quote
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +64,26 @@ def test_the_shortlist_keeps_the_units_sharing_the_rarer_question_words(sample_i
     kept = shortlist(units, word_scores("what precept was set", [u.text for u in units], sample_index.words))
     assert len(kept) == SCORED and 7 in kept
     assert kept == sorted(kept)  # in reading order
+
+
+def test_the_words_that_name_the_paper_count_apart_and_choose_no_sentence_in_it(model, sample_index):
+    """A question names the council and the meeting ("at Ayton's June 2021 meeting"): in that paper's
+    passages those words are what the paper is known by (`held_words`' second column), not what a
+    sentence answers with, and the paper's heading line does not outrank the sentence that answers."""
+    ayton = Document("ayton/Minutes 3 June 2021.pdf", "/r", "sha", "Minutes 3 June 2021", 2, "Ayton Community Council")
+    text = (
+        "Ayton Community Council Minutes of Meeting held on 3 June 2021 in the village hall. "
+        "Trees on High Street - SBC would not remove the trees, so it was up to residents to fund the works."
+    )
+    found = units_of([Hit(Chunk("sha", 0, text, 1, 1, None, None, "Minutes 3 June 2021 (2021-06-03)"), 0.5, (ayton,))])
+    question = "Who pays for removing the High Street trees, Ayton Community Council June 2021"
+    rows = held_words(question, found, sample_index.words)
+    heading, answer = rows
+    assert heading[0] == 0 and heading[1] > 0  # only the paper's names
+    assert answer[0] > 0 and answer[1] == 0  # the trees and the street
+    assert read(question, found, model, sample_index.words)[0].unit.text.startswith("Trees on High Street")
+    bare = [replace(unit, known="") for unit in found]  # as if the paper were known by nothing
+    assert held_words(question, bare, sample_index.words)[0, 0] == heading.sum()
 
 
 def test_quotes_stay_within_the_word_limit_in_reading_order_and_an_amount_gets_a_figure():
