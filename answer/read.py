@@ -9,10 +9,10 @@ signals (below), less a little per passage rank.
 
 A unit's score fuses the model's with what the page's structure says (`FUSION`): the question's
 words it holds (rarer counting more), apart from those its paper is known by (its council, title,
-meeting: they choose the paper, not the sentence in it), a figure where an amount is asked, a
-decision recorded where a decision is asked. The weights are a logistic regression fitted on the dev split's fitting half and
-tested on the other (`python -m councilqa.eval.fit_reader`), so the score is a log-odds that the unit
-carries the answer.
+meeting: they choose the paper, not the sentence in it), how well search found its passage, a
+figure where an amount is asked, a decision recorded where a decision is asked. The weights are a
+logistic regression fitted on the dev split's fitting half and tested on the other (`python -m
+councilqa.eval.fit_reader`), so the score is a log-odds that the unit carries the answer.
 
 Chosen with `answer.reader = "model"`; what it gains and loses against the word rules, per question
 set and on the dev split's held-out half, is in docs/reader.md.
@@ -48,19 +48,21 @@ DECIDES = re.compile(r"\b(?:RESOLVED|[Rr]esolved|AGREED|agreed|decided)\b")  # a
 class Fusion:
     """The weights of a unit's score (a log-odds that it carries the answer): the model's score, the
     question's words it holds (`held_words`): those its passage is not known by, and those it is (the
-    paper's name, council, meeting, section), a figure where an amount is asked, a decision recorded
-    where a decision is asked, and the bias."""
+    paper's name, council, meeting, section), its passage's place in the search (1 / rank), a figure
+    where an amount is asked, a decision recorded where a decision is asked, and the bias."""
 
     model: float
     words: float
     named: float
+    passage: float
     figure: float
     decided: float
     bias: float
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """Each row's (`signals`) fused score."""
-        return rows @ np.array([self.model, self.words, self.named, self.figure, self.decided]) + self.bias
+        weights = np.array([self.model, self.words, self.named, self.passage, self.figure, self.decided])
+        return rows @ weights + self.bias
 
     def cheap(self, rows: np.ndarray) -> np.ndarray:
         """Each row's score without the model's part (what may be known before the model is run)."""
@@ -68,9 +70,9 @@ class Fusion:
 
 
 # Fitted on the units of the dev split's fitting half (60 questions) by `python -m
-# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.18, 0.87, 0.05,
-# 0.92, 1.26, -3.22 (docs/reader.md).
-FUSION = Fusion(model=0.17, words=1.06, named=0.15, figure=0.50, decided=1.60, bias=-3.61)
+# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.16, 0.81, 0.04,
+# 2.02, 0.78, 0.93, -4.29 (docs/reader.md).
+FUSION = Fusion(model=0.17, words=1.01, named=-0.03, passage=1.39, figure=0.47, decided=1.42, bias=-4.30)
 
 
 @dataclass(frozen=True)
@@ -185,13 +187,15 @@ def _word_weights(question: str, texts: Sequence[str], words: Words) -> list[dic
 
 def signals(question: str, units: Sequence[Unit], model: np.ndarray, held: np.ndarray) -> np.ndarray:
     """One row per unit, what `Fusion` weighs: the model's score, the question's words it holds
-    (`held_words`: two columns), a figure where an amount is asked, a decision recorded where a decision
-    is asked."""
+    (`held_words`: two columns), 1 / its passage's rank among those of `units`, a figure where an amount
+    is asked, a decision recorded where a decision is asked."""
     amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
+    first = min((unit.citation for unit in units), default=1)
     return np.column_stack(
         [
             np.asarray(model, dtype=float),
             np.asarray(held, dtype=float).reshape(len(units), 2),
+            [1 / (unit.citation - first + 1) for unit in units],
             [amount and FIGURE.search(unit.text) is not None for unit in units],
             [decision and DECIDES.search(unit.text) is not None for unit in units],
         ]
@@ -199,12 +203,11 @@ def signals(question: str, units: Sequence[Unit], model: np.ndarray, held: np.nd
 
 
 def shortlist(units: list[Unit], cheap: Sequence[float], n: int = SCORED) -> list[int]:
-    """The positions of the `n` units scoring best before the model is run (`Fusion.cheap`), less 0.05
-    per citation rank, in reading order; every unit where there are no more than `n`."""
+    """The positions of the `n` units scoring best before the model is run (`Fusion.cheap`; of two alike,
+    the one read first), in reading order; every unit where there are no more than `n`."""
     if len(units) <= n:
         return list(range(len(units)))
-    ranked = [score - 0.05 * unit.citation for unit, score in zip(units, cheap, strict=True)]
-    return sorted(sorted(range(len(units)), key=lambda i: -ranked[i])[:n])
+    return sorted(sorted(range(len(units)), key=lambda i: -cheap[i])[:n])
 
 
 def read(question: str, units: list[Unit], relevance: Relevance, words: Words, fusion: Fusion = FUSION) -> list[Scored]:

@@ -10,6 +10,7 @@ import pytest
 
 from councilqa.answer.ask import Assistant
 from councilqa.answer.read import (
+    FUSION,
     MAX_WORDS,
     SCORED,
     Scored,
@@ -18,6 +19,7 @@ from councilqa.answer.read import (
     quotes_of,
     read,
     shortlist,
+    signals,
     units_of,
     windows,
     word_scores,
@@ -84,6 +86,18 @@ def test_the_words_that_name_the_paper_count_apart_and_choose_no_sentence_in_it(
     assert read(question, found, model, sample_index.words)[0].unit.text.startswith("Trees on High Street")
     bare = [replace(unit, known="") for unit in found]  # as if the paper were known by nothing
     assert held_words(question, bare, sample_index.words)[0, 0] == heading.sum()
+
+
+def test_a_unit_of_a_better_found_passage_scores_higher_before_the_model_is_read(sample_index):
+    """The passage's place in the search is a signal (1 / rank among the passages read): of two units
+    alike, the better found one is shortlisted."""
+    same = "The precept was set at £4,500."
+    units = [Unit(3, 0, same, same, "h"), Unit(5, 0, same, same, "h")]
+    rows = signals(
+        "what precept was set", units, np.zeros(2), held_words("what precept was set", units, sample_index.words)
+    )
+    assert rows[:, 3].tolist() == [1.0, 1 / 3]
+    assert shortlist(units[::-1], FUSION.cheap(rows[::-1]).tolist(), n=1) == [1]
 
 
 def test_quotes_stay_within_the_word_limit_in_reading_order_and_an_amount_gets_a_figure():
