@@ -119,7 +119,7 @@ class CrossEncoder:
                 session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
                 tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
                 tokenizer.enable_truncation(self.max_tokens)
-                tokenizer.enable_padding()  # to the longest pair of a batch
+                tokenizer.no_padding()  # each batch is padded to its own longest (`by_length`)
                 log.info("loaded the reader's model %s", self.model_id)
                 self._loaded = session, tokenizer
             return self._loaded
@@ -129,9 +129,35 @@ class CrossEncoder:
             return np.zeros(0, dtype=np.float32)
         session, tokenizer = self._load()
         encoded = tokenizer.encode_batch([(question, text) for text in texts])
-        feed = {
-            "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
-        }
-        return np.asarray(session.run(None, feed)[0][:, 0], dtype=np.float32)
+        scores = np.zeros(len(texts), dtype=np.float32)
+        for batch in by_length([len(e.ids) for e in encoded]):
+            width = max(len(encoded[i].ids) for i in batch)
+            feed = {  # padded with zeros: BERT's [PAD] id, masked out
+                name: np.array(
+                    [getattr(encoded[i], field) + [0] * (width - len(encoded[i].ids)) for i in batch]
+                ).astype(np.int64)
+                for name, field in (
+                    ("input_ids", "ids"),
+                    ("attention_mask", "attention_mask"),
+                    ("token_type_ids", "type_ids"),
+                )
+            }
+            scores[batch] = session.run(None, feed)[0][:, 0]
+        return scores
+
+
+def by_length(lengths: Sequence[int], slack: float = 1.25) -> list[list[int]]:
+    """Positions of `lengths` in batches of like length (the longest of a batch at most `slack` times its
+    shortest), shortest first: a batch is padded to its longest, and one long text padding seven short
+    ones costs twice the time of reading each alone (measured on these two cores).
+
+    >>> by_length([30, 124, 32, 90, 35, 31])
+    [[0, 5, 2, 4], [3], [1]]
+    """
+    batches: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        if batches and lengths[i] <= slack * lengths[batches[-1][0]]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
