@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from councilqa.answer.grounds import ASKS_AMOUNT
-from councilqa.answer.read import FUSION, Scored, Unit, held_words, quotes_of, signals, units_of
+from councilqa.answer.read import FUSION, Scored, Unit, held_words, quotes_of, shortlist, signals, units_of
 from councilqa.answer.relevance import CrossEncoder
 from councilqa.eval.dev_split import asked_by_half
 from councilqa.eval.metrics import carries_answer
@@ -165,6 +165,20 @@ def main(argv: list[str] | None = None) -> None:
     for name, scorer in candidates.items():
         (fa, fw), (ha, hw) = rates(halves["fit"], scorer, n), rates(halves["held_out"], scorer, n)
         print(f"| {name} | {fa:.3f} ({fw:.0f}) | {ha:.3f} ({hw:.0f}) |")
+    for half, cases in halves.items():
+        held, kept = shortlisted(cases)
+        print(f"{half} half: {held} questions have a unit carrying the answer; the shortlist keeps one for {kept}")
+
+
+def shortlisted(cases: list[Case]) -> tuple[int, int]:
+    """How many of `cases` have a unit carrying the answer, and for how many of them the reader's
+    shortlist (`shortlist` by `FUSION.cheap`) keeps one: a unit not shortlisted is never quoted."""
+    held = kept = 0
+    for case in cases:
+        carrying = {i for i, unit in enumerate(case.units) if carries_answer(case.question, unit.text)}
+        held += bool(carrying)
+        kept += bool(carrying & set(shortlist(case.units, FUSION.cheap(case.features).tolist())))
+    return held, kept
 
 
 if __name__ == "__main__":
