@@ -5,7 +5,7 @@ continues the one before: `answer_units`) are scored by the relevance model (`re
 read under its passage's header (the paper, its meeting, the section), so that an outcome sentence
 ("After a vote (8-1) it was agreed to donate £50.") is read as part of the item it closes. The model
 costs time per unit, so at most `SCORED` units are scored: those scoring best on the fusion's other
-signals (below), less a little per passage rank.
+signals (below).
 
 A unit's score fuses the model's with what the page's structure says (`FUSION`): the question's
 words it holds (rarer counting more), apart from those its paper is known by (its council, title,
@@ -211,8 +211,8 @@ def shortlist(units: list[Unit], cheap: Sequence[float], n: int = SCORED) -> lis
 
 
 def read(question: str, units: list[Unit], relevance: Relevance, words: Words, fusion: Fusion = FUSION) -> list[Scored]:
-    """The shortlisted units scored, best first: the model's score fused with the unit's words,
-    figures and decisions as `fusion` weighs them."""
+    """The shortlisted units scored, best first: the model's score fused with the unit's words, its
+    passage's place, figures and decisions as `fusion` weighs them."""
     rows = signals(question, units, np.zeros(len(units)), held_words(question, units, words))
     chosen = shortlist(units, fusion.cheap(rows).tolist())
     texts = [f"{_first(units[i].header, HEAD_WORDS)}: {_first(units[i].text, UNIT_WORDS)}" for i in chosen]

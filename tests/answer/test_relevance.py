@@ -56,3 +56,18 @@ def test_a_missing_package_or_file_says_how_to_install_it(tmp_path: Path) -> Non
     unloaded = CrossEncoder(tmp_path)  # nothing is read until the model is first used
     with pytest.raises(NotFound, match=r"no model\.onnx"):
         unloaded.score("q", ["t"])
+
+
+def test_texts_of_any_lengths_score_as_each_would_alone_in_their_order(reader: CrossEncoder) -> None:
+    """Pairs are read in batches of like length (`by_length`), each padded to its own longest: a mixed
+    batch gives each text the score it has alone (to int8 rounding), in the order given."""
+    texts = [
+        "The basic allowance paid to each councillor is £9,871 a year.",
+        " ".join(["The committee noted the report on highways maintenance and the winter gritting plan."] * 6),
+        "Apologies for absence were received from Councillors Smith and Jones.",  # a batch with the first
+        " ".join(["Members discussed the allowances scheme at length."] * 3),
+    ]
+    together = reader.score("how much do councillors get paid", texts)
+    alone = [reader.score("how much do councillors get paid", [text])[0] for text in texts]
+    assert together.tolist() == pytest.approx(alone, abs=0.1)
+    assert together.argmax() == 0
