@@ -136,6 +136,15 @@ class Assistant:
         timings = {"search": searched - started, "read": read_at - searched, "total": time.perf_counter() - started}
         return replace(answer, timings_ms={step: seconds * 1000 for step, seconds in timings.items()})
 
+    def passages(self, question: str) -> list[Hit]:
+        """The passages `ask` chooses the quotes of its answer from, best first (the decision's record,
+        cited first, is not among them); none when a decision leads the answer. For fitting the reader
+        on what it reads (`python -m councilqa.eval.fit_reader`)."""
+        question = " ".join(question.split())
+        k = self.settings.answer.k
+        found = self.retrieve(question, self.plan(question), k)
+        return [] if found.led else _cite(found.hits, found.decided, k)[1]
+
     def plan(self, question: str, filters: SearchFilter | None = None) -> _Plan:
         """Step 1: what to search (`_plan`), with a refusal `answer.skip_checks` names dropped."""
         plan = self._plan(
@@ -203,7 +212,11 @@ class Assistant:
         held = [reason for reason in [unvoted(question, [*texts, *filter(None, (reading.lead, record))])] if reason]
         if reading.lead is None and reading.quotes:
             ranked = {citation.rank: citation.doc for citation in reading.citations}
-            papers = [self.index.document(ranked[quote.citation]) for quote in reading.quotes]
+            papers = (
+                [self.index.document(ranked[q.citation]) for q in reading.quotes]
+                if ASKS_AMOUNT.search(question)
+                else []
+            )
             held += grounds.reasons(question, texts, [paper.known_by if paper else "" for paper in papers])
         reasons += [Reason(reason.check, f"{reason.message} {CLOSEST}") for reason in held]
         strong = reading.quotes and reading.evidence is not None and reading.evidence >= self.minimum

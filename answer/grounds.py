@@ -214,7 +214,7 @@ class Grounds:
         counted = COUNTED.search(question)
         figured = [quote for quote in quotes if _has_figure(quote, counted is not None)]
         given = papers or [""] * len(quotes)
-        known = " ".join(paper for quote, paper in zip(quotes, given, strict=True) if quote in figured)
+        known = [paper for quote, paper in zip(quotes, given, strict=True) if quote in figured and paper]
         if not figured:
             return [*found, Reason("no figure", "The passages found give no figure for what the question asks.")]
         clauses = [c for quote in figured for c in CLAUSE.split(quote) if _has_figure(c, counted is not None)]
@@ -251,14 +251,15 @@ class Grounds:
             return None
         return f"The passages found give no {' or '.join(measures)} figure for what the question asks about."
 
-    def _untied(self, question: str, clauses: list[str], known: str = "") -> str | None:
+    def _untied(self, question: str, clauses: list[str], known: Sequence[str] = ()) -> str | None:
         """An organisation's name of more than one word ("Wirral PCT", "Kent Fire and Rescue Authority")
-        that no clause with a figure holds, and no paper they are quoted from is `known` by: the figure
+        that no clause with a figure holds, and no paper they are quoted from is `known` by (each paper
+        on its own: "Kent" from one and "Fire and Rescue Authority" from another name no body): the figure
         beside it is another body's (a council's own papers give its figures without its name). A
         one-word name ("KCC") may be put otherwise ("the Council"); a place ("Barton End") is what a
         figure is often given for without its name beside it ("44 horses in 2015")."""
         named = [name for name in names(question) if len(name.split()) > 1 and ORGANISATION.search(name)]
-        untied = [name for name in named if not any(self._names_in(name, text) for text in [*clauses, known])]
+        untied = [name for name in named if not any(self._names_in(name, text) for text in [*clauses, *known])]
         if untied:
             return f"The passages found give no figure for {', '.join(f'“{name}”' for name in untied)}."
         return None

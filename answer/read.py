@@ -39,8 +39,8 @@ QUOTED = 3  # units quoted in an answer, at most, where the caller names no numb
 MAX_WORDS = 150  # … and words (a longer answer must not buy the metric)
 HEAD_WORDS = 24  # of a passage's header, read before each of its units
 UNIT_WORDS = 100  # of a unit, read by the model
-LONG_WORDS = 60  # a unit longer than this is read in windows …
-WINDOW_WORDS = 40  # … of this many words
+LONG_WORDS = 60  # a unit longer than this is read in runs of whole sentences of at most this many words …
+WINDOW_WORDS = 40  # … or, a sentence longer than that, in windows of this many words
 DECIDES = re.compile(r"\b(?:RESOLVED|[Rr]esolved|AGREED|agreed|decided)\b")  # a sentence that records a decision
 
 
@@ -70,17 +70,17 @@ class Fusion:
 
 
 # Fitted on the units of the dev split's fitting half (60 questions) by `python -m
-# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.16, 0.81, 0.04,
-# 2.01, 0.78, 0.94, -4.29 (docs/reader.md).
-FUSION = Fusion(model=0.17, words=1.00, named=-0.04, passage=1.39, figure=0.47, decided=1.42, bias=-4.29)
+# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.19, 0.97, -0.04,
+# 1.62, 0.95, 0.58, -4.35 (docs/reader.md).
+FUSION = Fusion(model=0.16, words=1.07, named=0.13, passage=1.06, figure=0.52, decided=0.86, bias=-4.25)
 
 
 @dataclass(frozen=True)
 class Unit:
     """One unit of a passage: the citation it would be quoted under, where it stands, its text
     (verbatim in the passage), what the answer quotes for it (its whole numbered paragraph or RESOLVED
-    block where the passage holds it), the passage's header it is read under, and what else its passage
-    is known by (its paper's title, path, council and committee)."""
+    block where the passage holds it), the passage's header it is read under, and what its passage is
+    known by (that header, and its paper's path, title, council and committee)."""
 
     citation: int
     position: int
@@ -98,8 +98,7 @@ class Scored:
 
 def units_of(hits: Sequence[Hit], first_citation: int = 1) -> list[Unit]:
     """The units of the best `READ_HITS` passages, citation numbers counted from `first_citation`. A
-    unit longer than `LONG_WORDS` (a table, or a paragraph pypdf gave no full stops) is read as
-    windows of `WINDOW_WORDS` words, each overlapping the next by half, each quoted as it stands. A
+    unit longer than `LONG_WORDS` is read in `windows`, each quoted as it stands. A
     sentence followed by one that records a decision is also read with it, as one unit of at most
     `LONG_WORDS` ("The resident asked if the CC would support the case. The CC … decided to look
     further into the history of the right of way."): minutes give the question, then the outcome."""
@@ -107,17 +106,16 @@ def units_of(hits: Sequence[Hit], first_citation: int = 1) -> list[Unit]:
     for citation, hit in enumerate(hits[:READ_HITS], first_citation):
         header = hit.chunk.header or ""
         known = " ".join([header, *(document.known_by for document in hit.documents)])
-        sentences = answer_units(hit.chunk.text)
-        for position, text in enumerate(sentences):
+        texts = answer_units(hit.chunk.text)
+        for position, text in enumerate(texts):
             pieces = windows(text)
             quoted = answering_unit(hit.chunk.text, position) if len(pieces) == 1 else None
             found += [Unit(citation, position, piece, quoted or piece, header, known) for piece in pieces]
-            following = sentences[position + 1] if position + 1 < len(sentences) else ""
+            following = texts[position + 1] if position + 1 < len(texts) else ""
             pair = f"{text} {following}"
             if DECIDES.search(following) and len(pair.split()) <= LONG_WORDS and pair in hit.chunk.text:
-                found.append(
-                    Unit(citation, position, pair, pair, header, known)
-                )  # what was said, then what was decided
+                # what was said, then what was decided
+                found.append(Unit(citation, position, pair, pair, header, known))
     return found
 
 
@@ -172,7 +170,7 @@ def held_words(question: str, units: Sequence[Unit], words: Words) -> np.ndarray
         rows.append(
             [
                 sum(w for word, w in weights.items() if word not in known),
-                sum(weights[w] for w in known & weights.keys()),
+                sum(w for word, w in weights.items() if word in known),
             ]
         )
     return np.array(rows, dtype=float).reshape(len(units), 2)

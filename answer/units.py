@@ -23,7 +23,8 @@ CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
 # An abbreviation's full stop ends no sentence: "The ratio of the top earner i.e. Chief Executive …".
 ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|viz|cf|Mr|Mrs|Ms|Dr|Cllr|Rev|St|No|approx|incl)\.)$", re.I)
 # A bullet opens an item of its own, full stop before it or not ("… carried out. • Trees on High Street -
-# …"): the glyphs word processors print, and the Symbol font's bullet pypdf reads as U+F0B7.
+# …"): the glyphs word processors print, and the Symbol and Wingdings fonts' bullets pypdf reads as
+# private-use characters (U+F0B7; U+F0A7, U+F0D8).
 BULLET = re.compile(r"\s+(?=[•▪●◦■➢\uf0a7\uf0b7\uf0d8]\s)")
 
 

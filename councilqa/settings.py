@@ -79,8 +79,9 @@ class AnswerSettings(BaseModel):
     reader: Literal["rules", "model"] = Field(
         "model",
         description="How the units an answer quotes are chosen: `model` (the learned reader: a cross-encoder's "
-        "score of each unit of the passages found, fused with the question's words it holds, a figure where an "
-        "amount is asked and a decision where one is asked, by weights fitted on the dev split's fitting half; "
+        "score of each unit of the passages found, fused with the question's words it holds (those its paper is "
+        "known by apart), its passage's place in the search, a figure where an amount is asked and a decision "
+        "where one is asked, by weights fitted on the dev split's fitting half; "
         "docs/reader.md) or `rules` (the question's words they share, rarer words counting more). The model "
         "is the default since it won on held-out questions and the sealed set.",
     )

@@ -1,16 +1,18 @@
 """The reader's candidates, measured on the dev split's halves: which scorer picks the quotes that carry the answer.
 
 Every dev question is asked once with the `rules` reader. Questions that a decision leads, and
-unanswerable ones, are left out, so every candidate quotes from the same five cited excerpts the
-rules answered from. Each excerpt is cut into units (`units_of`), and each candidate scores the units:
+unanswerable ones, are left out; every candidate quotes from the passages the reader reads
+(`Assistant.passages`: the best five, less a decision's record cited first). Each passage is cut into
+units (`units_of`), and each candidate scores the units:
 
 - `model`: the cross-encoder on the bare unit;
 - `model, headed`: the cross-encoder on the unit under its excerpt's paper, meeting and section
   (what `answer.reader = "model"` does);
 - `cosine`: MiniLM's cosine of question and unit;
 - `fusion`: what `answer.reader = "model"` scores (`answer/read.py`, `FUSION`): a logistic fit of the
-  headed model score, the question's words the unit holds (`held_words`), a figure where an amount
-  is asked and a decision recorded where a decision is asked, fitted on one half's units and tested
+  headed model score, the question's words the unit holds (`held_words`: those its paper is known by
+  apart), its passage's place among those read, a figure where an amount is asked and a decision
+  recorded where a decision is asked, fitted on one half's units and tested
   on the other, both ways. A unit counts as positive when it carries an accept string.
 
 Each candidate quotes its best units as the reader does (`quotes_of`: `answer.answer_sentences` at
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from councilqa.answer.ask import Assistant
 from councilqa.answer.grounds import ASKS_AMOUNT
 from councilqa.answer.read import FUSION, Scored, Unit, held_words, quotes_of, shortlist, signals, units_of
 from councilqa.answer.relevance import CrossEncoder
@@ -39,7 +42,7 @@ from councilqa.eval.questions import Question
 from councilqa.index.build import open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.process import prepare
-from councilqa.records import Answer, Chunk, Citation, Document, Hit
+from councilqa.records import Answer
 from councilqa.settings import Settings
 
 
@@ -53,24 +56,6 @@ class Case:
     units: list[Unit]
     scores: dict[str, np.ndarray]
     features: np.ndarray  # one row per unit: `signals`, with the headed model's score
-
-
-def header(citation: Citation) -> str:
-    """The excerpt's paper, meeting and section, as the index heads a passage."""
-    meeting = f" ({citation.meeting_date})" if citation.meeting_date else ""
-    return f"{citation.title or citation.doc}{meeting}" + (f" > {citation.section}" if citation.section else "")
-
-
-def as_hits(citations: tuple[Citation, ...], documents: dict[str, Document]) -> list[Hit]:
-    """The cited excerpts as the hits they were, with their papers (`documents`, by path)."""
-    return [
-        Hit(
-            Chunk("", -1, c.text, c.pdf_page, c.pdf_page_end, c.printed_page, c.section, header(c)),
-            c.score,
-            tuple(documents[path] for path in (c.doc,) if path in documents),
-        )
-        for c in citations
-    ]
 
 
 def logistic(x: np.ndarray, y: np.ndarray, steps: int = 3000, rate: float = 0.1) -> np.ndarray:
@@ -112,17 +97,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", nargs="+", action="append", required=True, metavar=("DATA_DIR", "SET"))
     args = parser.parse_args(argv)
-    settings = Settings(data_dir=Path(args.index[0][0]))
-    words, n = open_index(settings).words, settings.answer.answer_sentences
-    documents = {
-        d.path: d for data_dir, *_ in args.index for d in open_index(Settings(data_dir=Path(data_dir))).documents()
-    }
     model, embedder = CrossEncoder(), SentenceTransformerEmbedder()
+    readers = {}  # each question set's assistant, for the passages it reads
+    for data_dir, *sets in args.index:
+        settings = Settings(data_dir=Path(data_dir))
+        assistant = Assistant(settings, open_index(settings), relevance=model)
+        readers.update({Path(path).stem: assistant for path in sets})
+    words, n = assistant.index.words, assistant.settings.answer.answer_sentences
     cases = []
     for half, question, answer in asked_by_half(args.index, {"reader": "rules"}, model):
-        if not question.answerable or answer.outcome is not None or not answer.citations:
+        if not question.answerable or answer.outcome is not None:
             continue
-        units = units_of(as_hits(answer.citations[:5], documents))
+        units = units_of(readers[question.set_name].passages(question.question))
         if not units:
             continue
         texts = [unit.text for unit in units]

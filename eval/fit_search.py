@@ -1,9 +1,10 @@
 """The hybrid search's dense weight, measured on the dev split's halves: MRR@10 of search alone.
 
 Each dev question is planned as `Assistant.ask` plans it (its filters, the meeting it names ranked
-first, newer meetings for "latest") and searched with `index/store.py`'s `DENSE_WEIGHT` set to each
-weight in turn; a question counts 1 / the rank of the first passage on one of its source pages (0
-beyond ten). No decision record is cited first here, so the figures are below the eval's MRR@10::
+first, newer meetings for "latest"; public papers only, as `make eval` asks) and searched with
+`index/store.py`'s `DENSE_WEIGHT` set to each weight in turn; a question counts 1 / the rank of the
+first passage on one of its source pages (0 beyond ten). No decision record is cited first here,
+so the figures are below the eval's MRR@10::
 
     python -m councilqa.eval.fit_search --index .councilqa-eval ../shared/eval/cheshire_dev.jsonl \\
         ../shared/eval/kent_dev.jsonl eval/decisions.jsonl --index .councilqa-eval-gallery eval/gallery_dev.jsonl
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     asked: list[tuple[Assistant, Question, str]] = []
     for data_dir, *sets in args.index:
         settings = Settings(data_dir=Path(data_dir))
-        assistant = Assistant(settings, open_index(settings), include_restricted=True)
+        assistant = Assistant(settings, open_index(settings))  # public papers, as `make eval` asks
         for path in sets:
             for question in load_questions(Path(path)):
                 half = halves.get(f"{question.set_name}:{question.id}")

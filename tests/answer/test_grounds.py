@@ -167,6 +167,9 @@ def test_a_councils_own_paper_gives_its_figures_without_its_name(grounds: Ground
         "The passages found give no figure for “Trafford Metropolitan Borough Council”."
     )
     assert grounds.withheld(question, quote) == grounds.withheld(question, quote, [other])
+    # each paper on its own: "Trafford" from one paper and "Metropolitan Borough Council" from another name no body
+    halves = ["trafford/Agenda.pdf Agenda Trafford", "kent/Pay.pdf Pay Kent Metropolitan Borough Council"]
+    assert grounds.withheld(question, quote * 2, halves) == grounds.withheld(question, quote, [other])
 
 
 def test_answers_in_the_forms_papers_use_are_not_withheld(grounds: Grounds) -> None:
