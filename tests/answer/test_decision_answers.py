@@ -66,6 +66,20 @@ def test_a_decision_leads_only_when_the_model_reads_its_record_as_answering(samp
     assert cited.citations[0].text == led.citations[0].text  # the record is still cited first
 
 
+def test_the_passages_the_reader_reads_leave_out_the_decisions_record(sample_settings, sample_index):
+    """`Assistant.passages` (what `fit_reader` fits on): none where a decision leads; where it is only
+    cited, the passages cited after its record, never the record itself."""
+    question = "What did Cabinet decide about the leisure centre?"
+    assert Assistant(sample_settings, sample_index).passages(question) == []
+    strict = sample_settings.model_copy(
+        update={"answer": sample_settings.answer.model_copy(update={"min_lead_relevance": 20.0})}
+    )
+    cited = Assistant(strict, sample_index)
+    answer, read = cited.ask(question), cited.passages(question)
+    assert read and [hit.chunk.text for hit in read] == [c.text for c in answer.citations[1 : len(read) + 1]]
+    assert answer.citations[0].text not in [hit.chunk.text for hit in read]
+
+
 def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_set(sample_settings, sample_index):
     """By default only decision questions are answered from decisions; with answer.min_topic_lead_relevance
     set (off by default: held out it kept 6 right leads and 1 wrong, docs/reader.md), any question may be."""
