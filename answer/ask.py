@@ -34,7 +34,7 @@ from councilqa.answer.grounds import (
     unvoted,
 )
 from councilqa.answer.question_filter import named_committee, stated_filter
-from councilqa.answer.read import DECIDES, quotes_of, read, units_of, word_scores
+from councilqa.answer.read import DECIDES, Scored, quotes_of, read, units_of, word_scores
 from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.answer.units import answer_units, answering_unit
 from councilqa.errors import InvalidInput
@@ -142,7 +142,7 @@ class Assistant:
         on what it reads (`python -m councilqa.eval.fit_reader`)."""
         question = " ".join(question.split())
         k = self.settings.answer.k
-        found = self.retrieve(question, self.plan(question), k)
+        found, _ = self.settle(question, self.retrieve(question, self.plan(question), k))
         return [] if found.led else _cite(found.hits, found.decided, k)[1]
 
     def plan(self, question: str, filters: SearchFilter | None = None) -> _Plan:
@@ -161,12 +161,29 @@ class Assistant:
             self.index.search(question, k, plan.filters, self.mode, prefer=plan.prefer, recent=plan.recent)
         )
         decided, led = self._decision(question, plan)
-        return _Found(hits, decided, led)
+        if_read = decided is not None and not is_decision_question(question)
+        return _Found(hits, decided, led, if_read)
+
+    def settle(self, question: str, found: _Found) -> tuple[_Found, list[Scored] | None]:
+        """Whether a decision the question doesn't ask about leads (`_Found.if_read`): it does when the
+        reader's best unit of the passages is on its pages (the reader finds the answer in its item); else
+        it is not cited. With the reader's scores of the passages' units, read once for both."""
+        if not found.if_read or found.decided is None:
+            return found, None
+        scored = self._scored(question, found.hits)
+        best = found.hits[scored[0].unit.citation - 1] if scored else None
+        if best is not None and _on_pages(best, found.decided):
+            return replace(found, led=True, if_read=False), scored
+        return replace(found, decided=None, if_read=False), scored
+
+    def _scored(self, question: str, hits: list[Hit], first_citation: int = 1) -> list[Scored]:
+        return read(question, units_of(hits, first_citation), self.relevance, self.index.words)
 
     def read(self, question: str, found: _Found, k: int) -> _Reading:
         """Step 3: the citations, and the quotes chosen from them: a leading decision's record, what moved
         it and a sentence of its discussion; or the sentences of the passages that best answer, chosen by
         the reader (`answer.reader`: the rules, or the reader's model), with how strongly they do."""
+        found, scored = self.settle(question, found)
         decided = found.decided
         citations, hits = _cite(found.hits, decided, k)
         answer = self.settings.answer
@@ -188,7 +205,7 @@ class Assistant:
             composed = compose(question, hits, answer.answer_sentences, self.index.words, answer.decided_gain)
             quotes = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             return _Reading(citations, quotes, self.evidence(question, hits, quotes), decided)
-        scored = read(question, units_of(hits, offset + 1), self.relevance, self.index.words)
+        scored = scored if scored is not None else self._scored(question, hits, offset + 1)
         quotes = quotes_of(scored, answer.answer_sentences, needs_figure=bool(ASKS_AMOUNT.search(question)))
         evidence = scored[0].relevance if scored else None
         return _Reading(citations, quotes, evidence, decided, reader=self.relevance.model_id)
@@ -258,16 +275,19 @@ class Assistant:
 
     def _decision(self, question: str, plan: _Plan) -> tuple[_Decided | None, bool]:
         """The decision the answer cites first, and whether it leads with it. A decision question cites the
-        decision that matches it, led with at `answer.min_lead_relevance`; any other question only a
-        decision it leads with, at `answer.min_topic_lead_relevance` (none where that is not set)."""
+        decision that matches it, led with at `answer.min_lead_relevance`. Any other question gets a
+        decision at `answer.min_topic_lead_relevance` (none where that is not set, or the reader is the
+        rules), not led with yet: it leads only if the reader agrees (`settle`)."""
         asks = is_decision_question(question)
         answer = self.settings.answer
         threshold = answer.min_lead_relevance if asks else answer.min_topic_lead_relevance
+        if answer.reader != "model" and not asks:
+            threshold = None
         if plan.refusal is not None or self.mode != "hybrid" or threshold is None:
             return None, False
         decided = self._decided(question, plan)
-        led = decided is not None and self._leads(question, decided, threshold)
-        return (decided if led or asks else None), led
+        passes = decided is not None and self._leads(question, decided, threshold)
+        return (decided if passes or asks else None), passes and asks
 
     def _leads(self, question: str, decided: _Decided, threshold: float) -> bool:
         """Whether the decision leads the answer: it matches the question (`DECISION_LED`) and its record,
@@ -504,11 +524,13 @@ class _Plan:
 @dataclass(frozen=True)
 class _Found:
     """What `retrieve` found: passages checked on their pages, best first; the decision matching the
-    question, if any; and whether it leads the answer."""
+    question, if any; and whether it leads the answer. A decision the question doesn't ask about
+    (`if_read`) leads only if the reader's best unit of the passages lies on its pages (`settle`)."""
 
     hits: list[Hit]
     decided: _Decided | None
     led: bool
+    if_read: bool = False
 
 
 @dataclass(frozen=True)
@@ -559,6 +581,14 @@ def _cite(
         first = (*first, replace(said, rank=len(first) + 1))
     hits = [hit for hit in hits if not _overlaps(hit, decided)][: max(0, k - len(first))]
     return (*first, *(_citation(rank, hit) for rank, hit in enumerate(hits, len(first) + 1))), hits
+
+
+def _on_pages(hit: Hit, decided: _Decided) -> bool:
+    """Whether a passage is of the decision's paper and shares a page with its record."""
+    d, sha256 = decided.decision, decided.documents[0].sha256
+    return any(document.sha256 == sha256 for document in hit.documents) and (
+        hit.chunk.pdf_page <= d.pdf_page_end and d.pdf_page <= hit.chunk.pdf_page_end
+    )
 
 
 def _overlaps(hit: Hit, decided: _Decided) -> bool:

@@ -80,16 +80,28 @@ def test_the_passages_the_reader_reads_leave_out_the_decisions_record(sample_set
     assert answer.citations[0].text not in [hit.chunk.text for hit in read]
 
 
-def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_set(sample_settings, sample_index):
-    """By default only decision questions are answered from decisions; with answer.min_topic_lead_relevance
-    set (off by default: held out it kept 6 right leads and 1 wrong, docs/reader.md), any question may be."""
-    question = "what's happening with the riverside leisure centre?"
-    assert Assistant(sample_settings, sample_index).ask(question).decision is None
-    topic = sample_settings.model_copy(
-        update={"answer": sample_settings.answer.model_copy(update={"min_topic_lead_relevance": -20.0})}
-    )
-    led = Assistant(topic, sample_index).ask(question)
+def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_the_reader_agrees(sample_settings, sample_index):
+    """A question that doesn't ask what was decided is led by a decision only when the reader's best unit
+    of the passages found is on the decision's pages (`Assistant.settle`); where the reader's best is in
+    the report, the decision is not cited; with answer.min_topic_lead_relevance unset, never."""
+    assistant = Assistant(sample_settings, sample_index)
+    led = assistant.ask("leisure centre refurbishment cost")
     assert led.outcome == "Agreed at Cabinet on 12 March 2026." and led.answer.startswith(led.outcome)
+    assert led.citations[0].doc.endswith("Printed minutes 12th-Mar-2026 18.30 Cabinet.pdf")
+
+    question = "when will the leisure centre contract be awarded"
+    found = assistant.retrieve(question, assistant.plan(question), sample_settings.answer.k)
+    assert found.decided is not None and found.if_read and not found.led  # it matches, and clears the threshold
+    settled, scored = assistant.settle(question, found)
+    assert scored and "Cabinet is asked to approve" in scored[0].unit.text  # the report's recommendation reads best
+    assert settled.decided is None and not settled.led
+    answer = assistant.ask(question)
+    assert answer.decision is None and answer.outcome is None and not answer.answer.startswith("Agreed")
+
+    unset = sample_settings.model_copy(
+        update={"answer": sample_settings.answer.model_copy(update={"min_topic_lead_relevance": None})}
+    )
+    assert Assistant(unset, sample_index).ask("leisure centre refurbishment cost").decision is None
 
 
 def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, sample_index):

@@ -63,7 +63,7 @@ def test_the_public_never_receive_it_and_members_do(restricted_index):
     assert len(public.citations) == 5  # top k of what they may see, not shortened by what they may not
 
     member = Assistant(settings, index).ask(QUESTION, filters=SearchFilter(include_restricted=True))
-    assert member.citations[0].doc == EXEMPT and SECRET in member.citations[0].text
+    assert member.citations[0].doc == EXEMPT and SECRET in member.answer  # led by its decision, the offer quoted
     assert Assistant(settings, index, include_restricted=True).ask(QUESTION).citations[0].doc == EXEMPT
 
 
