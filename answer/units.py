@@ -26,6 +26,12 @@ ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|viz|cf|Mr|Mrs|Ms|Dr|Cllr|Rev|St|No
 # …"): the glyphs word processors print, and the Symbol and Wingdings fonts' bullets pypdf reads as
 # private-use characters (U+F0B7; U+F0A7, U+F0D8).
 BULLET = re.compile(r"\s+(?=[•▪●◦■➢\uf0a7\uf0b7\uf0d8]\s)")
+# An item or paragraph number that ends a sentence opens the next one: a heading printed without a full
+# stop, or a page's running header, runs into the number ("… Part 4 Page 7 8. QUORUM (a) The quorum …",
+# "Risk Assessment 12. Finance"). Not a number a sentence ends with ("paragraph 63.", "received 500.",
+# "2025- 26.", "For: 8."): one after a word in lower case, a colon, a comma or a dash.
+TRAILING_NUMBER = re.compile(r"(?<=\s)\d{1,3}(?:\.\d{1,3})*\.$")
+ENDS_SENTENCE = re.compile(r"(?:^[a-z]|[-–—:,]$)")
 
 
 def answering_unit(text: str, position: int) -> str:
@@ -87,11 +93,18 @@ def sentences(text: str) -> list[str]:
 
     >>> sentences("The top earner i.e. Chief Executive earns 6.92 times more. • Paths - done • Trees")
     ['The top earner i.e. Chief Executive earns 6.92 times more.', '• Paths - done', '• Trees']
+    >>> sentences("Constitution Page 7 8. QUORUM The quorum is a quarter. Votes For: 8. Against: 2.")
+    ['Constitution Page 7', '8. QUORUM The quorum is a quarter.', 'Votes For: 8.', 'Against: 2.']
     """
     found: list[str] = []
     for item in (item for sentence in split_sentences(text) for item in BULLET.split(sentence)):
         if found and ABBREVIATION.search(found[-1]):
             found[-1] = f"{found[-1]} {item}"
-        else:
-            found.append(item)
+            continue
+        number = TRAILING_NUMBER.search(found[-1]) if found else None
+        if number is not None:
+            before = found[-1][: number.start()].rstrip()
+            if not ENDS_SENTENCE.search(before.split()[-1]):
+                found[-1], item = before, f"{number.group(0)} {item}"
+        found.append(item)
     return found
