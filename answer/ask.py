@@ -34,7 +34,7 @@ from councilqa.answer.grounds import (
     unvoted,
 )
 from councilqa.answer.question_filter import named_committee, stated_filter
-from councilqa.answer.read import DECIDES, Scored, quotes_of, read, units_of, word_scores
+from councilqa.answer.read import DECIDES, READ_HITS, Scored, Unit, quotes_of, read, units_of, word_scores
 from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.answer.units import answer_units, answering_unit
 from councilqa.errors import InvalidInput
@@ -136,15 +136,6 @@ class Assistant:
         timings = {"search": searched - started, "read": read_at - searched, "total": time.perf_counter() - started}
         return replace(answer, timings_ms={step: seconds * 1000 for step, seconds in timings.items()})
 
-    def passages(self, question: str) -> list[Hit]:
-        """The passages `ask` chooses the quotes of its answer from, best first (the decision's record,
-        cited first, is not among them); none when a decision leads the answer. For fitting the reader
-        on what it reads (`python -m councilqa.eval.fit_reader`)."""
-        question = " ".join(question.split())
-        k = self.settings.answer.k
-        found, _ = self.settle(question, self.retrieve(question, self.plan(question), k))
-        return [] if found.led else _cite(found.hits, found.decided, k)[1]
-
     def plan(self, question: str, filters: SearchFilter | None = None) -> _Plan:
         """Step 1: what to search (`_plan`), with a refusal `answer.skip_checks` names dropped."""
         plan = self._plan(
@@ -164,26 +155,51 @@ class Assistant:
         if_read = decided is not None and not is_decision_question(question)
         return _Found(hits, decided, led, if_read)
 
-    def settle(self, question: str, found: _Found) -> tuple[_Found, list[Scored] | None]:
+    def settle(self, question: str, found: _Found) -> tuple[_Found, tuple[list[Scored], list[Hit]] | None]:
         """Whether a decision the question doesn't ask about leads (`_Found.if_read`): it does when the
         reader's best unit of the passages is on its pages (the reader finds the answer in its item); else
-        it is not cited. With the reader's scores of the passages' units, read once for both."""
+        it is not cited. With the reader's scores of the passages' units and the passages beside them
+        (`_units`), read once for both."""
         if not found.if_read or found.decided is None:
             return found, None
-        scored = self._scored(question, found.hits)
-        best = found.hits[scored[0].unit.citation - 1] if scored else None
+        units, beside = self._units(found.hits, None)
+        scored = read(question, units, self.relevance, self.index.words)
+        best = [*found.hits, *beside][scored[0].unit.citation - 1] if scored else None
         if best is not None and _on_pages(best, found.decided):
-            return replace(found, led=True, if_read=False), scored
-        return replace(found, decided=None, if_read=False), scored
+            return replace(found, led=True, if_read=False), (scored, beside)
+        return replace(found, decided=None, if_read=False), (scored, beside)
 
-    def _scored(self, question: str, hits: list[Hit], first_citation: int = 1) -> list[Scored]:
-        return read(question, units_of(hits, first_citation), self.relevance, self.index.words)
+    def units(self, question: str) -> list[Unit]:
+        """The units `ask` chooses the quotes of its answer from: those of the passages found (a decision's
+        record, cited first, is not among them) and of the passages beside them; none when a decision
+        leads the answer. For fitting the reader on what it reads (`python -m councilqa.eval.fit_reader`)."""
+        question = " ".join(question.split())
+        k = self.settings.answer.k
+        found, _ = self.settle(question, self.retrieve(question, self.plan(question), k))
+        if found.led:
+            return []
+        citations, hits = _cite(found.hits, found.decided, k)
+        return self._units(hits, found.decided, len(citations) - len(hits) + 1)[0]
+
+    def _units(
+        self, hits: list[Hit], decided: _Decided | None, first_citation: int = 1
+    ) -> tuple[list[Unit], list[Hit]]:
+        """The units of `hits` and of the passages just before and after the best of them in their papers
+        (`Index.beside`: an item read on where a chunk ends), checked on their pages, but those within the
+        record of the decision cited first; and those passages, numbered after `hits` as the units cite them."""
+        beside = [
+            (rank, near)
+            for rank, hit in enumerate(hits[:READ_HITS], 1)
+            for near in self._verified(self.index.beside(hit))
+            if decided is None or not _overlaps(near, decided)
+        ]
+        return units_of(hits, first_citation, beside), [near for _, near in beside]
 
     def read(self, question: str, found: _Found, k: int) -> _Reading:
         """Step 3: the citations, and the quotes chosen from them: a leading decision's record, what moved
         it and a sentence of its discussion; or the sentences of the passages that best answer, chosen by
         the reader (`answer.reader`: the rules, or the reader's model), with how strongly they do."""
-        found, scored = self.settle(question, found)
+        found, settled = self.settle(question, found)
         decided = found.decided
         citations, hits = _cite(found.hits, decided, k)
         answer = self.settings.answer
@@ -205,8 +221,12 @@ class Assistant:
             composed = compose(question, hits, answer.answer_sentences, self.index.words, answer.decided_gain)
             quotes = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             return _Reading(citations, quotes, self.evidence(question, hits, quotes), decided)
-        scored = scored if scored is not None else self._scored(question, hits, offset + 1)
+        if settled is None:
+            units, beside = self._units(hits, decided, offset + 1)
+            settled = (read(question, units, self.relevance, self.index.words), beside)
+        scored, beside = settled
         quotes = quotes_of(scored, answer.answer_sentences, needs_figure=bool(ASKS_AMOUNT.search(question)))
+        citations, quotes = _cite_beside(citations, quotes, beside)
         evidence = scored[0].relevance if scored else None
         return _Reading(citations, quotes, evidence, decided, reader=self.relevance.model_id)
 
@@ -581,6 +601,19 @@ def _cite(
         first = (*first, replace(said, rank=len(first) + 1))
     hits = [hit for hit in hits if not _overlaps(hit, decided)][: max(0, k - len(first))]
     return (*first, *(_citation(rank, hit) for rank, hit in enumerate(hits, len(first) + 1))), hits
+
+
+def _cite_beside(
+    citations: tuple[Citation, ...], quotes: tuple[Quote, ...], beside: list[Hit]
+) -> tuple[tuple[Citation, ...], tuple[Quote, ...]]:
+    """The passages beside those cited (numbered after them by `Assistant._units`) that `quotes` quote,
+    cited after them in turn, and the quotes renumbered to match."""
+    quoted = sorted({quote.citation for quote in quotes if quote.citation > len(citations)})
+    number = {old: len(citations) + new for new, old in enumerate(quoted, 1)}
+    added = tuple(_citation(number[old], beside[old - len(citations) - 1]) for old in quoted)
+    return (*citations, *added), tuple(
+        replace(quote, citation=number.get(quote.citation, quote.citation)) for quote in quotes
+    )
 
 
 def _on_pages(hit: Hit, decided: _Decided) -> bool:

@@ -1,18 +1,20 @@
 """Read: which units of the passages found answer the question, by a learned relevance score.
 
-The units of the best `READ_HITS` passages (sentences, with a table row's figures and a sentence that
-continues the one before: `answer_units`) are scored by the relevance model (`relevance.py`), each
-read under its passage's header (the paper, its meeting, the section), so that an outcome sentence
-("After a vote (8-1) it was agreed to donate £50.") is read as part of the item it closes. The model
-costs time per unit, so at most `SCORED` units are scored: those scoring best on the fusion's other
-signals (below).
+The units (sentences, with a table row's figures and a sentence that continues the one before:
+`answer_units`) of the best `READ_HITS` passages, and of the passages just before and after each in its
+paper (an item runs on where a chunk ends: the discussion found, its outcome in the next chunk), are
+scored by the relevance model (`relevance.py`), each read under its passage's header (the paper, its
+meeting, the section), so that an outcome sentence ("After a vote (8-1) it was agreed to donate £50.")
+is read as part of the item it closes. The model costs time per unit, so at most `SCORED` units are
+scored: those scoring best on the fusion's other signals (below).
 
 A unit's score fuses the model's with what the page's structure says (`FUSION`): the question's
 words it holds (rarer counting more), apart from those its paper is known by (its council, title,
-meeting: they choose the paper, not the sentence in it), how well search found its passage, a
-figure where an amount is asked, a decision recorded where a decision is asked. The weights are a
-logistic regression fitted on the dev split's fitting half and tested on the other (`python -m
-councilqa.eval.fit_reader`), so the score is a log-odds that the unit carries the answer.
+meeting: they choose the paper, not the sentence in it), how well search found its passage (or the
+one it stands beside), a figure where an amount is asked, a decision recorded where a decision is
+asked. The weights are a logistic regression fitted on the dev split's fitting half and tested on the
+other (`python -m councilqa.eval.fit_reader`), so the score is a log-odds that the unit carries the
+answer.
 
 Chosen with `answer.reader = "model"`; what it gains and loses against the word rules, per question
 set and on the dev split's held-out half, is in docs/reader.md.
@@ -48,20 +50,22 @@ DECIDES = re.compile(r"\b(?:RESOLVED|[Rr]esolved|AGREED|agreed|decided)\b")  # a
 class Fusion:
     """The weights of a unit's score (a log-odds that it carries the answer): the model's score, the
     question's words it holds (`held_words`): those its passage is not known by, and those it is (the
-    paper's name, council, meeting, section), its passage's place in the search (1 / rank), a figure
-    where an amount is asked, a decision recorded where a decision is asked, and the bias."""
+    paper's name, council, meeting, section), its passage's place in the search (1 / rank), whether
+    its passage was read beside one found, a figure where an amount is asked, a decision recorded where
+    a decision is asked, and the bias."""
 
     model: float
     words: float
     named: float
     passage: float
+    beside: float
     figure: float
     decided: float
     bias: float
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """Each row's (`signals`) fused score."""
-        weights = np.array([self.model, self.words, self.named, self.passage, self.figure, self.decided])
+        weights = np.array([self.model, self.words, self.named, self.passage, self.beside, self.figure, self.decided])
         return rows @ weights + self.bias
 
     def cheap(self, rows: np.ndarray) -> np.ndarray:
@@ -69,10 +73,10 @@ class Fusion:
         return self.score(np.column_stack([np.zeros(len(rows)), rows[:, 1:]]))
 
 
-# Fitted on the units of the dev split's fitting half (60 questions) by `python -m
-# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.19, 0.97, -0.04,
-# 1.62, 0.95, 0.58, -4.35 (docs/reader.md).
-FUSION = Fusion(model=0.16, words=1.07, named=0.13, passage=1.06, figure=0.52, decided=0.86, bias=-4.25)
+# Fitted on the units of the dev split's fitting half (56 questions) by `python -m
+# councilqa.eval.fit_reader`; fitted on the held-out half instead, the weights are 0.14, 1.08, 0.24,
+# 1.59, -0.91, 0.58, 2.13, -4.38 (docs/reader.md).
+FUSION = Fusion(model=0.20, words=1.31, named=0.29, passage=0.53, beside=-0.13, figure=0.70, decided=1.86, bias=-4.21)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class Unit:
     quoted: str
     header: str
     known: str = ""
+    rank: int = 1  # its passage's place in the search (a passage read beside another: that one's)
+    beside: bool = False  # its passage was not found, but stands beside one that was
 
 
 @dataclass(frozen=True)
@@ -96,26 +102,35 @@ class Scored:
     relevance: float  # the fused score (a log-odds: above 0, more likely to carry the answer than not)
 
 
-def units_of(hits: Sequence[Hit], first_citation: int = 1) -> list[Unit]:
-    """The units of the best `READ_HITS` passages, citation numbers counted from `first_citation`. A
+def units_of(hits: Sequence[Hit], first_citation: int = 1, beside: Sequence[tuple[int, Hit]] = ()) -> list[Unit]:
+    """The units of the best `READ_HITS` passages, citation numbers counted from `first_citation`, then
+    of the passages `beside` them (each with the rank of the passage it stands beside), numbered after
+    all of `hits`; a unit read already is not read again (chunks repeat a sentence where they meet). A
     unit longer than `LONG_WORDS` is read in `windows`, each quoted as it stands. A
     sentence followed by one that records a decision is also read with it, as one unit of at most
     `LONG_WORDS` ("The resident asked if the CC would support the case. The CC … decided to look
     further into the history of the right of way."): minutes give the question, then the outcome."""
-    found = []
-    for citation, hit in enumerate(hits[:READ_HITS], first_citation):
+    found: list[Unit] = []
+    passages = [(rank, first_citation + rank - 1, hit, False) for rank, hit in enumerate(hits[:READ_HITS], 1)]
+    passages += [(rank, citation, hit, True) for citation, (rank, hit) in enumerate(beside, first_citation + len(hits))]
+    for rank, citation, hit, near in passages:
+        read_already = {unit.text for unit in found}
         header = hit.chunk.header or ""
         known = " ".join([header, *(document.known_by for document in hit.documents)])
         texts = answer_units(hit.chunk.text)
         for position, text in enumerate(texts):
             pieces = windows(text)
             quoted = answering_unit(hit.chunk.text, position) if len(pieces) == 1 else None
-            found += [Unit(citation, position, piece, quoted or piece, header, known) for piece in pieces]
+            found += [
+                Unit(citation, position, piece, quoted or piece, header, known, rank, near)
+                for piece in pieces
+                if piece not in read_already
+            ]
             following = texts[position + 1] if position + 1 < len(texts) else ""
             pair = f"{text} {following}"
-            if DECIDES.search(following) and len(pair.split()) <= LONG_WORDS and pair in hit.chunk.text:
-                # what was said, then what was decided
-                found.append(Unit(citation, position, pair, pair, header, known))
+            decides = DECIDES.search(following) and len(pair.split()) <= LONG_WORDS and pair in hit.chunk.text
+            if decides and pair not in read_already:  # what was said, then what was decided
+                found.append(Unit(citation, position, pair, pair, header, known, rank, near))
     return found
 
 
@@ -185,15 +200,15 @@ def _word_weights(question: str, texts: Sequence[str], words: Words) -> list[dic
 
 def signals(question: str, units: Sequence[Unit], model: np.ndarray, held: np.ndarray) -> np.ndarray:
     """One row per unit, what `Fusion` weighs: the model's score, the question's words it holds
-    (`held_words`: two columns), 1 / its passage's rank among those of `units`, a figure where an amount
+    (`held_words`: two columns), 1 / its passage's place in the search (`Unit.rank`), a figure where an amount
     is asked, a decision recorded where a decision is asked."""
     amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
-    first = min((unit.citation for unit in units), default=1)
     return np.column_stack(
         [
             np.asarray(model, dtype=float),
             np.asarray(held, dtype=float).reshape(len(units), 2),
-            [1 / (unit.citation - first + 1) for unit in units],
+            [1 / unit.rank for unit in units],
+            [unit.beside for unit in units],
             [amount and FIGURE.search(unit.text) is not None for unit in units],
             [decision and DECIDES.search(unit.text) is not None for unit in units],
         ]

@@ -102,9 +102,10 @@ def sentences(text: str) -> list[str]:
             found[-1] = f"{found[-1]} {item}"
             continue
         number = TRAILING_NUMBER.search(found[-1]) if found else None
-        if number is not None:
-            before = found[-1][: number.start()].rstrip()
-            if not ENDS_SENTENCE.search(before.split()[-1]):
-                found[-1], item = before, f"{number.group(0)} {item}"
-        found.append(item)
+        before = found[-1][: number.start()].rstrip() if number is not None else ""
+        if number is not None and not ENDS_SENTENCE.search(before.split()[-1]):
+            found[-1] = before
+            found.append(f"{number.group(0)} {item}")
+        else:
+            found.append(item)
     return found

@@ -285,7 +285,12 @@ def parser() -> argparse.ArgumentParser:
     _fetch_command(command)
     sub = command("ask", cmd_ask, "Answer a question with page-cited excerpts.")
     sub.add_argument("question")
-    sub.add_argument("--k", type=int, default=None, help="excerpts to cite (default 5)")
+    sub.add_argument(
+        "--k",
+        type=int,
+        default=None,
+        help="passages found to cite (default 5); one beside them that the answer quotes is cited after them",
+    )
     sub.add_argument("--json", action="store_true", help="print the JSON record of docs/design.md")
     add_meeting_filters(sub)
     sub.add_argument("--doc-type", choices=DOC_TYPES, help="document type")

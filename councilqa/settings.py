@@ -75,7 +75,13 @@ class AnswerSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    k: int = Field(5, ge=1, le=50, description="Excerpts cited per answer.")
+    k: int = Field(
+        5,
+        ge=1,
+        le=50,
+        description="Excerpts cited per answer: the passages found (a passage beside one of them that the "
+        "answer quotes is cited after them).",
+    )
     reader: Literal["rules", "model"] = Field(
         "model",
         description="How the units an answer quotes are chosen: `model` (the learned reader: a cross-encoder's "
@@ -96,7 +102,7 @@ class AnswerSettings(BaseModel):
         "`python -m councilqa.eval.fit_abstention` (README: Settings).",
     )
     min_relevance: float = Field(
-        -4.5,
+        -4.75,
         ge=-20.0,
         le=20.0,
         description="For the `model` reader, the relevance an answer needs: the best unit's fused score (a "

@@ -2,8 +2,8 @@
 
 Every dev question is asked once with the `rules` reader. Questions that a decision leads, and
 unanswerable ones, are left out; every candidate quotes from the passages the reader reads
-(`Assistant.passages`: the best five, less a decision's record cited first). Each passage is cut into
-units (`units_of`), and each candidate scores the units:
+(`Assistant.units`: the units of the best five, less a decision's record cited first, and of the
+passages beside them), and each candidate scores the units:
 
 - `model`: the cross-encoder on the bare unit;
 - `model, headed`: the cross-encoder on the unit under its excerpt's paper, meeting and section
@@ -34,7 +34,7 @@ import numpy as np
 
 from councilqa.answer.ask import Assistant
 from councilqa.answer.grounds import ASKS_AMOUNT
-from councilqa.answer.read import FUSION, Scored, Unit, held_words, quotes_of, shortlist, signals, units_of
+from councilqa.answer.read import FUSION, Scored, Unit, held_words, quotes_of, shortlist, signals
 from councilqa.answer.relevance import CrossEncoder
 from councilqa.eval.dev_split import asked_by_half
 from councilqa.eval.metrics import carries_answer
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     for half, question, answer in asked_by_half(args.index, {"reader": "rules"}, model):
         if not question.answerable or answer.outcome is not None:
             continue
-        units = units_of(readers[question.set_name].passages(question.question))
+        units = readers[question.set_name].units(question.question)
         if not units:
             continue
         texts = [unit.text for unit in units]

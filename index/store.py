@@ -306,6 +306,15 @@ class Index:
                 hits[chunk.text] = Hit(chunk, cosine, documents)
         return list(hits.values())
 
+    def beside(self, hit: Hit) -> list[Hit]:
+        """The passages just before and after `hit` in its paper, held by the same documents, with its
+        score: an item read on where a chunk ends ("… after discussion it" | "was resolved that …")."""
+        ids = [
+            f"{hit.chunk.doc_sha256}:{hit.chunk.ordinal + step}" for step in (-1, 1) if hit.chunk.ordinal + step >= 0
+        ]
+        found = {chunk.id: chunk for chunk, _ in self.vectors.get(ids)}
+        return [Hit(found[chunk_id], hit.score, hit.documents) for chunk_id in ids if chunk_id in found]
+
     def refresh_keywords(self, force: bool = False) -> None:
         """Bring the keyword index in line with the catalog, content by content: chunks of content it
         lacks (or holds a different number of) are read from the vector store and added, and content

@@ -66,18 +66,21 @@ def test_a_decision_leads_only_when_the_model_reads_its_record_as_answering(samp
     assert cited.citations[0].text == led.citations[0].text  # the record is still cited first
 
 
-def test_the_passages_the_reader_reads_leave_out_the_decisions_record(sample_settings, sample_index):
-    """`Assistant.passages` (what `fit_reader` fits on): none where a decision leads; where it is only
-    cited, the passages cited after its record, never the record itself."""
+def test_the_units_the_reader_reads_leave_out_the_decisions_record(sample_settings, sample_index):
+    """`Assistant.units` (what `fit_reader` fits on): none where a decision leads; where it is only cited,
+    the units of the passages cited after its record (and of those beside them), never the record's."""
     question = "What did Cabinet decide about the leisure centre?"
-    assert Assistant(sample_settings, sample_index).passages(question) == []
+    assert Assistant(sample_settings, sample_index).units(question) == []
     strict = sample_settings.model_copy(
         update={"answer": sample_settings.answer.model_copy(update={"min_lead_relevance": 20.0})}
     )
     cited = Assistant(strict, sample_index)
-    answer, read = cited.ask(question), cited.passages(question)
-    assert read and [hit.chunk.text for hit in read] == [c.text for c in answer.citations[1 : len(read) + 1]]
-    assert answer.citations[0].text not in [hit.chunk.text for hit in read]
+    answer, units = cited.ask(question), cited.units(question)
+    assert units and min(unit.citation for unit in units) == 2
+    found = [unit for unit in units if unit.citation <= sample_settings.answer.k]  # not those read beside them
+    assert found and all(unit.text in answer.citations[unit.citation - 1].text for unit in found)
+    record = answer.citations[0].text
+    assert not any(unit.text in record for unit in units)
 
 
 def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_the_reader_agrees(sample_settings, sample_index):
@@ -92,8 +95,8 @@ def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_the_reade
     question = "when will the leisure centre contract be awarded"
     found = assistant.retrieve(question, assistant.plan(question), sample_settings.answer.k)
     assert found.decided is not None and found.if_read and not found.led  # it matches, and clears the threshold
-    settled, scored = assistant.settle(question, found)
-    assert scored and "Cabinet is asked to approve" in scored[0].unit.text  # the report's recommendation reads best
+    settled, read = assistant.settle(question, found)
+    assert read is not None and "Cabinet is asked to approve" in read[0][0].unit.text  # the report's reads best
     assert settled.decided is None and not settled.led
     answer = assistant.ask(question)
     assert answer.decision is None and answer.outcome is None and not answer.answer.startswith("Agreed")

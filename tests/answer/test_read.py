@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from councilqa.answer.ask import Assistant
+from councilqa.answer.ask import Assistant, verify
 from councilqa.answer.read import (
     FUSION,
     MAX_WORDS,
@@ -24,7 +24,10 @@ from councilqa.answer.read import (
     windows,
 )
 from councilqa.answer.relevance import CrossEncoder
+from councilqa.index.build import ingest, open_index
 from councilqa.records import Chunk, Document, Hit, Quote
+from councilqa.settings import Settings
+from tests.conftest import write_pdf
 
 
 @pytest.fixture(scope="module")
@@ -94,15 +97,18 @@ def test_the_words_that_name_the_paper_count_apart_and_choose_no_sentence_in_it(
 
 
 def test_a_unit_of_a_better_found_passage_scores_higher_before_the_model_is_read(sample_index):
-    """The passage's place in the search is a signal (1 / rank among the passages read): of two units
-    alike, the better found one is shortlisted."""
+    """The passage's place in the search is a signal (1 / its rank; a passage read beside one found has
+    that one's rank, and is marked as read beside it): of two units alike, the better found one is
+    shortlisted, and of two of passages alike, the one found rather than read beside it."""
+    found = units_of([hit("The precept was set."), hit("The hall was let.")], 3, [(1, hit("The bins were emptied."))])
+    assert [(u.citation, u.rank, u.beside) for u in found] == [(3, 1, False), (4, 2, False), (5, 1, True)]
     same = "The precept was set at £4,500."
-    units = [Unit(3, 0, same, same, "h"), Unit(5, 0, same, same, "h")]
-    rows = signals(
-        "what precept was set", units, np.zeros(2), held_words("what precept was set", units, sample_index.words)
-    )
-    assert rows[:, 3].tolist() == [1.0, 1 / 3]
-    assert shortlist(units[::-1], FUSION.cheap(rows[::-1]).tolist(), n=1) == [1]
+    units = [Unit(3, 0, same, same, "h"), Unit(5, 0, same, same, "h", rank=3), Unit(7, 0, same, same, "h", beside=True)]
+    question = "what precept was set"
+    rows = signals(question, units, np.zeros(3), held_words(question, units, sample_index.words))
+    assert rows[:, 3].tolist() == [1.0, 1 / 3, 1.0] and rows[:, 4].tolist() == [0.0, 0.0, 1.0]
+    assert shortlist(units[::-1], FUSION.cheap(rows[::-1]).tolist(), n=1) == [2]
+    assert shortlist([units[2], units[0]], FUSION.cheap(rows[[2, 0]]).tolist(), n=1) == [1]
 
 
 def test_quotes_stay_within_the_word_limit_in_reading_order_and_an_amount_gets_a_figure():
@@ -190,3 +196,53 @@ def test_the_fusion_prefers_a_figure_for_an_amount_and_a_decision_for_a_decision
     units = [Unit(1, 0, figure, figure, "h"), Unit(1, 1, decided, decided, "h")]
     decision = read("what was decided on the bus shelter repair", units, SameScore(), sample_index.words)
     assert decision[0].unit.text == decided
+
+
+def test_an_item_is_read_on_into_the_passage_beside_the_one_found(tmp_path_factory, embedder, model, monkeypatch):
+    """Minutes whose item runs over a page: the passage found holds the discussion, the one after it the
+    outcome. The reader reads on (`Index.beside`), quotes the outcome and cites the passage it is in, which
+    reaches its page; without the passage beside, the outcome is not quoted."""
+    root = tmp_path_factory.mktemp("beside")
+    write_pdf(
+        root / "Minutes 1 March 2016.pdf",
+        [
+            "Milburn Parish Council\nMinutes of the meeting held on 1 March 2016\n16.03.7 Tree Management - Fell Lane\n"
+            "Mr Joyce has brought to the attention of the Parish Council a problem with the Copper Beech trees\n"
+            "up Fell Lane. Sycamore trees are overshadowing and appear to be stunting one of the Copper Beech\n"
+            "trees, so the Sycamore trees need to be cut back. An Ash tree on the other side of the lane has\n"
+            "been affected by disease and requires felling as soon as possible. Councillors discussed who owns\n"
+            "the verge and whether the highways authority should be asked to help with the cost of the work.\n"
+            "Mr Tom Clark planted the Copper Beech trees many years ago, and as they have grown the iron\n"
+            "collars around them were growing into them, so these were removed to prevent any damage.\n"
+            "A resident living near the lane said that falling branches had blocked the footpath twice this\n"
+            "winter, and that children walk along the lane to the school bus stop each morning. The Clerk\n"
+            "reported that a tree surgeon had inspected the trees and given advice on the work needed, with\n"
+            "an estimate for felling and for removing the timber from the site once the work was complete.",
+            "After discussion it was resolved that these trees be cut down, Councillor Richardson will\n"
+            "ascertain the best way to achieve this. Mr Joyce was thanked for bringing this to the attention\n"
+            "of the Parish Council.\n16.03.8 External Audit\nDetails of two proposals were e-mailed to Councillors.",
+        ],
+    )
+    settings = Settings(data_dir=tmp_path_factory.mktemp("beside-data"))
+    index = open_index(settings, embedder)
+    ingest([root], index)
+    (document,) = index.documents()
+    chunks = sorted(index.stored_chunks(), key=lambda chunk: chunk.ordinal)
+    found = next(chunk for chunk in chunks if "Copper Beech" in chunk.text)
+    outcome = "it was resolved that these trees be cut down"
+    assert outcome not in found.text and found.pdf_page == 1
+    first = Hit(found, 0.5, (document,))
+    after = [hit.chunk for hit in index.beside(first)]
+    assert [chunk.ordinal for chunk in after] == [found.ordinal + 1] and outcome in after[0].text
+
+    assistant = Assistant(settings, index, relevance=model)
+    question = "dying tree up fell lane, what's happening"
+    searched = assistant.retrieve(question, assistant.plan(question), settings.answer.k)
+    reading = verify(assistant.read(question, replace(searched, hits=[first], decided=None, if_read=False), 5))
+    quote = next(quote for quote in reading.quotes if outcome in quote.text)
+    cited = reading.citations[quote.citation - 1]
+    assert quote.citation == 2 and cited.pdf_page_end == 2 and quote.text in cited.text
+
+    monkeypatch.setattr(index, "beside", lambda hit: [])  # what the reader loses without them
+    unread = assistant.read(question, replace(searched, hits=[first], decided=None, if_read=False), 5)
+    assert not any(outcome in quote.text for quote in unread.quotes) and len(unread.citations) == 1

@@ -84,7 +84,8 @@ QUESTIONS = [
 def test_every_excerpt_occurs_on_the_pages_it_cites(question: str, sample_settings, sample_index, capsys):
     assert main(["ask", question, "--json", "--k", "8", "--data-dir", str(sample_settings.data_dir)]) == 0
     record = json.loads(capsys.readouterr().out)
-    assert len(record["citations"]) == 8
+    beside = record["citations"][8:]  # after the 8 found: a passage beside one of them, cited where quoted
+    assert len(record["citations"]) >= 8 and all(c["rank"] in {q["citation"] for q in record["quotes"]} for c in beside)
     for citation in record["citations"]:
         assert collapse(citation["text"]) in cited_pages_text(citation), citation
     answer = record["answer"]
