@@ -200,8 +200,9 @@ def _word_weights(question: str, texts: Sequence[str], words: Words) -> list[dic
 
 def signals(question: str, units: Sequence[Unit], model: np.ndarray, held: np.ndarray) -> np.ndarray:
     """One row per unit, what `Fusion` weighs: the model's score, the question's words it holds
-    (`held_words`: two columns), 1 / its passage's place in the search (`Unit.rank`), a figure where an amount
-    is asked, a decision recorded where a decision is asked."""
+    (`held_words`: two columns), 1 / its passage's place in the search (`Unit.rank`), whether its passage
+    was read beside one found (`Unit.beside`), a figure where an amount is asked, a decision recorded
+    where a decision is asked."""
     amount, decision = bool(ASKS_AMOUNT.search(question)), is_decision_question(question)
     return np.column_stack(
         [
