@@ -147,7 +147,8 @@ class Assistant:
 
     def retrieve(self, question: str, plan: _Plan, k: int) -> _Found:
         """Step 2: the passages found, each checked verbatim on its pages, and the decision that matches
-        the question (its lead line's facts checked on its pages), with whether it leads."""
+        the question (its lead line's facts checked on its pages), with whether it leads (for a question
+        that doesn't ask what was decided, the reader settles that: `settle`)."""
         hits = self._verified(
             self.index.search(question, k, plan.filters, self.mode, prefer=plan.prefer, recent=plan.recent)
         )
@@ -155,27 +156,28 @@ class Assistant:
         if_read = decided is not None and not is_decision_question(question)
         return _Found(hits, decided, led, if_read)
 
-    def settle(self, question: str, found: _Found) -> tuple[_Found, tuple[list[Scored], list[Hit]] | None]:
+    def settle(self, question: str, found: _Found, k: int) -> tuple[_Found, _Units | None]:
         """Whether a decision the question doesn't ask about leads (`_Found.if_read`): it does when the
-        reader's best unit of the passages is on its pages (the reader finds the answer in its item); else
-        it is not cited. With the reader's scores of the passages' units and the passages beside them
-        (`_units`), read once for both."""
+        reader's best unit of the passages read (the `k` found, and those beside them) is on its pages (the
+        reader finds the answer in its item); else it is not cited. With the reader's scores of those
+        units, read once for both."""
         if not found.if_read or found.decided is None:
             return found, None
-        units, beside = self._units(found.hits, None)
-        scored = read(question, units, self.relevance, self.index.words)
-        best = [*found.hits, *beside][scored[0].unit.citation - 1] if scored else None
+        hits = found.hits[:k]
+        read_ = self._read(question, hits, None)
+        best = read_.passage(scored[0].unit.citation) if (scored := read_.scored) else None
         if best is not None and _on_pages(best, found.decided):
-            return replace(found, led=True, if_read=False), (scored, beside)
-        return replace(found, decided=None, if_read=False), (scored, beside)
+            return replace(found, led=True, if_read=False), read_
+        return replace(found, decided=None, if_read=False), read_
 
     def units(self, question: str) -> list[Unit]:
         """The units `ask` chooses the quotes of its answer from: those of the passages found (a decision's
         record, cited first, is not among them) and of the passages beside them; none when a decision
-        leads the answer. For fitting the reader on what it reads (`python -m councilqa.eval.fit_reader`)."""
+        leads the answer. For fitting the reader on what it reads (`python -m councilqa.eval.fit_reader`:
+        whether a decision leads a question that doesn't ask for one is settled by the reader as it is)."""
         question = " ".join(question.split())
         k = self.settings.answer.k
-        found, _ = self.settle(question, self.retrieve(question, self.plan(question), k))
+        found, _ = self.settle(question, self.retrieve(question, self.plan(question), k), k)
         if found.led:
             return []
         citations, hits = _cite(found.hits, found.decided, k)
@@ -186,20 +188,35 @@ class Assistant:
     ) -> tuple[list[Unit], list[Hit]]:
         """The units of `hits` and of the passages just before and after the best of them in their papers
         (`Index.beside`: an item read on where a chunk ends), checked on their pages, but those within the
-        record of the decision cited first; and those passages, numbered after `hits` as the units cite them."""
-        beside = [
-            (rank, near)
-            for rank, hit in enumerate(hits[:READ_HITS], 1)
-            for near in self._verified(self.index.beside(hit))
-            if decided is None or not _overlaps(near, decided)
-        ]
-        return units_of(hits, first_citation, beside), [near for _, near in beside]
+        record of the decision cited first; and the passages beside that are not among `hits`, numbered
+        after them as the units cite them (one of `hits` keeps its number)."""
+        best = hits[:READ_HITS]
+        number = {hit.chunk.id: citation for citation, hit in enumerate(hits, first_citation)}
+        read_ = {hit.chunk.id for hit in best}
+        beside: list[tuple[int, int, Hit]] = []
+        new: list[Hit] = []
+        for rank, nearby in enumerate(self.index.beside(best), 1):
+            for near in self._verified(nearby):
+                if near.chunk.id in read_ or (decided is not None and _overlaps(near, decided)):
+                    continue
+                read_.add(near.chunk.id)
+                if near.chunk.id not in number:
+                    number[near.chunk.id] = first_citation + len(hits) + len(new)
+                    new.append(near)
+                beside.append((rank, number[near.chunk.id], near))
+        return units_of(hits, first_citation, beside), new
+
+    def _read(self, question: str, hits: list[Hit], decided: _Decided | None, first_citation: int = 1) -> _Units:
+        """The reader's scores of the units of `hits` and of the passages beside them (`_units`)."""
+        units, beside = self._units(hits, decided, first_citation)
+        scored = read(question, units, self.relevance, self.index.words)
+        return _Units(scored, hits, beside, first_citation)
 
     def read(self, question: str, found: _Found, k: int) -> _Reading:
         """Step 3: the citations, and the quotes chosen from them: a leading decision's record, what moved
         it and a sentence of its discussion; or the sentences of the passages that best answer, chosen by
         the reader (`answer.reader`: the rules, or the reader's model), with how strongly they do."""
-        found, settled = self.settle(question, found)
+        found, settled = self.settle(question, found, k)
         decided = found.decided
         citations, hits = _cite(found.hits, decided, k)
         answer = self.settings.answer
@@ -221,14 +238,14 @@ class Assistant:
             composed = compose(question, hits, answer.answer_sentences, self.index.words, answer.decided_gain)
             quotes = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             return _Reading(citations, quotes, self.evidence(question, hits, quotes), decided)
-        if settled is None:
-            units, beside = self._units(hits, decided, offset + 1)
-            settled = (read(question, units, self.relevance, self.index.words), beside)
-        scored, beside = settled
+        read_ = settled if settled is not None else self._read(question, hits, decided, offset + 1)
+        scored = read_.scored
         quotes = quotes_of(scored, answer.answer_sentences, needs_figure=bool(ASKS_AMOUNT.search(question)))
-        citations, quotes = _cite_beside(citations, quotes, beside)
+        cited, quotes = read_.cite(quotes)
         evidence = scored[0].relevance if scored else None
-        return _Reading(citations, quotes, evidence, decided, reader=self.relevance.model_id)
+        return _Reading(
+            (*citations, *cited), quotes, evidence, decided, reader=self.relevance.model_id, beside=len(cited)
+        )
 
     def judge(self, question: str, plan: _Plan, reading: _Reading) -> tuple[Reason, ...]:
         """Step 5, answer or abstain: every reason the papers don't answer, the first of them the one the
@@ -265,7 +282,8 @@ class Assistant:
         """Step 6: the answer as shown: the lead and quotes, with any part of the question they leave
         unanswered said so; or why there is no answer (nothing indexed; the first reason), with the
         closest passages cited. Each citation says whether OCR read its pages."""
-        citations = tuple(replace(c, ocr=self._read_by_ocr(c)) for c in reading.citations)
+        found = reading.citations[: len(reading.citations) - reading.beside]  # a passage beside is cited where quoted
+        citations = tuple(replace(c, ocr=self._read_by_ocr(c)) for c in (found if reasons else reading.citations))
         quotes, lead = reading.quotes, reading.lead
         if not reading.citations:
             empty = self.index.is_empty(public_only=not plan.filters.include_restricted)
@@ -554,10 +572,36 @@ class _Found:
 
 
 @dataclass(frozen=True)
+class _Units:
+    """The reader's scores of the units of `hits` (cited from `first` on) and of the passages beside them,
+    and those passages beside that are not among `hits` (`beside`: numbered after `hits`, as the units
+    cite them)."""
+
+    scored: list[Scored]
+    hits: list[Hit]
+    beside: list[Hit]
+    first: int
+
+    def passage(self, citation: int) -> Hit:
+        """The passage a unit's citation number names."""
+        return [*self.hits, *self.beside][citation - self.first]
+
+    def cite(self, quotes: tuple[Quote, ...]) -> tuple[tuple[Citation, ...], tuple[Quote, ...]]:
+        """The passages beside those found that `quotes` quote, cited after them in turn, and the quotes
+        renumbered to match."""
+        after = self.first + len(self.hits)  # the first number a passage beside has
+        quoted = sorted({quote.citation for quote in quotes if quote.citation >= after})
+        number = {old: after + new for new, old in enumerate(quoted)}
+        cited = tuple(_citation(number[old], self.passage(old)) for old in quoted)
+        return cited, tuple(replace(quote, citation=number.get(quote.citation, quote.citation)) for quote in quotes)
+
+
+@dataclass(frozen=True)
 class _Reading:
     """What `read` chose: the citations, best first; the quotes, each with the number of the citation it
     is quoted from; how strongly they answer; the decision cited first; its lead line when it leads; the
-    reader's model, when it chose the quotes."""
+    reader's model, when it chose the quotes; how many of the citations, the last, are passages beside
+    those found, cited because a quote quotes them."""
 
     citations: tuple[Citation, ...]
     quotes: tuple[Quote, ...]
@@ -565,6 +609,7 @@ class _Reading:
     decided: _Decided | None = None
     lead: str | None = None
     reader: str | None = None
+    beside: int = 0
 
 
 def verify(reading: _Reading) -> _Reading:
@@ -603,23 +648,10 @@ def _cite(
     return (*first, *(_citation(rank, hit) for rank, hit in enumerate(hits, len(first) + 1))), hits
 
 
-def _cite_beside(
-    citations: tuple[Citation, ...], quotes: tuple[Quote, ...], beside: list[Hit]
-) -> tuple[tuple[Citation, ...], tuple[Quote, ...]]:
-    """The passages beside those cited (numbered after them by `Assistant._units`) that `quotes` quote,
-    cited after them in turn, and the quotes renumbered to match."""
-    quoted = sorted({quote.citation for quote in quotes if quote.citation > len(citations)})
-    number = {old: len(citations) + new for new, old in enumerate(quoted, 1)}
-    added = tuple(_citation(number[old], beside[old - len(citations) - 1]) for old in quoted)
-    return (*citations, *added), tuple(
-        replace(quote, citation=number.get(quote.citation, quote.citation)) for quote in quotes
-    )
-
-
 def _on_pages(hit: Hit, decided: _Decided) -> bool:
     """Whether a passage is of the decision's paper and shares a page with its record."""
-    d, sha256 = decided.decision, decided.documents[0].sha256
-    return any(document.sha256 == sha256 for document in hit.documents) and (
+    d = decided.decision
+    return hit.chunk.doc_sha256 == decided.documents[0].sha256 and (
         hit.chunk.pdf_page <= d.pdf_page_end and d.pdf_page <= hit.chunk.pdf_page_end
     )
 

@@ -102,17 +102,17 @@ class Scored:
     relevance: float  # the fused score (a log-odds: above 0, more likely to carry the answer than not)
 
 
-def units_of(hits: Sequence[Hit], first_citation: int = 1, beside: Sequence[tuple[int, Hit]] = ()) -> list[Unit]:
+def units_of(hits: Sequence[Hit], first_citation: int = 1, beside: Sequence[tuple[int, int, Hit]] = ()) -> list[Unit]:
     """The units of the best `READ_HITS` passages, citation numbers counted from `first_citation`, then
-    of the passages `beside` them (each with the rank of the passage it stands beside), numbered after
-    all of `hits`; a unit read already is not read again (chunks repeat a sentence where they meet). A
+    of the passages `beside` them (each with the rank of the passage it stands beside and its citation
+    number); a unit read already is not read again (chunks repeat a sentence where they meet). A
     unit longer than `LONG_WORDS` is read in `windows`, each quoted as it stands. A
     sentence followed by one that records a decision is also read with it, as one unit of at most
     `LONG_WORDS` ("The resident asked if the CC would support the case. The CC … decided to look
     further into the history of the right of way."): minutes give the question, then the outcome."""
     found: list[Unit] = []
     passages = [(rank, first_citation + rank - 1, hit, False) for rank, hit in enumerate(hits[:READ_HITS], 1)]
-    passages += [(rank, citation, hit, True) for citation, (rank, hit) in enumerate(beside, first_citation + len(hits))]
+    passages += [(rank, citation, hit, True) for rank, citation, hit in beside]
     for rank, citation, hit, near in passages:
         read_already = {unit.text for unit in found}
         header = hit.chunk.header or ""
@@ -240,11 +240,11 @@ def read(question: str, units: list[Unit], relevance: Relevance, words: Words, f
 
 def quotes_of(scored: list[Scored], n: int = QUOTED, *, needs_figure: bool = False) -> tuple[Quote, ...]:
     """The best `n` units (each whole, where it is a numbered paragraph or RESOLVED block that fits),
-    within `MAX_WORDS`, in reading order; a unit inside one already quoted is not quoted again, one
-    holding a unit already quoted takes its place, and a window overlapping one of its unit already
-    quoted joins it. For a question asking for an amount (`needs_figure`), when none of them holds a
-    figure, the best unit of the next `n` that does takes the last place: an amount is answered by a
-    figure."""
+    within `MAX_WORDS`, in the order of their citations and their places in them; a unit inside one
+    already quoted is not quoted again, one holding a unit already quoted takes its place, and a window
+    overlapping one of its unit already quoted joins it. For a question asking for an amount
+    (`needs_figure`), when none of them holds a figure, the best unit of the next `n` that does takes the
+    last place: an amount is answered by a figure."""
     best = scored[:n]
     if needs_figure and not any(FIGURE.search(item.unit.text) for item in best):
         figured = next((item for item in scored[n : 2 * n] if FIGURE.search(item.unit.text)), None)

@@ -29,9 +29,13 @@ BULLET = re.compile(r"\s+(?=[•▪●◦■➢\uf0a7\uf0b7\uf0d8]\s)")
 # An item or paragraph number that ends a sentence opens the next one: a heading printed without a full
 # stop, or a page's running header, runs into the number ("… Part 4 Page 7 8. QUORUM (a) The quorum …",
 # "Risk Assessment 12. Finance"). Not a number a sentence ends with ("paragraph 63.", "received 500.",
-# "2025- 26.", "For: 8."): one after a word in lower case, a colon, a comma or a dash.
+# "2025- 26.", "For: 8.", "at Appendix 2."): one after a word in lower case, a colon, a comma or a dash, or
+# a word that names what the number refers to.
 TRAILING_NUMBER = re.compile(r"(?<=\s)\d{1,3}(?:\.\d{1,3})*\.$")
-ENDS_SENTENCE = re.compile(r"(?:^[a-z]|[-–—:,]$)")
+ENDS_SENTENCE = re.compile(
+    r"(?:^[a-z]|[-–—:,]$|^(?:Appendix|Annex|Schedule|Section|Part|Paragraph|Item|Minute|Table|Chart|Figure|Page|"
+    r"Option|Stage|Phase|Rule|Article|Recommendation)$)"
+)
 
 
 def answering_unit(text: str, position: int) -> str:
@@ -95,6 +99,8 @@ def sentences(text: str) -> list[str]:
     ['The top earner i.e. Chief Executive earns 6.92 times more.', '• Paths - done', '• Trees']
     >>> sentences("Constitution Page 7 8. QUORUM The quorum is a quarter. Votes For: 8. Against: 2.")
     ['Constitution Page 7', '8. QUORUM The quorum is a quarter.', 'Votes For: 8.', 'Against: 2.']
+    >>> sentences("The list is at Appendix 2. The committee noted it.")
+    ['The list is at Appendix 2.', 'The committee noted it.']
     """
     found: list[str] = []
     for item in (item for sentence in split_sentences(text) for item in BULLET.split(sentence)):
@@ -102,9 +108,9 @@ def sentences(text: str) -> list[str]:
             found[-1] = f"{found[-1]} {item}"
             continue
         number = TRAILING_NUMBER.search(found[-1]) if found else None
-        before = found[-1][: number.start()].rstrip() if number is not None else ""
-        if number is not None and not ENDS_SENTENCE.search(before.split()[-1]):
-            found[-1] = before
+        before = found[-1][: number.start()].split() if number is not None else []
+        if number is not None and before and not ENDS_SENTENCE.search(before[-1]):
+            found[-1] = found[-1][: number.start()].rstrip()
             found.append(f"{number.group(0)} {item}")
         else:
             found.append(item)

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
                 plan = assistant.plan(question.question)
                 hits = index.search(question.question, READ_HITS, plan.filters, prefer=plan.prefer, recent=plan.recent)
                 found = [hit.chunk.text for hit in hits]
-                beside = [near.chunk.text for hit in hits for near in index.beside(hit)]
+                beside = [near.chunk.text for nearby in index.beside(hits) for near in nearby]
                 pages = [
                     page.text
                     for hit in hits

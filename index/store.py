@@ -306,14 +306,19 @@ class Index:
                 hits[chunk.text] = Hit(chunk, cosine, documents)
         return list(hits.values())
 
-    def beside(self, hit: Hit) -> list[Hit]:
-        """The passages just before and after `hit` in its paper, held by the same documents, with its
-        score: an item read on where a chunk ends ("… after discussion it" | "was resolved that …")."""
+    def beside(self, hits: Sequence[Hit]) -> list[list[Hit]]:
+        """For each of `hits`, the passages just before and after it in its paper, held by the same
+        documents, with its score (one read of the store for all): an item read on where a chunk ends
+        ("… after discussion it" | "was resolved that …")."""
         ids = [
-            f"{hit.chunk.doc_sha256}:{hit.chunk.ordinal + step}" for step in (-1, 1) if hit.chunk.ordinal + step >= 0
+            [f"{hit.chunk.doc_sha256}:{hit.chunk.ordinal + step}" for step in (-1, 1) if hit.chunk.ordinal + step >= 0]
+            for hit in hits
         ]
-        found = {chunk.id: chunk for chunk, _ in self.vectors.get(ids)}
-        return [Hit(found[chunk_id], hit.score, hit.documents) for chunk_id in ids if chunk_id in found]
+        found = {chunk.id: chunk for chunk, _ in self.vectors.get(list(dict.fromkeys(i for near in ids for i in near)))}
+        return [
+            [Hit(found[chunk_id], hit.score, hit.documents) for chunk_id in near if chunk_id in found]
+            for hit, near in zip(hits, ids, strict=True)
+        ]
 
     def refresh_keywords(self, force: bool = False) -> None:
         """Bring the keyword index in line with the catalog, content by content: chunks of content it

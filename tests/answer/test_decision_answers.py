@@ -77,7 +77,7 @@ def test_the_units_the_reader_reads_leave_out_the_decisions_record(sample_settin
     cited = Assistant(strict, sample_index)
     answer, units = cited.ask(question), cited.units(question)
     assert units and min(unit.citation for unit in units) == 2
-    found = [unit for unit in units if unit.citation <= sample_settings.answer.k]  # not those read beside them
+    found = [unit for unit in units if not unit.beside]
     assert found and all(unit.text in answer.citations[unit.citation - 1].text for unit in found)
     record = answer.citations[0].text
     assert not any(unit.text in record for unit in units)
@@ -95,8 +95,8 @@ def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_the_reade
     question = "when will the leisure centre contract be awarded"
     found = assistant.retrieve(question, assistant.plan(question), sample_settings.answer.k)
     assert found.decided is not None and found.if_read and not found.led  # it matches, and clears the threshold
-    settled, read = assistant.settle(question, found)
-    assert read is not None and "Cabinet is asked to approve" in read[0][0].unit.text  # the report's reads best
+    settled, read = assistant.settle(question, found, sample_settings.answer.k)
+    assert read is not None and "Cabinet is asked to approve" in read.scored[0].unit.text  # the report's reads best
     assert settled.decided is None and not settled.led
     answer = assistant.ask(question)
     assert answer.decision is None and answer.outcome is None and not answer.answer.startswith("Agreed")
