@@ -108,9 +108,9 @@ def sentences(text: str) -> list[str]:
             found[-1] = f"{found[-1]} {item}"
             continue
         number = TRAILING_NUMBER.search(found[-1]) if found else None
-        before = found[-1][: number.start()].split() if number is not None else []
-        if number is not None and before and not ENDS_SENTENCE.search(before[-1]):
-            found[-1] = found[-1][: number.start()].rstrip()
+        before = found[-1][: number.start()].rstrip() if number is not None else ""
+        if number is not None and before and not ENDS_SENTENCE.search(before.split()[-1]):
+            found[-1] = before
             found.append(f"{number.group(0)} {item}")
         else:
             found.append(item)
