@@ -33,7 +33,7 @@ from councilqa.answer.grounds import (
     named_councils,
     unvoted,
 )
-from councilqa.answer.question_filter import named_committee, stated_filter
+from councilqa.answer.question_filter import named_committee, named_councils_held, stated_filter
 from councilqa.answer.read import DECIDES, READ_HITS, Scored, Unit, quotes_of, read, units_of, word_scores
 from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.answer.units import answer_units, answering_unit
@@ -63,6 +63,7 @@ ALL_CHECKS = (
     "weak evidence",
 )
 RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to date|to date)\b", re.I)
+ITEM_REFERENCE = re.compile(r"^\s*\(Item\s+\d{1,3}[a-z]?\)", re.I)  # under a ModernGov item's heading
 MORE_GAIN = 0.1  # share of the question's words a sentence must add to a decision's quotes to be quoted too
 MORE_WORDS = 60  # … and at most this long (not a page's header run together)
 # How well the best decision matches a decision question: the share of the question's distinctive words
@@ -158,15 +159,15 @@ class Assistant:
 
     def settle(self, question: str, found: _Found, k: int) -> tuple[_Found, _Units | None]:
         """Whether a decision the question doesn't ask about leads (`_Found.if_read`): it does when the
-        reader's best unit of the passages read (the `k` found, and those beside them) is on its pages (the
+        reader's best unit of the passages read (the `k` found, and those beside them) is of its item (the
         reader finds the answer in its item); else it is not cited. With the reader's scores of those
         units, read once for both."""
         if not found.if_read or found.decided is None:
             return found, None
         hits = found.hits[:k]
         read_ = self._read(question, hits, None)
-        best = read_.passage(scored[0].unit.citation) if (scored := read_.scored) else None
-        if best is not None and _on_pages(best, found.decided):
+        best = read_.scored[0].unit if read_.scored else None
+        if best is not None and _in_item(best, read_.passage(best.citation), found.decided):
             return replace(found, led=True, if_read=False), read_
         return replace(found, decided=None, if_read=False), read_
 
@@ -449,7 +450,21 @@ class Assistant:
                 f"decided. {CLOSEST}",
             )
             return _Plan(explicit, None, None, elsewhere, recent)
-        if explicit:
+        asked = named_councils_held(question, index.councils(public_only=public_only))
+        within = replace(explicit, councils=asked)
+        if not asked or explicit.councils or not index.any_matching(within):
+            return self._plan_meeting(question, explicit, bool(explicit), recent)
+        plan = self._plan_meeting(question, within, bool(explicit), recent)
+        others = "papers that name it" if len(asked) == 1 else "papers that name one of them"
+        told = f"Only papers of {' or '.join(asked)}, papers of no council known, and {others} were searched."
+        return replace(plan, note=f"{told} {plan.note}" if plan.note else told)
+
+    def _plan_meeting(self, question: str, explicit: SearchFilter, given: bool, recent: bool) -> _Plan:
+        """`_plan` within `explicit` (the filters given, when `given`, and the councils the question names):
+        the meeting the question names, ranked first."""
+        index = self.index
+        public_only = not explicit.include_restricted
+        if given:
             return _Plan(explicit, None, None, None, recent)
         committees = index.facets(public_only=public_only)["committee"]
         stated = stated_filter(question, committees, date.today())
@@ -563,7 +578,7 @@ class _Plan:
 class _Found:
     """What `retrieve` found: passages checked on their pages, best first; the decision matching the
     question, if any; and whether it leads the answer. A decision the question doesn't ask about
-    (`if_read`) leads only if the reader's best unit of the passages lies on its pages (`settle`)."""
+    (`if_read`) leads only if the reader's best unit of the passages is of its item (`settle`)."""
 
     hits: list[Hit]
     decided: _Decided | None
@@ -648,12 +663,21 @@ def _cite(
     return (*first, *(_citation(rank, hit) for rank, hit in enumerate(hits, len(first) + 1))), hits
 
 
-def _on_pages(hit: Hit, decided: _Decided) -> bool:
-    """Whether a passage is of the decision's paper and shares a page with its record."""
+def _in_item(unit: Unit, hit: Hit, decided: _Decided) -> bool:
+    """Whether a unit read from passage `hit` is of the decision's own item (the item's heading and
+    text, where the item is known) and shares a page with its record."""
     d = decided.decision
-    return hit.chunk.doc_sha256 == decided.documents[0].sha256 and (
-        hit.chunk.pdf_page <= d.pdf_page_end and d.pdf_page <= hit.chunk.pdf_page_end
-    )
+    if hit.chunk.doc_sha256 != decided.documents[0].sha256:
+        return False
+    if not (hit.chunk.pdf_page <= d.pdf_page_end and d.pdf_page <= hit.chunk.pdf_page_end):
+        return False
+    item = decided.item
+    said = " ".join(unit.text.split())
+    if item is None:
+        return True
+    if item.title and item.title in said:  # "16.03.7 Tree Management - Fell Lane Mr Joyce has …"
+        said = ITEM_REFERENCE.sub("", said.split(item.title, 1)[1]).strip()  # and ModernGov's "(Item 4)"
+    return said in " ".join(item.text.split()) or said in " ".join(d.excerpt.split())
 
 
 def _overlaps(hit: Hit, decided: _Decided) -> bool:

@@ -58,8 +58,8 @@ def stated_filter(question: str, committees: Sequence[str], today: date) -> Stat
 
     >>> stated_filter("What did cabinet decide at its meeting on 30 January 2025?", ["Cabinet"], date(2026, 1, 1))
     StatedFilter(filters=SearchFilter(committee='cabinet', date_from='2025-01-30', date_to='2025-01-30', \
-doc_type=None, doc=None, mentions=('30 January 2025', '30th January 2025'), include_restricted=False), \
-phrase='30 January 2025', about_minutes=False)
+doc_type=None, doc=None, mentions=('30 January 2025', '30th January 2025'), include_restricted=False, \
+councils=()), phrase='30 January 2025', about_minutes=False)
     >>> stated_filter("Were the September 2009 minutes approved?", [], date(2026, 1, 1)).about_minutes
     True
     >>> stated_filter("What is the 2020 target for repeat referrals?", ["Cabinet"], date(2026, 1, 1)) is None
@@ -126,3 +126,33 @@ def named_committee(question: str, committees: Sequence[str]) -> str | None:
     words = {w.lower() for w in re.findall(rf"\b(?:{COMMITTEE_WORDS})\b", question, re.I)}
     held = [w for w in words if any(re.search(rf"\b{w}\b", c, re.I) for c in committees)]
     return held[0] if len(held) == 1 else None
+
+
+# words that say what kind of council a name is, not which: "Milburn Parish Council" is Milburn's
+COUNCIL_KINDS = r"community|parish|town|county|city|district|borough|metropolitan|royal|london"
+COUNCIL_WORD = re.compile(rf"\b(?:(?:{COUNCIL_KINDS}|the|of)\s+)*council\b", re.I)
+AS_COUNCIL = rf"(?:['’]s)?\s+(?:(?:{COUNCIL_KINDS})\s+)*(?:council(?:s|lors?)?|cc|pc|tc|parish)\b"
+
+
+def named_councils_held(question: str, councils: Sequence[str]) -> tuple[str, ...]:
+    """The indexed `councils` the question names as a council: its name whole, or the words that say
+    which council it is followed by a council word ("milburn parish", "ayton cc", "trafford councillors",
+    "salem community council" for Manordeilo and Salem Community Council). A place named alone ("tree on
+    fell lane milburn") names no council: another council's papers may be about the place.
+
+    >>> named_councils_held("trafford councillors mileage rate", ["Trafford Metropolitan Borough Council", "Kent"])
+    ('Trafford Metropolitan Borough Council',)
+    >>> named_councils_held("dying tree up fell lane milburn", ["Milburn Parish Council"])
+    ()
+    """
+    lowered = " ".join(question.lower().split())
+    named = []
+    for council in councils:
+        which = COUNCIL_WORD.sub(" ", council.lower()).split()
+        parts = " ".join(which).split(" and ") if which else []
+        phrases = [" ".join(which), *parts] if len(parts) > 1 else [" ".join(which)]
+        if council.lower() in lowered or any(
+            phrase and re.search(rf"\b{re.escape(phrase)}{AS_COUNCIL}", lowered) for phrase in phrases
+        ):
+            named.append(council)
+    return tuple(named)

@@ -282,6 +282,8 @@ class SearchFilter:
     compared with the meeting date (a paper with no meeting date fails a date filter) — or, when
     `mentions` is given, a paper of another date passes if one of its pages holds one of those
     phrases (a pack carrying the minutes of the meeting asked about); `doc` is a document path.
+    With `councils`, a paper passes if its council is one of them, its council is not known, or one of
+    its pages names one of them: a paper known to be another council's can't say what these did.
     Restricted papers pass only with `include_restricted`.
     """
 
@@ -292,6 +294,7 @@ class SearchFilter:
     doc: str | None = None
     mentions: tuple[str, ...] = ()
     include_restricted: bool = False  # restricted (exempt) papers too: for members and officers only
+    councils: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         """Whether it narrows the papers beyond who may see them."""
@@ -300,6 +303,8 @@ class SearchFilter:
     def describe(self) -> str:
         """The filter as users read it: "committee ~ cabinet, meetings 2025-02-01 to 2025-02-28"."""
         parts = []
+        if self.councils:
+            parts.append(f"{' or '.join(self.councils)} (or of no council known)")
         if self.committee is not None:
             parts.append(f"committee ~ {self.committee}")
         if self.date_from is not None or self.date_to is not None:
@@ -371,7 +376,11 @@ class Answer:
             "citations": [{**asdict(c), "score": round(c.score, 4), "copies": list(c.copies)} for c in self.citations],
             "timings_ms": {name: round(ms, 1) for name, ms in self.timings_ms.items()},
             "quotes": [asdict(quote) for quote in self.quotes],
-            "filters": {name: value for name, value in asdict(self.filters).items() if value},
+            "filters": {
+                name: list(value) if isinstance(value, tuple) else value
+                for name, value in asdict(self.filters).items()
+                if value
+            },
             "filter_note": self.filter_note,
             "evidence": None if self.evidence is None else round(self.evidence, 4),
             "outcome": self.outcome,

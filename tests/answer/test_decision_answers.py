@@ -85,7 +85,7 @@ def test_the_units_the_reader_reads_leave_out_the_decisions_record(sample_settin
 
 def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_the_reader_agrees(sample_settings, sample_index):
     """A question that doesn't ask what was decided is led by a decision only when the reader's best unit
-    of the passages found is on the decision's pages (`Assistant.settle`); where the reader's best is in
+    of the passages found is of the decision's item, on its pages (`Assistant.settle`); where the reader's best is in
     the report, the decision is not cited; with answer.min_topic_lead_relevance unset, never."""
     assistant = Assistant(sample_settings, sample_index)
     led = assistant.ask("leisure centre refurbishment cost")
