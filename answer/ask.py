@@ -451,12 +451,15 @@ class Assistant:
             )
             return _Plan(explicit, None, None, elsewhere, recent)
         asked = named_councils_held(question, index.councils(public_only=public_only))
-        within = replace(explicit, councils=asked)
-        if not asked or explicit.councils or not index.any_matching(within):
+        within = replace(explicit, councils=asked.councils, council_mentions=asked.council_mentions)
+        if not asked.councils or explicit.councils or not index.any_matching(within):
             return self._plan_meeting(question, explicit, bool(explicit), recent)
         plan = self._plan_meeting(question, within, bool(explicit), recent)
-        others = "papers that name it" if len(asked) == 1 else "papers that name one of them"
-        told = f"Only papers of {' or '.join(asked)}, papers of no council known, and {others} were searched."
+        named = " or ".join(f"“{mention}”" for mention in asked.council_mentions)
+        told = (
+            f"Only papers of {' or '.join(asked.councils)}, papers of no council known, and papers naming {named} "
+            "were searched."
+        )
         return replace(plan, note=f"{told} {plan.note}" if plan.note else told)
 
     def _plan_meeting(self, question: str, explicit: SearchFilter, given: bool, recent: bool) -> _Plan:

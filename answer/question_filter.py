@@ -59,7 +59,7 @@ def stated_filter(question: str, committees: Sequence[str], today: date) -> Stat
     >>> stated_filter("What did cabinet decide at its meeting on 30 January 2025?", ["Cabinet"], date(2026, 1, 1))
     StatedFilter(filters=SearchFilter(committee='cabinet', date_from='2025-01-30', date_to='2025-01-30', \
 doc_type=None, doc=None, mentions=('30 January 2025', '30th January 2025'), include_restricted=False, \
-councils=()), phrase='30 January 2025', about_minutes=False)
+councils=(), council_mentions=()), phrase='30 January 2025', about_minutes=False)
     >>> stated_filter("Were the September 2009 minutes approved?", [], date(2026, 1, 1)).about_minutes
     True
     >>> stated_filter("What is the 2020 target for repeat referrals?", ["Cabinet"], date(2026, 1, 1)) is None
@@ -134,19 +134,24 @@ COUNCIL_WORD = re.compile(rf"\b(?:(?:{COUNCIL_KINDS}|the|of)\s+)*council\b", re.
 AS_COUNCIL = rf"(?:['’]s)?\s+(?:(?:{COUNCIL_KINDS})\s+)*(?:council(?:s|lors?)?|cc|pc|tc|parish)\b"
 
 
-def named_councils_held(question: str, councils: Sequence[str]) -> tuple[str, ...]:
-    """The indexed `councils` the question names as a council: its name whole, or the words that say
-    which council it is followed by a council word ("milburn parish", "ayton cc", "trafford councillors",
-    "salem community council" for Manordeilo and Salem Community Council). A place named alone ("tree on
-    fell lane milburn") names no council: another council's papers may be about the place.
+def named_councils_held(question: str, councils: Sequence[str]) -> SearchFilter:
+    """A filter to the indexed `councils` the question names, and what a page of another council's paper
+    must hold to pass it (see `SearchFilter.councils`); an empty filter when it names none.
+
+    Named as a council (its name whole, or the words that say which council it is followed by a council
+    word: "milburn parish", "ayton cc", "trafford councillors", "salem community council" for Manordeilo
+    and Salem Community Council), another council's page must name the council: "Newbiggin Mill" in
+    Milburn's minutes says nothing of Newbiggin Parish Council. Named as a place ("how many councillors
+    does trafford have"), it must name the place: another council's paper may be about its roads.
 
     >>> named_councils_held("trafford councillors mileage rate", ["Trafford Metropolitan Borough Council", "Kent"])
-    ('Trafford Metropolitan Borough Council',)
-    >>> named_councils_held("dying tree up fell lane milburn", ["Milburn Parish Council"])
-    ()
+    SearchFilter(..., councils=('Trafford Metropolitan Borough Council',), \
+council_mentions=('Trafford Metropolitan Borough Council',))
+    >>> named_councils_held("dying tree up fell lane milburn", ["Milburn Parish Council"]).council_mentions
+    ('milburn',)
     """
     lowered = " ".join(question.lower().split())
-    named = []
+    named, mentions = [], []
     for council in councils:
         which = COUNCIL_WORD.sub(" ", council.lower()).split()
         parts = " ".join(which).split(" and ") if which else []
@@ -155,4 +160,10 @@ def named_councils_held(question: str, councils: Sequence[str]) -> tuple[str, ..
             phrase and re.search(rf"\b{re.escape(phrase)}{AS_COUNCIL}", lowered) for phrase in phrases
         ):
             named.append(council)
-    return tuple(named)
+            mentions.append(council)
+            continue
+        places = [phrase for phrase in phrases if len(phrase) > 2 and re.search(rf"\b{re.escape(phrase)}\b", lowered)]
+        if places:
+            named.append(council)
+            mentions += places
+    return SearchFilter(councils=tuple(named), council_mentions=tuple(dict.fromkeys(mentions)))

@@ -283,7 +283,8 @@ class SearchFilter:
     `mentions` is given, a paper of another date passes if one of its pages holds one of those
     phrases (a pack carrying the minutes of the meeting asked about); `doc` is a document path.
     With `councils`, a paper passes if its council is one of them, its council is not known, or one of
-    its pages names one of them: a paper known to be another council's can't say what these did.
+    its pages holds one of `council_mentions` (the councils' names, or places the question names): a
+    paper known to be another council's that doesn't name them can't say what these did.
     Restricted papers pass only with `include_restricted`.
     """
 
@@ -295,6 +296,7 @@ class SearchFilter:
     mentions: tuple[str, ...] = ()
     include_restricted: bool = False  # restricted (exempt) papers too: for members and officers only
     councils: tuple[str, ...] = ()
+    council_mentions: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         """Whether it narrows the papers beyond who may see them."""
@@ -304,7 +306,8 @@ class SearchFilter:
         """The filter as users read it: "committee ~ cabinet, meetings 2025-02-01 to 2025-02-28"."""
         parts = []
         if self.councils:
-            parts.append(f"{' or '.join(self.councils)} (or of no council known)")
+            named = " or ".join(f'"{mention}"' for mention in self.council_mentions)
+            parts.append(f"papers of {' or '.join(self.councils)}, of no council known, or naming {named}")
         if self.committee is not None:
             parts.append(f"committee ~ {self.committee}")
         if self.date_from is not None or self.date_to is not None:

@@ -1,7 +1,7 @@
-"""A question that names a council as a council ("beckton parish council …") is answered from that
-council's papers, papers whose council is not known, and papers that name it; never from a paper
-known to be another council's that doesn't; and a decision of another item on the page doesn't lead it
-(real PDFs, real index, real model)."""
+"""A question that names a council ("beckton parish council …") is answered from that council's papers,
+papers whose council is not known, and papers that name it (or, named as a place, that name the
+place); never from a paper known to be another council's that doesn't; and a decision of another item
+on the page doesn't lead it (real PDFs, real index, real model)."""
 
 from __future__ import annotations
 
@@ -84,8 +84,10 @@ def test_the_papers_know_their_councils(councils):
 
 def test_a_council_filter_passes_its_papers_those_of_no_council_known_and_those_that_name_it(councils):
     _, index = councils
-    passed = {Path(d.path).name for d in index.catalog.matching(SearchFilter(councils=("Beckton Parish Council",)))}
-    assert passed == {OWN, NAMING, UNKNOWN}
+    beckton = SearchFilter(councils=("Beckton Parish Council",))  # a page must name the council
+    assert {Path(d.path).name for d in index.catalog.matching(beckton)} == {OWN, NAMING, UNKNOWN}
+    ayford = SearchFilter(councils=("Ayford Parish Council",))
+    assert {Path(d.path).name for d in index.catalog.matching(ayford)} == {OTHER, NAMING, UNKNOWN}
     assert {Path(d.path).name for d in index.catalog.matching(SearchFilter())} == {OWN, OTHER, NAMING, UNKNOWN}
 
 
@@ -94,7 +96,7 @@ def test_a_question_naming_a_council_is_answered_from_its_papers_not_another_cou
     assistant = Assistant(settings, index)
     answer = assistant.ask(QUESTION)
     assert "not in a position to join the Committee" in answer.answer
-    assert answer.filters.councils == ("Beckton Parish Council",)
+    assert answer.filters.council_mentions == ("Beckton Parish Council",)
     assert answer.filter_note is not None and answer.filter_note.startswith("Only papers of Beckton Parish Council")
     cited = {Path(citation.doc).name for citation in answer.citations}
     assert OWN in cited and OTHER not in cited
@@ -110,7 +112,12 @@ def test_a_question_naming_a_council_is_answered_from_its_papers_not_another_cou
     assert OTHER in {Path(citation.doc).name for citation in unnamed.citations}
 
 
-def test_a_place_named_alone_filters_nothing(councils):
+def test_a_place_named_alone_keeps_another_councils_papers_that_name_the_place(councils):
+    """Beckton named alone is a place: Ayford's paper that mentions Beckton passes, as a paper about the
+    place may be another council's; Ayford's papers that don't are left out."""
     settings, index = councils
     answer = Assistant(settings, index).ask("village hall committee councillor beckton")
-    assert answer.filters.councils == () and answer.filter_note is None
+    assert answer.filters.councils == ("Beckton Parish Council",) and answer.filters.council_mentions == ("beckton",)
+    passed = {Path(d.path).name for d in index.catalog.matching(answer.filters)}
+    assert passed == {OWN, NAMING, UNKNOWN}
+    assert OTHER not in {Path(citation.doc).name for citation in answer.citations}
