@@ -455,9 +455,9 @@ class Assistant:
         if not asked.councils or explicit.councils or not index.any_matching(within):
             return self._plan_meeting(question, explicit, bool(explicit), recent)
         plan = self._plan_meeting(question, within, bool(explicit), recent)
-        named = " or ".join(f"“{mention}”" for mention in asked.council_mentions)
+        naming = " or ".join(f"“{mention}”" for mention in asked.council_mentions)
         told = (
-            f"Only papers of {' or '.join(asked.councils)}, papers of no council known, and papers naming {named} "
+            f"Only papers of {' or '.join(asked.councils)}, papers of no council known, and papers naming {naming} "
             "were searched."
         )
         return replace(plan, note=f"{told} {plan.note}" if plan.note else told)

@@ -186,13 +186,13 @@ class Catalog:
             args.append(wanted.doc)
         if wanted.councils:
             own = ", ".join("?" * len(wanted.councils))
-            mentions = wanted.council_mentions or wanted.councils
-            named = " OR ".join(["p.text LIKE '%' || ? || '%'"] * len(mentions))  # ASCII case-insensitive
+            naming = wanted.council_mentions or wanted.councils
+            named = " OR ".join(["p.text LIKE '%' || ? || '%'"] * len(naming))  # ASCII case-insensitive
             clauses.append(
                 f"(coalesce(d.council, '') = '' OR lower(d.council) IN ({own}) "
                 f"OR d.sha256 IN (SELECT p.sha256 FROM pages p WHERE {named}))"
             )
-            args += [council.lower() for council in wanted.councils] + list(mentions)
+            args += [council.lower() for council in wanted.councils] + list(naming)
         condition = " AND ".join(clauses) or "1"
         return [Document(*row) for row in self._rows(f"{self._DOC} WHERE {condition} ORDER BY d.path", args)]
 
