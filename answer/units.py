@@ -37,6 +37,13 @@ ENDS_SENTENCE = re.compile(
     r"Option|Stage|Phase|Rule|Article|Recommendation)$)"
 )
 
+# A page's running header or footer, read into the text between two sentences: capitalised words,
+# figures and dashes ending in the page's label ("Trafford Council Constitution – October 2019 Part 4
+# Page 7", "Page 27 of 44"). It answers nothing, and is no unit.
+RUNNING_LINE = re.compile(
+    r"(?:(?:[A-Z0-9(“‘\"'][^\s]*|[-–—:|/&]|of|and|the|for|to|in|on|at)\s+)*Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?[.:]?"
+)
+
 
 def answering_unit(text: str, position: int) -> str:
     """The numbered paragraph, RESOLVED block or numbered table row that sentence `position` of `text`
@@ -61,7 +68,8 @@ def answer_units(text: str) -> list[str]:
     row's figures after the row's label, so at the start of the next sentence: they join the sentence
     before them (a row number left in front of the next row stays), unless what follows them runs on
     in lower case: then they open the sentence ("83% of respondents supported …"). A sentence that
-    opens with "This", "It" and the like joins the sentence it continues.
+    opens with "This", "It" and the like joins the sentence it continues. A page's running header or
+    footer (`RUNNING_LINE`) is none.
 
     >>> answer_units("Cut repeat referrals (within 12 months). 18% 10% 3 Support children. It is new.")
     ['Cut repeat referrals (within 12 months). 18% 10%', '3 Support children. It is new.']
@@ -69,6 +77,8 @@ def answer_units(text: str) -> list[str]:
     ['It had 1,134 responses.', '83% of respondents backed a pool.']
     >>> answer_units("Paths - repaired. • Trees - SBC would not fund it. It was up to residents • Skips - none")
     ['Paths - repaired.', '• Trees - SBC would not fund it. It was up to residents', '• Skips - none']
+    >>> answer_units("Constitution – October 2019 Part 4 Page 7 8. QUORUM The quorum is a quarter.")
+    ['8. QUORUM The quorum is a quarter.']
     """
     units: list[str] = []
     for sentence in sentences(text):
@@ -82,7 +92,7 @@ def answer_units(text: str) -> list[str]:
         if units and figures:
             units[-1] = f"{units[-1]} {sentence[: figures[-1].end()]}"
             rest = sentence[figures[-1].end() :].strip()
-        if not rest:
+        if not rest or RUNNING_LINE.fullmatch(rest):
             continue
         if units and CONTINUES.match(rest):
             units[-1] = f"{units[-1]} {rest}"
