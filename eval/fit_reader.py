@@ -151,9 +151,43 @@ def main(argv: list[str] | None = None) -> None:
     for name, scorer in candidates.items():
         (fa, fw), (ha, hw) = rates(halves["fit"], scorer, n), rates(halves["held_out"], scorer, n)
         print(f"| {name} | {fa:.3f} ({fw:.0f}) | {ha:.3f} ({hw:.0f}) |")
-    for half, cases in halves.items():
-        held, kept = shortlisted(cases)
+    for half, part in halves.items():
+        held, kept = shortlisted(part)
         print(f"{half} half: {held} questions have a unit carrying the answer; the shortlist keeps one for {kept}")
+    across(cases_by_index(cases, args.index), n)
+
+
+def linear(weights: np.ndarray) -> Callable[[Case], np.ndarray]:
+    """A case's units scored by fitted `weights` (bias last, which ranks nothing)."""
+    return lambda case: case.features @ weights[:-1]
+
+
+def cases_by_index(cases: list[Case], indexes: list[list[str]]) -> dict[str, list[Case]]:
+    """The cases of each `--index` (its data directory: one corpus, its own councils)."""
+    where = {Path(path).stem: data_dir for data_dir, *sets in indexes for path in sets}
+    return {data_dir: [c for c in cases if where[c.question.set_name] == data_dir] for data_dir, *_ in indexes}
+
+
+def across(corpora: dict[str, list[Case]], n: int) -> None:
+    """The fusion fitted on each corpus's questions (both halves) and tested on every other's: a reader
+    fitted on some councils' papers, asked about other councils'."""
+    if len(corpora) < 2:
+        return
+    fitted = {}
+    for name, fitting in corpora.items():
+        y = np.array([carries_answer(c.question, u.text) for c in fitting for u in c.units], dtype=float)
+        fitted[name] = logistic(np.vstack([c.features for c in fitting]), y)
+        print(f"Fusion fitted on {name}: " + ", ".join(f"{w:+.2f}" for w in fitted[name]) + " (bias last)")
+    print("\n| fitted on | " + " | ".join(f"asked on {name}" for name in corpora) + " |")
+    print("|---|" + "---|" * len(corpora))
+    rows: dict[str, Callable[[Case], np.ndarray]] = {
+        **{name: linear(w) for name, w in fitted.items()},
+        "FUSION (answer/read.py)": lambda c: FUSION.score(c.features),
+        "model, headed, alone": lambda c: c.scores["model, headed"],
+    }
+    for name, scorer in rows.items():
+        cells = [f"{rates(cases, scorer, n)[0]:.3f}" for cases in corpora.values()]
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def shortlisted(cases: list[Case]) -> tuple[int, int]:
