@@ -261,7 +261,7 @@ class Assistant:
         grounds = self.grounds
         if public_only and (hidden := self.index.restricted()):  # a name only they hold is "unknown"
             grounds = replace(grounds, has_word=partial(self.index.has_word, hidden=hidden))
-        reasons += self._unknown(grounds, question, reading.citations)  # of the question: no decision answers either
+        reasons += self._unknown(grounds, question, reading.citations, plan.filters)  # no decision answers either
         texts = [quote.text for quote in reading.quotes]
         record = reading.decided.decision.excerpt if reading.decided is not None else None  # led with or not
         held = [reason for reason in [unvoted(question, [*texts, *filter(None, (reading.lead, record))])] if reason]
@@ -347,15 +347,25 @@ class Assistant:
             document.sha256, citation.pdf_page, citation.pdf_page_end
         )
 
-    def _unknown(self, grounds: Grounds, question: str, citations: tuple[Citation, ...]) -> list[Reason]:
+    def _unknown(
+        self, grounds: Grounds, question: str, citations: tuple[Citation, ...], filters: SearchFilter
+    ) -> list[Reason]:
         """The names and years the question names that no indexed paper holds (an abbreviation one of the
-        passages found spells out is held): the papers can't answer a question about them."""
+        passages found spells out is held), and the years no paper of the councils it names holds (nor
+        any it searched): the papers can't answer a question about them."""
         names = [f"“{name}”" for name in grounds.unknown_names(question, (c.text for c in citations))]
         years = grounds.unknown_years(question)
-        if not (names or years):
+        if names or years:
+            message = f"No indexed paper mentions {' or '.join(names + years)}. {CLOSEST}"
+            return [Reason(c, message) for c, found in (("unknown name", names), ("unknown year", years)) if found]
+        if not filters.councils:
             return []
-        message = f"No indexed paper mentions {' or '.join(names + years)}. {CLOSEST}"
-        return [Reason(check, message) for check, found in (("unknown name", names), ("unknown year", years)) if found]
+        elsewhere = [year for year in grounds.written_years(question) if not self.index.mentioned(filters, year)]
+        if not elsewhere:
+            return []
+        councils = " or ".join(filters.councils)
+        message = f"No paper of {councils}, nor any paper naming it, mentions {' or '.join(elsewhere)}."
+        return [Reason("unknown year", f"{message} {CLOSEST}")]
 
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
         """The decision the question asks about: the best match, if it holds most of the question's

@@ -177,9 +177,13 @@ class Grounds:
         return [name for name in names(question) if not self._known(name, texts)]
 
     def unknown_years(self, question: str) -> list[str]:
-        """The years written out in `question` ("2031", not the "2026" of "2025-26") no indexed paper holds."""
-        written = (str(year) for year in sorted(years(question)) if str(year) in question)
-        return [year for year in written if not self.has_word(year)]
+        """The years written out in `question` no indexed paper holds."""
+        return [year for year in self.written_years(question) if not self.has_word(year)]
+
+    @staticmethod
+    def written_years(question: str) -> list[str]:
+        """The years written out in `question`: "2031", not the "2026" of "2025-26"."""
+        return [str(year) for year in sorted(years(question)) if str(year) in question]
 
     def _known(self, name: str, passages: list[str]) -> bool:
         """Whether the index holds every word of `name` (or a longer word it begins), or `passages`

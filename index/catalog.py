@@ -196,6 +196,24 @@ class Catalog:
         condition = " AND ".join(clauses) or "1"
         return [Document(*row) for row in self._rows(f"{self._DOC} WHERE {condition} ORDER BY d.path", args)]
 
+    def mentioned(self, wanted: SearchFilter, text: str) -> bool:
+        """Whether a page of a paper that passes `wanted` holds `text` (ASCII case-insensitive); with
+        `wanted.councils`, of a paper of those councils or one that names them: a paper of no council
+        known that doesn't name them says nothing of theirs."""
+        shas = sorted({document.sha256 for document in self.matching(wanted)})
+        if not shas:
+            return False
+        clauses, args = [f"sha256 IN ({', '.join('?' * len(shas))})", "text LIKE ?"], [*shas, f"%{text}%"]
+        if wanted.councils:
+            naming = wanted.council_mentions or wanted.councils
+            own = ", ".join("?" * len(wanted.councils))
+            clauses.append(
+                f"(sha256 IN (SELECT sha256 FROM documents WHERE lower(council) IN ({own})) "
+                f"OR sha256 IN (SELECT sha256 FROM pages WHERE {' OR '.join(['text LIKE ?'] * len(naming))}))"
+            )
+            args += [council.lower() for council in wanted.councils] + [f"%{name}%" for name in naming]
+        return bool(self._rows(f"SELECT 1 FROM pages WHERE {' AND '.join(clauses)} LIMIT 1", args))
+
     def has_minutes(self, first: str | None, last: str | None, *, public_only: bool = False) -> bool:
         """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed: printed
         minutes of that date, or decisions recorded for it (minutes inside a later pack); with `public_only`,

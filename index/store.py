@@ -401,6 +401,10 @@ class Index:
         """Whether any paper passes `wanted`."""
         return bool(self.catalog.matching(wanted))
 
+    def mentioned(self, wanted: SearchFilter, text: str) -> bool:
+        """Whether a page of a paper that passes `wanted` holds `text`."""
+        return self.catalog.mentioned(wanted, text)
+
     def has_minutes(self, first: str | None, last: str | None, *, public_only: bool = False) -> bool:
         """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed (in papers not
         restricted, with `public_only`)."""

@@ -62,7 +62,8 @@ def councils(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransfo
         root / UNKNOWN,
         [
             "Village Hall Trust\nAnnual report 2019\nThe committee of the village hall met six times. It would\n"
-            "welcome a councillor from each parish on the village hall committee, and has written to both."
+            "welcome a councillor from each parish on the village hall committee, and has written to both.\n"
+            "The hall was re-roofed in 2015."
         ],
     )
     settings = Settings(data_dir=tmp_path_factory.mktemp("councils-data"))
@@ -121,3 +122,15 @@ def test_a_place_named_alone_keeps_another_councils_papers_that_name_the_place(c
     passed = {Path(d.path).name for d in index.catalog.matching(answer.filters)}
     assert passed == {OWN, NAMING, UNKNOWN}
     assert OTHER not in {Path(citation.doc).name for citation in answer.citations}
+
+
+def test_a_year_no_paper_of_the_council_named_mentions_is_not_answered(councils):
+    """2015 is in the index, in a paper of no council known that doesn't name Beckton: no paper of
+    Beckton's, nor one naming it, says anything of 2015. 2019 is in Beckton's minutes."""
+    settings, index = councils
+    assistant = Assistant(settings, index)
+    other_year = assistant.ask("what did beckton parish council pay for grass cutting in 2015")
+    assert other_year.abstained and "unknown year" in other_year.checks
+    assert "No paper of Beckton Parish Council, nor any paper naming it, mentions 2015." in other_year.answer
+    own_year = assistant.ask("what did beckton parish council pay for grass cutting in 2019")
+    assert "unknown year" not in own_year.checks and "£240" in own_year.answer
