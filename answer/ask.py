@@ -351,8 +351,8 @@ class Assistant:
         self, grounds: Grounds, question: str, citations: tuple[Citation, ...], filters: SearchFilter
     ) -> list[Reason]:
         """The names and years the question names that no indexed paper holds (an abbreviation one of the
-        passages found spells out is held), and the years no paper of the councils it names holds (nor
-        any it searched): the papers can't answer a question about them."""
+        passages found spells out is held); where it names councils (`filters.councils`), the years no
+        paper of theirs, nor any naming them, holds: the papers can't answer a question about them."""
         names = [f"“{name}”" for name in grounds.unknown_names(question, (c.text for c in citations))]
         years = grounds.unknown_years(question)
         if names or years:
@@ -360,12 +360,17 @@ class Assistant:
             return [Reason(c, message) for c, found in (("unknown name", names), ("unknown year", years)) if found]
         if not filters.councils:
             return []
-        elsewhere = [year for year in grounds.written_years(question) if not self.index.mentioned(filters, year)]
+        theirs = SearchFilter(
+            include_restricted=filters.include_restricted,
+            councils=filters.councils,
+            council_mentions=filters.council_mentions,
+        )
+        elsewhere = [year for year in grounds.written_years(question) if not self.index.mentioned(theirs, year)]
         if not elsewhere:
             return []
-        councils = " or ".join(filters.councils)
-        message = f"No paper of {councils}, nor any paper naming it, mentions {' or '.join(elsewhere)}."
-        return [Reason("unknown year", f"{message} {CLOSEST}")]
+        naming = " or ".join(f"“{mention}”" for mention in filters.council_mentions or filters.councils)
+        message = f"No paper of {' or '.join(filters.councils)}, nor any naming {naming}, mentions "
+        return [Reason("unknown year", f"{message}{' or '.join(elsewhere)}. {CLOSEST}")]
 
     def _decided(self, question: str, plan: _Plan) -> _Decided | None:
         """The decision the question asks about: the best match, if it holds most of the question's
@@ -445,7 +450,9 @@ class Assistant:
         """What to search: the filters given; the meeting the question names, ranked first (or a
         refusal when no indexed paper is from it or mentions it, or when the question asks what it
         decided and no minutes of it are indexed); a refusal when it asks what a council decided and no
-        indexed paper is that council's; newer meetings first for "latest" questions."""
+        indexed paper is that council's; only the papers of a council it names, of no council known, and
+        those naming it, where that leaves some out (`named_councils_held`); newer meetings first for
+        "latest" questions."""
         recent = bool(RECENT.search(question))
         index = self.index
         public_only = not explicit.include_restricted  # what a reader may not see, no message may tell of
@@ -462,15 +469,19 @@ class Assistant:
             return _Plan(explicit, None, None, elsewhere, recent)
         asked = named_councils_held(question, index.councils(public_only=public_only))
         within = replace(explicit, councils=asked.councils, council_mentions=asked.council_mentions)
-        if not asked.councils or explicit.councils or not index.any_matching(within):
+        if not asked.councils or explicit.councils or not self._narrows(within, explicit):
             return self._plan_meeting(question, explicit, bool(explicit), recent)
         plan = self._plan_meeting(question, within, bool(explicit), recent)
         naming = " or ".join(f"“{mention}”" for mention in asked.council_mentions)
-        told = (
-            f"Only papers of {' or '.join(asked.councils)}, papers of no council known, and papers naming {naming} "
-            "were searched."
-        )
+        told = f"Only papers of {' or '.join(asked.councils)}, papers of no council known, and papers naming {naming}"
+        told += f" were searched{f', within {explicit.describe()}' if explicit else ''}."
         return replace(plan, note=f"{told} {plan.note}" if plan.note else told)
+
+    def _narrows(self, within: SearchFilter, given: SearchFilter) -> bool:
+        """Whether some paper passes `within` and fewer than pass `given` (in an index of one council's
+        papers, or where every other council's papers name the place, a council filter leaves out none)."""
+        passing = len(self.index.matching(within))
+        return 0 < passing < len(self.index.matching(given))
 
     def _plan_meeting(self, question: str, explicit: SearchFilter, given: bool, recent: bool) -> _Plan:
         """`_plan` within `explicit` (the filters given, when `given`, and the councils the question names):
@@ -483,7 +494,12 @@ class Assistant:
         stated = stated_filter(question, committees, date.today())
         if stated is None or stated.about_minutes:  # "the September 2009 minutes": approved at a later meeting
             return _Plan(explicit, None, None, None, recent)
-        stated_filters = replace(stated.filters, include_restricted=explicit.include_restricted)
+        stated_filters = replace(
+            stated.filters,
+            include_restricted=explicit.include_restricted,
+            councils=explicit.councils,
+            council_mentions=explicit.council_mentions,
+        )
         for candidate in (stated_filters, replace(stated_filters, committee=None)):
             if index.any_matching(candidate):
                 note = f"Papers of {candidate.describe()} ranked first, as the question names {stated.phrase}."
@@ -498,7 +514,7 @@ class Assistant:
                 return _Plan(explicit, candidate, note, refusal, recent)
         note = (
             f"The question names {stated.phrase}: no indexed paper is from {stated.filters.describe()} or mentions "
-            "it, so all papers were searched."
+            f"it, so all papers{' of the council named' if explicit.councils else ''} were searched."
         )
         refusal = Reason(
             "meeting named not indexed",

@@ -156,7 +156,7 @@ council_mentions=('Trafford Metropolitan Borough Council',))
         which = COUNCIL_WORD.sub(" ", council.lower()).split()
         parts = " ".join(which).split(" and ") if which else []
         phrases = [" ".join(which), *parts] if len(parts) > 1 else [" ".join(which)]
-        if council.lower() in lowered or any(
+        if re.search(rf"\b{re.escape(council.lower())}\b", lowered) or any(
             phrase and re.search(rf"\b{re.escape(phrase)}{AS_COUNCIL}", lowered) for phrase in phrases
         ):
             named.append(council)

@@ -131,7 +131,8 @@ class AnswerSettings(BaseModel):
         le=20.0,
         description="The same, for a question that doesn't ask what was decided (\"dying tree up fell lane, what's "
         'happening"), read by the `model` reader: a decision leads its answer only at this score or more and '
-        "when the reader's best unit of the passages read (those found, and beside them) is on its pages; "
+        "when the reader's best unit of the passages read (those found, and beside them) is of its item, on its "
+        "record's pages; "
         "otherwise it is not cited. None: "
         "only decision questions are answered from decisions. Fitted by `python -m councilqa.eval.fit_lead` "
         "(-4.5 on the dev split's fitting half; -9.75 on the held-out half).",

@@ -2,7 +2,7 @@
 question) on one half of the dev split and test them on the other, both ways.
 
 Every dev question is asked with every decision allowed to lead (one a question doesn't ask about still
-only where the reader's best unit is on its pages: `Assistant.settle`). A lead is right when its first
+only where the reader's best unit is of its item, on its pages: `Assistant.settle`). A lead is right when its first
 citation is one of the question's source pages (`lead_wrong` in eval/metrics.py), wrong otherwise or on
 a question the papers don't answer. The reader's model scores each leading decision as the answer does
 (`lead_text`); the fit picks, on the fitting half, the threshold keeping the most right leads with no

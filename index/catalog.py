@@ -167,52 +167,20 @@ class Catalog:
 
     def matching(self, wanted: SearchFilter) -> list[Document]:
         """Documents that pass the filter (see `SearchFilter` for what each field means)."""
-        clauses, args = meeting_clauses(wanted.committee, None, None, public_only=not wanted.include_restricted)
-        dated = ["d.meeting_date >= ?"] * (wanted.date_from is not None) + ["d.meeting_date <= ?"] * (
-            wanted.date_to is not None
-        )
-        if dated:
-            mentions = ["p.text LIKE '%' || ? || '%'"] * len(wanted.mentions)  # ASCII case-insensitive
-            clauses.append(
-                f"(({' AND '.join(dated)}) OR d.sha256 IN "
-                f"(SELECT p.sha256 FROM pages p WHERE {' OR '.join(mentions) or '0'}))"
-            )
-            args += [day for day in (wanted.date_from, wanted.date_to) if day is not None] + list(wanted.mentions)
-        if wanted.doc_type is not None:
-            clauses.append("lower(d.doc_type) = lower(?)")
-            args.append(wanted.doc_type)
-        if wanted.doc is not None:
-            clauses.append("d.path = ?")
-            args.append(wanted.doc)
-        if wanted.councils:
-            own = ", ".join("?" * len(wanted.councils))
-            naming = wanted.council_mentions or wanted.councils
-            named = " OR ".join(["p.text LIKE '%' || ? || '%'"] * len(naming))  # ASCII case-insensitive
-            clauses.append(
-                f"(coalesce(d.council, '') = '' OR lower(d.council) IN ({own}) "
-                f"OR d.sha256 IN (SELECT p.sha256 FROM pages p WHERE {named}))"
-            )
-            args += [council.lower() for council in wanted.councils] + list(naming)
-        condition = " AND ".join(clauses) or "1"
+        condition, args = _passing(wanted)
         return [Document(*row) for row in self._rows(f"{self._DOC} WHERE {condition} ORDER BY d.path", args)]
 
     def mentioned(self, wanted: SearchFilter, text: str) -> bool:
         """Whether a page of a paper that passes `wanted` holds `text` (ASCII case-insensitive); with
         `wanted.councils`, of a paper of those councils or one that names them: a paper of no council
         known that doesn't name them says nothing of theirs."""
-        shas = sorted({document.sha256 for document in self.matching(wanted)})
-        if not shas:
-            return False
-        clauses, args = [f"sha256 IN ({', '.join('?' * len(shas))})", "text LIKE ?"], [*shas, f"%{text}%"]
-        if wanted.councils:
-            naming = wanted.council_mentions or wanted.councils
-            own = ", ".join("?" * len(wanted.councils))
-            clauses.append(
-                f"(sha256 IN (SELECT sha256 FROM documents WHERE lower(council) IN ({own})) "
-                f"OR sha256 IN (SELECT sha256 FROM pages WHERE {' OR '.join(['text LIKE ?'] * len(naming))}))"
-            )
-            args += [council.lower() for council in wanted.councils] + [f"%{name}%" for name in naming]
-        return bool(self._rows(f"SELECT 1 FROM pages WHERE {' AND '.join(clauses)} LIMIT 1", args))
+        condition, args = _passing(wanted, known_only=True)
+        rows = self._rows(
+            f"SELECT 1 FROM pages q WHERE q.text LIKE ? AND q.sha256 IN (SELECT d.sha256 FROM documents d "
+            f"WHERE {condition}) LIMIT 1",
+            [f"%{text}%", *args],
+        )
+        return bool(rows)
 
     def has_minutes(self, first: str | None, last: str | None, *, public_only: bool = False) -> bool:
         """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed: printed
@@ -541,6 +509,38 @@ def folded(name: str | None) -> str | None:
     'health and wellbeing board'
     """
     return None if name is None else " ".join(name.casefold().split())
+
+
+def _passing(wanted: SearchFilter, *, known_only: bool = False) -> tuple[str, list[object]]:
+    """The SQL condition (on `documents d`) a paper meets to pass `wanted`, and its arguments; with
+    `known_only`, a paper of no council known passes a council filter only where it names the council."""
+    clauses, args = meeting_clauses(wanted.committee, None, None, public_only=not wanted.include_restricted)
+    dated = ["d.meeting_date >= ?"] * (wanted.date_from is not None) + ["d.meeting_date <= ?"] * (
+        wanted.date_to is not None
+    )
+    if dated:
+        mentions = ["p.text LIKE '%' || ? || '%'"] * len(wanted.mentions)  # ASCII case-insensitive
+        clauses.append(
+            f"(({' AND '.join(dated)}) OR d.sha256 IN "
+            f"(SELECT p.sha256 FROM pages p WHERE {' OR '.join(mentions) or '0'}))"
+        )
+        args += [day for day in (wanted.date_from, wanted.date_to) if day is not None] + list(wanted.mentions)
+    if wanted.doc_type is not None:
+        clauses.append("lower(d.doc_type) = lower(?)")
+        args.append(wanted.doc_type)
+    if wanted.doc is not None:
+        clauses.append("d.path = ?")
+        args.append(wanted.doc)
+    if wanted.councils:  # the names as the catalog holds them (`Catalog.councils`)
+        naming = wanted.council_mentions or wanted.councils
+        named = " OR ".join(["p.text LIKE '%' || ? || '%'"] * len(naming))  # ASCII case-insensitive
+        unknown = "" if known_only else "coalesce(d.council, '') = '' OR "
+        clauses.append(
+            f"({unknown}d.council IN ({', '.join('?' * len(wanted.councils))}) "
+            f"OR d.sha256 IN (SELECT p.sha256 FROM pages p WHERE {named}))"
+        )
+        args += [*wanted.councils, *naming]
+    return " AND ".join(clauses) or "1", args
 
 
 def meeting_clauses(

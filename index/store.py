@@ -397,12 +397,17 @@ class Index:
         """The committees, document types and meeting dates present, sorted (see `Catalog.facets`)."""
         return self.catalog.facets(public_only=public_only)
 
+    def matching(self, wanted: SearchFilter) -> list[Document]:
+        """The papers that pass `wanted`."""
+        return self.catalog.matching(wanted)
+
     def any_matching(self, wanted: SearchFilter) -> bool:
         """Whether any paper passes `wanted`."""
         return bool(self.catalog.matching(wanted))
 
     def mentioned(self, wanted: SearchFilter, text: str) -> bool:
-        """Whether a page of a paper that passes `wanted` holds `text`."""
+        """Whether a page of a paper that passes `wanted` holds `text` (with a council filter, of a paper
+        of those councils or one naming them: see `Catalog.mentioned`)."""
         return self.catalog.mentioned(wanted, text)
 
     def has_minutes(self, first: str | None, last: str | None, *, public_only: bool = False) -> bool:

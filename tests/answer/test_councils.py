@@ -23,6 +23,7 @@ OWN = "Minutes 3 September 2019.pdf"  # Beckton's minutes
 OTHER = "Ayford Minutes 7 May 2019.pdf"  # another council's minutes on the same subject
 NAMING = "Ayford Minutes 4 June 2019.pdf"  # another council's minutes that name Beckton Parish Council
 UNKNOWN = "Village Hall Trust report 2019.pdf"  # a paper of no council known
+LANE = "Ayford Minutes 2 July 2019.pdf"  # another council's minutes that name the place, not the council
 QUESTION = "beckton parish council putting a councillor on the village hall committee?"
 
 
@@ -66,6 +67,13 @@ def councils(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransfo
             "The hall was re-roofed in 2015."
         ],
     )
+    write_pdf(
+        root / LANE,
+        [
+            "Ayford Parish Council\nMinutes of the meeting held on 2 July 2019\n19.07.03 Highways\n"
+            "The pothole on Beckton Lane by the village hall has been reported to the county council again."
+        ],
+    )
     settings = Settings(data_dir=tmp_path_factory.mktemp("councils-data"))
     index = open_index(settings, embedder)
     ingest([root], index)
@@ -79,6 +87,7 @@ def test_the_papers_know_their_councils(councils):
         OWN: "Beckton Parish Council",
         OTHER: "Ayford Parish Council",
         NAMING: "Ayford Parish Council",
+        LANE: "Ayford Parish Council",
         UNKNOWN: None,
     }
 
@@ -88,8 +97,11 @@ def test_a_council_filter_passes_its_papers_those_of_no_council_known_and_those_
     beckton = SearchFilter(councils=("Beckton Parish Council",))  # a page must name the council
     assert {Path(d.path).name for d in index.catalog.matching(beckton)} == {OWN, NAMING, UNKNOWN}
     ayford = SearchFilter(councils=("Ayford Parish Council",))
-    assert {Path(d.path).name for d in index.catalog.matching(ayford)} == {OTHER, NAMING, UNKNOWN}
-    assert {Path(d.path).name for d in index.catalog.matching(SearchFilter())} == {OWN, OTHER, NAMING, UNKNOWN}
+    assert {Path(d.path).name for d in index.catalog.matching(ayford)} == {OTHER, NAMING, LANE, UNKNOWN}
+    place = SearchFilter(councils=("Beckton Parish Council",), council_mentions=("beckton",))  # a page names the place
+    assert {Path(d.path).name for d in index.catalog.matching(place)} == {OWN, NAMING, LANE, UNKNOWN}
+    everything = {Path(d.path).name for d in index.catalog.matching(SearchFilter())}
+    assert everything == {OWN, OTHER, NAMING, LANE, UNKNOWN}
 
 
 def test_a_question_naming_a_council_is_answered_from_its_papers_not_another_councils(councils):
@@ -120,7 +132,7 @@ def test_a_place_named_alone_keeps_another_councils_papers_that_name_the_place(c
     answer = Assistant(settings, index).ask("village hall committee councillor beckton")
     assert answer.filters.councils == ("Beckton Parish Council",) and answer.filters.council_mentions == ("beckton",)
     passed = {Path(d.path).name for d in index.catalog.matching(answer.filters)}
-    assert passed == {OWN, NAMING, UNKNOWN}
+    assert passed == {OWN, NAMING, LANE, UNKNOWN}
     assert OTHER not in {Path(citation.doc).name for citation in answer.citations}
 
 
@@ -131,6 +143,26 @@ def test_a_year_no_paper_of_the_council_named_mentions_is_not_answered(councils)
     assistant = Assistant(settings, index)
     other_year = assistant.ask("what did beckton parish council pay for grass cutting in 2015")
     assert other_year.abstained and "unknown year" in other_year.checks
-    assert "No paper of Beckton Parish Council, nor any paper naming it, mentions 2015." in other_year.answer
+    assert "No paper of Beckton Parish Council, nor any naming “Beckton Parish Council”, mentions 2015." in (
+        other_year.answer
+    )
     own_year = assistant.ask("what did beckton parish council pay for grass cutting in 2019")
     assert "unknown year" not in own_year.checks and "£240" in own_year.answer
+
+
+def test_filters_given_are_kept_and_said_beside_the_council(councils):
+    """A date filter set in the sidebar and a council named in the question: both hold, and the note says both."""
+    settings, index = councils
+    given = SearchFilter(date_from="2019-05-01", date_to="2019-09-30")  # both parishes' minutes, not the trust's
+    answer = Assistant(settings, index).ask(QUESTION, filters=given)
+    assert answer.filters.date_from == "2019-05-01" and answer.filters.councils == ("Beckton Parish Council",)
+    assert answer.filter_note is not None and "within meetings 2019-05-01 to 2019-09-30" in answer.filter_note
+    cited = {Path(citation.doc).name for citation in answer.citations}
+    assert OWN in cited and not cited & {OTHER, UNKNOWN}
+
+
+def test_a_council_named_in_an_index_of_that_council_alone_filters_nothing(sample_settings, sample_index):
+    """Every paper of the sample corpus is Riverford's or of no council known: naming Riverford leaves out
+    none, so there is no filter and no note."""
+    answer = Assistant(sample_settings, sample_index).ask("Riverford Borough Council leisure centre cost")
+    assert answer.filters.councils == () and answer.filter_note is None
