@@ -6,7 +6,8 @@ must name both correctly, so a label is kept only where the evidence is good:
 - a line "Page N" or "Page N of M" (labelled "Page N"), "N of M" or "- N -" at the top or bottom of
   the page is taken as printed; a few lines further in (below a disclaimer, above a footnote) it is
   taken only where it agrees with the page sequence: most such labels sit at one offset from the PDF
-  page number, and at least two do;
+  page number, and at least two do; so is a page's one "Page N of M" line anywhere on it, where nothing
+  else labels the page (a form's last lines, with another paper scanned onto the same page below them);
 - a bare number (or a roman numeral, in front matter) at the top or bottom is taken only where it
   agrees with the other pages in the same way;
 - a label the PDF declares in its /PageLabels ("iv", "A-3") is taken where the page also prints it
@@ -19,6 +20,7 @@ import re
 from collections import Counter
 
 PAGE_WORD = re.compile(r"^page\s+(\d{1,4})(?:\s+of\s+\d{1,4})?$", re.IGNORECASE)
+PAGE_OF = re.compile(r"^page\s+(\d{1,4})\s+of\s+\d{1,4}$", re.IGNORECASE)
 N_OF_M = re.compile(r"^(\d{1,4})\s+of\s+\d{1,4}$", re.IGNORECASE)
 DASHED = re.compile(r"^[-–—]\s*(\d{1,4})\s*[-–—]$")
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
@@ -77,10 +79,14 @@ def printed_labels(texts: list[str], declared: list[str] | None = None) -> list[
     ['ii', None, 'Page 1']
     >>> printed_labels(["Disclaimer\\nto add up.\\nPage 2 of 9\\nText", "Disclaimer\\nto add up.\\nPage 3 of 9\\nMore"])
     ['Page 2', 'Page 3']
+    >>> mid = "\\n".join(["Form's last lines"] * 6 + ["{}"] + ["A paper scanned below them"] * 6)
+    >>> printed_labels(["Cover", mid.format("Page 2 of 3"), mid.format("Page 3 of 3")])
+    [None, 'Page 2', 'Page 3']
     """
     labels: list[str | None] = [None] * len(texts)
     near: dict[int, tuple[str, int]] = {}  # worded labels a few lines in, kept if they agree
     bare: dict[int, tuple[str, int]] = {}  # bare numbers and roman numerals at the edges, likewise
+    within: dict[int, tuple[str, int]] = {}  # "Page N of M" further in still (two pages in one), likewise
     for index, text in enumerate(texts):
         edges = _edges(text)
         worded = next((found for line in edges if (found := _worded(line))), None)
@@ -95,12 +101,15 @@ def printed_labels(texts: list[str], declared: list[str] | None = None) -> list[
         number = next((line for line in edges if BARE_NUMBER.match(line) or _roman(line)), None)
         if number is not None:
             bare[index] = (number, int(number) if number.isdigit() else (_roman(number) or 0) - 1000)
+        counted = [int(page.group(1)) for line in _lines(text) if (page := PAGE_OF.match(line))]
+        if len(counted) == 1:
+            within[index] = (f"Page {counted[0]}", counted[0])
     for index, label in enumerate(declared or []):
         if labels[index] is None and index < len(texts):
             edges = _edges(texts[index])
             printed = (label.lower(), f"page {label}".lower())
             labels[index] = next((line for line in edges if line.lower() in printed), None)
-    for candidates in (near, bare):
+    for candidates in (near, bare, within):
         for index, label in _in_sequence(candidates, len(texts)).items():
             labels[index] = labels[index] or label
     return labels

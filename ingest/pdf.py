@@ -86,7 +86,7 @@ class PypdfParser:
     """pypdf's text extraction, one `Page` per PDF page, with printed labels detected; scanned pages read
     by `ocr` (and cached in `cache_dir`) where given."""
 
-    version = f"pypdf {pypdf.__version__}, labels v3"
+    version = f"pypdf {pypdf.__version__}, labels v4"
 
     def __init__(self, ocr: Ocr | None = None, cache_dir: Path | None = None) -> None:
         self.ocr = ocr
