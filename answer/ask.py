@@ -240,7 +240,8 @@ class Assistant:
             quotes = tuple(Quote(quote.citation + offset, quote.text) for quote in composed)
             return _Reading(citations, quotes, self.evidence(question, hits, quotes), decided)
         read_ = settled if settled is not None else self._read(question, hits, decided, offset + 1)
-        scored = read_.scored
+        scored = read_.scored  # beside the best unit, none the reader would not answer with alone
+        scored = [*scored[:1], *(item for item in scored[1:] if item.relevance >= answer.min_relevance)]
         quotes = quotes_of(scored, answer.answer_sentences, needs_figure=bool(ASKS_AMOUNT.search(question)))
         cited, quotes = read_.cite(quotes)
         evidence = scored[0].relevance if scored else None

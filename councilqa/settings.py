@@ -106,7 +106,8 @@ class AnswerSettings(BaseModel):
         ge=-20.0,
         le=20.0,
         description="For the `model` reader, the relevance an answer needs: the best unit's fused score (a "
-        "log-odds that it carries the answer); below it the assistant abstains. Fitted as `min_evidence` is.",
+        "log-odds that it carries the answer); below it the assistant abstains, and no unit scoring below it is "
+        "quoted beside the best. Fitted as `min_evidence` is.",
     )
     min_lead_relevance: float = Field(
         -7.0,
