@@ -20,8 +20,9 @@ ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
 WHOLE_START = re.compile(r"(?:\d{1,3}(?:\.\d{1,2})?[.)]?\s|\(\d{1,3}\)\s+RESOLVED\b|RESOLVED\b|Resolved\b|AGREED\b)")
 WHOLE_WORDS = 120
 CONTINUES = re.compile(r"(?:This|It|These|That|They|Such)\b")
-# An abbreviation's full stop ends no sentence: "The ratio of the top earner i.e. Chief Executive …".
-ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|viz|cf|Mr|Mrs|Ms|Dr|Cllr|Rev|St|No|approx|incl)\.)$", re.I)
+# An abbreviation's full stop ends no sentence: "The ratio of the top earner i.e. Chief Executive …"; the
+# Welsh "Cyng." is "Cllr." ("Cynigiwyd gan y Cyng. Jones": proposed by Cllr Jones).
+ABBREVIATION = re.compile(r"(?:\b(?:i\.e|e\.g|viz|cf|Mr|Mrs|Ms|Dr|Cllr|Cyng|Rev|St|No|approx|incl)\.)$", re.I)
 # A bullet opens an item of its own, full stop before it or not ("… carried out. • Trees on High Street -
 # …"): the glyphs word processors print, and the Symbol and Wingdings fonts' bullets pypdf reads as
 # private-use characters (U+F0B7; U+F0A7, U+F0D8).
@@ -111,6 +112,8 @@ def sentences(text: str) -> list[str]:
     ['Constitution Page 7', '8. QUORUM The quorum is a quarter.', 'Votes For: 8.', 'Against: 2.']
     >>> sentences("The list is at Appendix 2. The committee noted it.")
     ['The list is at Appendix 2.', 'The committee noted it.']
+    >>> sentences("Cynigiwyd gan y Cyng. Jones. Cytunwyd.")
+    ['Cynigiwyd gan y Cyng. Jones.', 'Cytunwyd.']
     """
     found: list[str] = []
     for item in (item for sentence in split_sentences(text) for item in BULLET.split(sentence)):
