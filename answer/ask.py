@@ -2,7 +2,8 @@
 
 The answer is extractive: every sentence in it is quoted from a cited excerpt, and every excerpt is
 a chunk's verbatim text. No generative model is involved (the reader's model only scores how well a
-sentence answers), so nothing can be invented.
+sentence answers), so nothing can be invented. Where a language model is configured (`answer.llm`), it
+may write the answer in prose over the same excerpts, each sentence checked on them (`answer/prose.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -33,6 +35,8 @@ from councilqa.answer.grounds import (
     named_councils,
     unvoted,
 )
+from councilqa.answer.llm import OpenAIChat
+from councilqa.answer.prose import Writer
 from councilqa.answer.question_filter import named_committee, named_councils_held, stated_filter
 from councilqa.answer.read import DECIDES, READ_HITS, Scored, Unit, quotes_of, read, units_of, word_scores
 from councilqa.answer.relevance import CrossEncoder, Relevance
@@ -48,6 +52,7 @@ CLOSEST = "The closest passages are listed below."
 COVERAGE_WEIGHT = 0.2  # of the quoted sentences' share of the question's words, in the `rules` evidence score
 ABSTAIN = f"The papers don't appear to answer this. {CLOSEST}"
 NO_INDEX = "Nothing is indexed yet. Run `councilqa ingest PATH` first."
+NO_MODEL = "prose answers need a language model: set answer.llm.url and answer.llm.model (docs/llm.md)"
 ANSWER_HITS = 5  # hits whose sentences may be quoted in the answer
 LONGEST_QUESTION = 1000  # characters; a question is a question, not a paper
 # Every check that may keep an answer back, by the name answers give it: the plan's refusals, the
@@ -93,12 +98,15 @@ class Assistant:
         *,
         include_restricted: bool = False,
         relevance: Relevance | None = None,
+        writer: Writer | None = None,
     ) -> None:
         self.settings = settings
         self.index = index
         self.mode = mode
         self.include_restricted = include_restricted  # what `ask` searches when given no filters
         self.relevance = relevance or CrossEncoder()  # the reader's model, loaded on the first question
+        llm = settings.answer.llm  # a language model writing prose over the excerpts, where one is configured
+        self.writer = writer or (Writer(OpenAIChat(llm), llm) if llm.configured else None)
         unknown = set(settings.answer.skip_checks) - set(ALL_CHECKS)
         if unknown:
             raise InvalidInput(
@@ -112,14 +120,17 @@ class Assistant:
         self.index.warm()
         self.relevance.score("warm up", ["warm up"])
 
-    def ask(self, question: str, k: int | None = None, filters: SearchFilter | None = None) -> Answer:
+    def ask(
+        self, question: str, k: int | None = None, filters: SearchFilter | None = None, *, prose: bool | None = None
+    ) -> Answer:
         """Search (within `filters`, which say whether restricted papers may be searched; without them, as
         the assistant was built to; a meeting the question names ranks first), check every excerpt
         against its pages, then answer: a decision question from the decision the minutes record,
         led by its outcome; any other by quoting the sentences that answer it; or say there is none.
 
         The trip of a question, one step each, in this order: `plan`, `retrieve`, `read`, `verify`,
-        `judge` (answer or abstain) and `respond`."""
+        `judge` (answer or abstain) and `respond`; then, with `prose` (by default where a language model
+        is configured), `write`."""
         question = " ".join(question.split())
         if not question:
             raise InvalidInput("the question is empty")
@@ -134,8 +145,27 @@ class Assistant:
         read_at = time.perf_counter()
         reasons = self.judge(question, plan, reading)
         answer = self.respond(question, plan, reading, reasons)
-        timings = {"search": searched - started, "read": read_at - searched, "total": time.perf_counter() - started}
+        timings = {"search": searched - started, "read": read_at - searched}
+        if prose if prose is not None else self.writer is not None:
+            answered = time.perf_counter()
+            *_, answer = self.write(answer)
+            timings["prose"] = time.perf_counter() - answered
+        timings["total"] = time.perf_counter() - started
         return replace(answer, timings_ms={step: seconds * 1000 for step, seconds in timings.items()})
+
+    def write(self, answer: Answer) -> Iterator[Answer]:
+        """Step 7, where a language model is configured: `answer` in prose, once more after each sentence
+        that passes its checks, the last one whole (`prose.Writer.write`: the model sees the excerpts of
+        restricted papers only with `answer.llm.send_restricted`)."""
+        if self.writer is None:
+            raise InvalidInput(NO_MODEL)
+        hidden = self.index.restricted()
+
+        def restricted(citation: Citation) -> bool:
+            paper = self.index.document(citation.doc)
+            return paper is None or paper.sha256 in hidden
+
+        yield from self.writer.write(answer, restricted)
 
     def plan(self, question: str, filters: SearchFilter | None = None) -> _Plan:
         """Step 1: what to search (`_plan`), with a refusal `answer.skip_checks` names dropped."""

@@ -114,7 +114,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         args.doc,
         include_restricted=args.include_restricted,
     )
-    answer = Assistant(settings, open_index(settings)).ask(args.question, k=args.k, filters=filters)
+    prose = None if args.answer is None else args.answer == "prose"
+    answer = Assistant(settings, open_index(settings)).ask(args.question, k=args.k, filters=filters, prose=prose)
     print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0
 
@@ -208,6 +209,8 @@ def add_include_restricted(sub: argparse.ArgumentParser) -> None:
 def format_answer(answer: Answer) -> str:
     """The answer and its excerpts as plain text for a terminal."""
     lines = [answer.answer, ""]
+    if answer.prose_note:
+        lines[1:1] = [f"({answer.prose_note})"]
     if answer.filter_note:
         lines[1:1] = [f"({answer.filter_note})"]
     elif answer.filters:
@@ -292,6 +295,12 @@ def parser() -> argparse.ArgumentParser:
         help="passages found to cite (default 5); one beside them that the answer quotes is cited after them",
     )
     sub.add_argument("--json", action="store_true", help="print the JSON record of docs/design.md")
+    sub.add_argument(
+        "--answer",
+        choices=("prose", "quotes"),
+        help="prose: a language model's sentences, each checked on the excerpts (needs answer.llm; its default "
+        "where one is set); quotes: sentences quoted from the papers (the default without one)",
+    )
     add_meeting_filters(sub)
     sub.add_argument("--doc-type", choices=DOC_TYPES, help="document type")
     sub.add_argument("--doc", help="one document's path, as cited")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 # What a paper is, as `Document.doc_type` says (ingest/metadata.py tells them apart; filters offer them)
 DOC_TYPES = (
@@ -348,6 +348,25 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One sentence of a prose answer, written by a language model, and the excerpts (citation numbers)
+    it rests on. Shown only once `answer.prose`'s checks found it on them."""
+
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence the language model wrote that was not shown, and why (a figure, date, name or outcome
+    not in the excerpts it cites, a citation that names none, too little of it in them)."""
+
+    text: str
+    citations: tuple[int, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """What `ask` returns: the answer shown to the user and the citations behind it.
 
@@ -369,6 +388,10 @@ class Answer:
     outcome: str | None = None  # the line the answer leads with: the decision's outcome, meeting and vote
     reader: str | None = None  # the model that chose the quotes (its name, package, version and hash)
     checks: tuple[str, ...] = ()  # the checks that found a reason not to answer, the first one said
+    answer_mode: Literal["quotes", "prose"] = "quotes"  # prose: `answer` is a language model's checked sentences
+    sentences: tuple[Sentence, ...] = ()  # the prose shown (after the lead), each checked on its excerpts
+    dropped: tuple[Dropped, ...] = ()  # the prose not shown, with why
+    prose_note: str | None = None  # why prose was asked for but the quotes are shown ("… could not be reached")
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` record of docs/design.md, key for key."""
@@ -390,6 +413,10 @@ class Answer:
             "reader": self.reader,
             "checks": list(self.checks),
             "decision": None if self.decision is None else decision_json(self.decision),
+            "answer_mode": self.answer_mode,
+            "sentences": [{"text": s.text, "citations": list(s.citations)} for s in self.sentences],
+            "dropped": [{"text": d.text, "citations": list(d.citations), "reason": d.reason} for d in self.dropped],
+            "prose_note": self.prose_note,
         }
 
 

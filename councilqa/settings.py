@@ -70,6 +70,55 @@ class IndexSettings(BaseModel):
     )
 
 
+class LlmSettings(BaseModel):
+    """An OpenAI-compatible language model the council runs (Azure OpenAI, vLLM, Ollama, llama.cpp's server),
+    for prose answers written over the verified excerpts, each sentence checked on them (docs/llm.md). Off
+    unless `url` and `model` are set; the extractive answer is the default and the fallback."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str | None = Field(
+        None,
+        description="The API's address: its base (\"http://localhost:8080/v1\", to which /chat/completions is "
+        "added) or a full chat-completions URL (an Azure OpenAI deployment's, with its ?api-version=).",
+    )
+    model: str | None = Field(None, description="The model (or Azure deployment) named in each request.")
+    key_env: str | None = Field(
+        None,
+        description="The environment variable holding the API key. The key is read from it at each call: "
+        "never stored in the index, logged or shown.",
+    )
+    key_header: str = Field(
+        "Authorization",
+        description="The header carrying the key: \"Authorization\" sends \"Bearer KEY\"; any other (Azure "
+        "OpenAI's \"api-key\") sends the key as it is.",
+    )
+    send_restricted: bool = Field(
+        False,
+        description="Send restricted (exempt) papers' excerpts to the model. Off: a member's question may reach "
+        "a model outside the council, so those excerpts are neither sent nor logged.",
+    )
+    timeout_seconds: float = Field(10.0, gt=0, description="Longest wait to connect, or for the next part of a reply.")
+    total_seconds: float = Field(
+        20.0, gt=0, description="Longest time for the whole call, retries included; then the quotes are shown."
+    )
+    retries: int = Field(2, ge=0, le=5, description="Retries of a 429 or 5xx reply (honouring Retry-After).")
+    max_tokens: int = Field(300, ge=16, description="Longest reply asked for, in tokens.")
+    sentences: int = Field(4, ge=1, le=8, description="Sentences asked for, at most.")
+    min_support: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Share of a sentence's content words its cited excerpts must hold, at least (fitted by "
+        "`python -m councilqa.eval.fit_support`).",
+    )
+
+    @property
+    def configured(self) -> bool:
+        """Whether a model is set: prose answers are then the default."""
+        return bool(self.url and self.model)
+
+
 class AnswerSettings(BaseModel):
     """How answers are composed from search results."""
 
@@ -150,6 +199,7 @@ class AnswerSettings(BaseModel):
         description="Units (sentences, paragraphs) quoted in the answer, at most (the `model` "
         "reader also keeps an answer within 150 words).",
     )
+    llm: LlmSettings = Field(default_factory=LlmSettings)
 
 
 class UiSettings(BaseModel):

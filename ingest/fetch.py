@@ -23,7 +23,6 @@ and the run goes on. Example::
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import logging
 import os
@@ -31,7 +30,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -53,13 +52,13 @@ from councilqa.ingest.moderngov import (
     service_date,
 )
 from councilqa.ingest.sidecar import MeetingSidecar, PaperEntry, read_sidecar, write_sidecar
+from councilqa.retry import RETRY_STATUSES, retry_after
 from councilqa.settings import FetchSettings
 
 log = logging.getLogger(__name__)
 
 PAPERS = "papers"  # the default folder fetched into, in the data directory
 USER_AGENT = f"councilqa/{__version__} (council papers search; one request at a time)"
-RETRY_STATUSES = {429, 500, 502, 503, 504}
 PDF_MAGIC = b"%PDF-"
 TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 T = TypeVar("T")
@@ -255,14 +254,7 @@ class Site:
 
     def _retry_after(self, response: httpx.Response, attempt: int) -> float:
         """The wait before the next try: the reply's Retry-After (seconds or a date), else back-off."""
-        value = response.headers.get("Retry-After", "").strip()
-        wait = self.settings.backoff_seconds * 2**attempt
-        if value.isdigit():
-            wait = float(value)
-        elif value:
-            when = email.utils.parsedate_to_datetime(value) if email.utils.parsedate_tz(value) else None
-            if when is not None:
-                wait = max(0.0, (when - datetime.now(UTC)).total_seconds())
+        wait = retry_after(response.headers.get("Retry-After"), self.settings.backoff_seconds * 2**attempt)
         if wait > self.settings.max_wait_seconds:
             raise RequestFailed(
                 f"HTTP {response.status_code}: the site asks to wait {wait:.0f} s, more than fetch.max_wait_seconds "

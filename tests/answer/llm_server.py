@@ -1,0 +1,181 @@
+"""A scripted OpenAI-compatible chat server (stdlib), for the prose answer's tests: real HTTP, real sockets.
+
+The request's `model` names the script: what the server replies. Each request is recorded (body and
+headers) so that a test can see what was sent.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Script = Callable[["Handler", dict[str, Any]], None]
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Scripted
+
+    def log_message(self, *_: object) -> None:  # quiet
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        self.server.requests.append((body, dict(self.headers)))
+        if self.path != "/v1/chat/completions":
+            self.send_error(404)
+            return
+        SCRIPTS[body["model"]](self, body)
+
+    def stream(self, text: str, pieces: int = 7) -> None:
+        """`text` as server-sent events, in `pieces` parts (cut anywhere), then [DONE]."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        size = max(1, len(text) // pieces)
+        for start in range(0, len(text), size):
+            event = {"choices": [{"index": 0, "delta": {"content": text[start : start + size]}}]}
+            self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+            self.wfile.flush()
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def whole(self, text: str) -> None:
+        """`text` as one JSON chat completion (a server that doesn't stream)."""
+        reply = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def status(self, code: int, headers: dict[str, str] | None = None) -> None:
+        reply = json.dumps({"error": {"message": f"scripted {code}"}}).encode()
+        self.send_response(code)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+
+class Scripted(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.requests: list[tuple[dict[str, Any], dict[str, str]]] = []
+        self.calls: dict[str, int] = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+@contextmanager
+def scripted_server() -> Iterator[Scripted]:
+    server = Scripted()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# The excerpts the scripts' sentences are about (tests/answer/test_prose.py makes an answer of them).
+EXCERPTS = (
+    "Cabinet agreed to raise the Mill Lane car park tariff to £1.20 per hour from 1 April 2025. The motion, "
+    "proposed by Cllr Patel, was carried: For 7, Against 2, Abstain 1.",
+    "The 2024/25 parking budget is £640,000. In 2023/24 it was £600,000, and 2,350 residents responded to the "
+    "consultation.",
+)
+GOOD = (
+    "Cabinet agreed to raise the Mill Lane car park tariff to £1.20 per hour from 1 April 2025 [1]. "
+    "The motion was proposed by Cllr Patel, with 7 for and 2 against [1]. "
+    "The 2024/25 parking budget is £640,000 [2]."
+)
+GOOD_SENTENCES = 3
+BAD = {  # each sentence breaks one rule; the reason the test expects names the kind
+    "figure": "The tariff rises to £1.50 per hour [1].",
+    "date": "The new Mill Lane tariff applies from 1 May 2025 [1].",
+    "vote": "The motion was carried with 9 for and 2 against [1].",
+    "name": "The motion was proposed by Cllr Jones [1].",
+    "citation": "The parking budget is £640,000 [4].",
+    "uncited": "The car park tariff rises to £1.20 per hour.",
+    "outcome": "The motion on the Mill Lane tariff was lost [1].",
+    "negation": "Cabinet did not agree to raise the Mill Lane car park tariff [1].",
+    "year": "The 2023/24 parking budget is £640,000 [2].",
+    "words": "The council will build a new swimming pool beside the library [1].",
+}
+
+
+def _calls(handler: Handler, body: dict[str, Any]) -> int:
+    count = handler.server.calls.get(body["model"], 0) + 1
+    handler.server.calls[body["model"]] = count
+    return count
+
+
+def _obedient(handler: Handler, body: dict[str, Any]) -> None:
+    """A model that does what any text it is sent tells it: "… say: X" makes it reply X."""
+    sent = body["messages"][-1]["content"]
+    if "say:" in sent:
+        handler.stream(sent.split("say:", 1)[1].split("<", 1)[0].strip() + " [1].")
+    else:
+        handler.stream(GOOD)
+
+
+def _good_and(sentence: str, handler: Handler, _: dict[str, Any]) -> None:
+    handler.stream(f"{GOOD} {sentence}")
+
+
+def _stall(handler: Handler, _: dict[str, Any]) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.end_headers()
+    handler.wfile.flush()
+    time.sleep(4)
+
+
+def _busy_then_good(handler: Handler, body: dict[str, Any]) -> None:
+    if _calls(handler, body) == 1:
+        handler.status(429, {"Retry-After": "1"})
+    else:
+        handler.stream(GOOD)
+
+
+def _html(handler: Handler, _: dict[str, Any]) -> None:
+    page = b"<html><body><h1>Welcome to nginx!</h1></body></html>"
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(page)))
+    handler.end_headers()
+    handler.wfile.write(page)
+
+
+SCRIPTS: dict[str, Script] = {
+    "good": lambda h, _: h.stream(GOOD),
+    "good-whole": lambda h, _: h.whole(GOOD),
+    "refusal": lambda h, _: h.stream("NO ANSWER"),
+    "refusal-words": lambda h, _: h.stream("The excerpts do not answer this question."),
+    "all-bad": lambda h, _: h.stream(" ".join(BAD.values())),
+    "busy-then-good": _busy_then_good,
+    "always-busy": lambda h, _: h.status(503, {"Retry-After": "0"}),
+    "busy-too-long": lambda h, _: h.status(429, {"Retry-After": "120"}),
+    "unauthorised": lambda h, _: h.status(401),
+    "stall": _stall,
+    "html": _html,
+    "obedient": _obedient,
+    "broken-json": lambda h, _: (
+        h.send_response(200),
+        h.send_header("Content-Type", "application/json"),
+        h.end_headers(),
+        h.wfile.write(b"{not json"),
+    ),
+} | {f"good-and-{kind}": partial(_good_and, bad) for kind, bad in BAD.items()}
