@@ -64,6 +64,15 @@ class Excerpt:
     text: str
 
 
+EXAMPLE_QUESTION = "how much did the hall roof cost?"
+EXAMPLE_EXCERPT = Excerpt(
+    1,
+    "Parish council minutes, 4 June 2024, PDF p.2",
+    "The hall roof was repaired in May at a cost of £4,000. The work was agreed unanimously.",
+)
+EXAMPLE_ANSWER = "The hall roof was repaired in May at a cost of £4,000 [1]. The work was agreed unanimously [1]."
+
+
 def excerpts_for(answer: Answer, restricted: Callable[[Citation], bool], send_restricted: bool) -> list[Excerpt]:
     """The answer's citations as excerpts for the model: restricted papers' only with `send_restricted`."""
     sent = []
@@ -90,12 +99,20 @@ def untrusted(text: str) -> str:
 
 
 def messages(question: str, excerpts: list[Excerpt], sentences: int) -> list[dict[str, str]]:
-    """The chat asked: the rules, then the question and the excerpts, numbered as the answer cites them."""
-    blocks = "\n\n".join(f'<excerpt number="{e.number}" source="{e.source}">\n{e.text}\n</excerpt>' for e in excerpts)
+    """The chat asked: the rules, one worked example (small models copy its form: sentences from the
+    excerpts, each ending in its number), then the question and the excerpts, numbered as the answer
+    cites them."""
     return [
         {"role": "system", "content": SYSTEM.format(sentences=sentences)},
-        {"role": "user", "content": f"Question: {question}\n\nExcerpts:\n\n{blocks}\n\nQuestion: {question}"},
+        {"role": "user", "content": _asked(EXAMPLE_QUESTION, [EXAMPLE_EXCERPT])},
+        {"role": "assistant", "content": EXAMPLE_ANSWER},
+        {"role": "user", "content": _asked(question, excerpts)},
     ]
+
+
+def _asked(question: str, excerpts: list[Excerpt]) -> str:
+    blocks = "\n\n".join(f'<excerpt number="{e.number}" source="{e.source}">\n{e.text}\n</excerpt>' for e in excerpts)
+    return f"Question: {question}\n\nExcerpts:\n\n{blocks}\n\nQuestion: {question}"
 
 
 def split_reply(text: str) -> list[str]:
@@ -153,27 +170,41 @@ class Writer:
         kept: list[Sentence] = []
         dropped: list[Dropped] = []
         try:
-            for sentence in self._sentences(answer.question, excerpts):
-                outcome = self._check(sentence, excerpts)
-                if isinstance(outcome, Dropped):
-                    dropped.append(outcome)
-                    log.info("dropped a sentence of %s: %s", self.model.name, outcome.reason)
-                    continue
-                if outcome is None:  # the model says the excerpts don't answer
-                    break
-                kept.append(outcome)
-                yield self._prose(answer, kept, dropped)
+            yield from self._checked(answer, excerpts, kept, dropped)
         except LlmError as error:
             log.warning("prose answer failed: %s", error)
             yield replace(answer, dropped=tuple(dropped), prose_note=self._fallback(str(error)))
             return
+        yield self._final(answer, kept, dropped)
+
+    def _checked(
+        self, answer: Answer, excerpts: list[Excerpt], kept: list[Sentence], dropped: list[Dropped]
+    ) -> Iterator[Answer]:
+        """Each sentence of the reply checked, into `kept` or `dropped`; the answer so far after each kept.
+        Stops where the model says the excerpts don't answer, at `answer.llm.sentences` kept, or at twice
+        that dropped (a model rambling on)."""
+        limit = self.settings.sentences
+        for sentence in self._sentences(answer.question, excerpts):
+            outcome = self._check(sentence, excerpts)
+            if outcome is None:
+                return
+            if isinstance(outcome, Dropped):
+                dropped.append(outcome)
+                log.info("dropped a sentence of %s: %s", self.model.name, outcome.reason)
+            else:
+                kept.append(outcome)
+                yield self._prose(answer, kept, dropped)
+            if len(kept) >= limit or len(dropped) >= 2 * limit:
+                return
+
+    def _final(self, answer: Answer, kept: list[Sentence], dropped: list[Dropped]) -> Answer:
         if kept:
-            yield self._prose(answer, kept, dropped)
-        elif dropped:
-            why = f"none of its {len(dropped)} sentences is borne out by the excerpts it cites"
-            yield replace(answer, dropped=tuple(dropped), prose_note=self._fallback(why))
-        else:
-            yield replace(answer, prose_note=self._fallback("it found no answer in the excerpts"))
+            return self._prose(answer, kept, dropped)
+        if dropped:
+            why = "its sentence is not" if len(dropped) == 1 else f"none of its {len(dropped)} sentences is"
+            why += " borne out by the excerpts it cites"
+            return replace(answer, dropped=tuple(dropped), prose_note=self._fallback(why))
+        return replace(answer, prose_note=self._fallback("it found no answer in the excerpts"))
 
     def _sentences(self, question: str, excerpts: list[Excerpt]) -> Iterator[str]:
         """The reply's sentences as each completes."""
