@@ -27,6 +27,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         thresholds=args.thresholds,
         modes=args.mode[1:],
         run=args.run,
+        prose=args.answer == "prose",
     )
     print(outcome.summary())
     if args.report:
@@ -53,5 +54,11 @@ def register(command: Command) -> None:
         choices=MODES,
         default=["hybrid"],
         help="retrieval: the first is scored against the thresholds, others are reported beside it",
+    )
+    sub.add_argument(
+        "--answer",
+        choices=("prose", "quotes"),
+        default="quotes",
+        help="prose: score the configured language model's checked prose (answer.llm), with the quotes beside it",
     )
     add_include_restricted(sub)

@@ -186,4 +186,18 @@ def score(results: Sequence[Result], pages: PdfPages) -> Metrics:
     latencies = [r.latency_ms for r in results]
     metrics["latency_ms_p50"] = percentile(latencies, 50)
     metrics["latency_ms_p95"] = percentile(latencies, 95)
-    return metrics
+    return metrics | prose_metrics(results)
+
+
+def prose_metrics(results: Sequence[Result]) -> Metrics:
+    """Where a language model wrote prose (`eval --answer prose`): the share of the answers it was asked
+    for (not abstentions) with at least one sentence shown, and the share of its sentences dropped by
+    the checks. Nothing where no answer was written in prose."""
+    asked = [r.answer for r in results if r.answer.sentences or r.answer.dropped or r.answer.prose_note]
+    if not asked:
+        return {}
+    written = sum(len(a.sentences) + len(a.dropped) for a in asked)
+    return {
+        "prose_shown": _share([bool(a.sentences) for a in asked]),
+        "prose_dropped": sum(len(a.dropped) for a in asked) / written if written else None,
+    }

@@ -27,6 +27,28 @@ COLUMNS = (
     ("latency_ms_p50", "p50 ms"),
     ("latency_ms_p95", "p95 ms"),
 )
+PROSE_COLUMNS = (
+    ("questions", "n"),
+    ("answer_in_answer", "ans∈answer"),
+    ("prose_shown", "prose shown (of answers)"),
+    ("prose_dropped", "sentences dropped"),
+    ("abstain_recall", "abstain_recall"),
+    ("false_abstain", "false_abstain"),
+    ("answer_words", "words"),
+    ("latency_ms_p50", "p50 ms"),
+)
+
+
+def prose_rows(scores: dict[str, SystemScores]) -> dict[str, Metrics]:
+    """Where councilqa answered in prose: its rows and its quotes' (`eval --answer prose`), set by set."""
+    if not any("prose_shown" in m for m in scores["councilqa"].by_set.values()):
+        return {}
+    return {
+        f"{name} · {group}": metrics
+        for group in scores["councilqa"].by_set
+        for name in ("councilqa", "councilqa · quotes")
+        if (metrics := scores[name].by_set.get(group)) is not None
+    }
 
 
 def _cell(metric: str, value: float | None) -> str:
@@ -37,14 +59,14 @@ def _cell(metric: str, value: float | None) -> str:
     return f"{value:.3f}"
 
 
-def metrics_table(rows: dict[str, Metrics], first: str) -> str:
+def metrics_table(rows: dict[str, Metrics], first: str, columns: tuple[tuple[str, str], ...] = COLUMNS) -> str:
     """A Markdown table, one row per key of `rows`."""
     lines = [
-        "| " + " | ".join([first, *(label for _, label in COLUMNS)]) + " |",
-        "|" + "---|" * (len(COLUMNS) + 1),
+        "| " + " | ".join([first, *(label for _, label in columns)]) + " |",
+        "|" + "---|" * (len(columns) + 1),
     ]
     for name, metrics in rows.items():
-        lines.append("| " + " | ".join([name, *(_cell(m, metrics.get(m)) for m, _ in COLUMNS)]) + " |")
+        lines.append("| " + " | ".join([name, *(_cell(m, metrics.get(m)) for m, _ in columns)]) + " |")
     return "\n".join(lines)
 
 
@@ -182,6 +204,17 @@ def write_report(
         "'Page N' line, or a bare number the citation names; the label must match.\n"
         "- The baselines write no answer and never abstain; see `eval/baselines.py`.",
     ]
+    prose = {
+        f"{name} · {group}": m for name, s in scores.items() for group, m in s.by_set.items() if "prose_shown" in m
+    }
+    if prose:
+        sections.insert(
+            4,
+            "## Prose answers (answer.llm), beside the quotes\n\nEach sentence a language model wrote is shown "
+            "only where the excerpts it cites bear it out (answer/claims.py); `prose shown` is the share of the "
+            "answers it was asked for with at least one sentence shown.\n\n"
+            + metrics_table(prose, "system · set", PROSE_COLUMNS),
+        )
     if failures is not None:
         sections.append("## Thresholds\n\n" + ("\n".join(f"- FAILED {f}" for f in failures) or "All thresholds met."))
     path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")

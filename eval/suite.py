@@ -14,13 +14,26 @@ from councilqa.errors import CouncilQAError
 from councilqa.eval.baselines import LlamaIndexStarter, PageBM25, System, page_records
 from councilqa.eval.metrics import PdfPages
 from councilqa.eval.questions import Question, load_questions
-from councilqa.eval.report import metrics_table, write_report
+from councilqa.eval.report import PROSE_COLUMNS, metrics_table, prose_rows, write_report
 from councilqa.eval.run import SystemScores, check_thresholds, load_thresholds, run_questions, summarize
 from councilqa.index.embed import default_model_path
 from councilqa.index.store import Index, Mode
+from councilqa.records import Answer
 
 log = logging.getLogger(__name__)
 K = 10  # citations asked for per question: enough for page_recall@10 and MRR@10
+
+
+@dataclass(frozen=True)
+class Answering:
+    """The assistant answering in prose (with its configured language model), or in quotes only (whether
+    or not one is configured), as a `System`."""
+
+    assistant: Assistant
+    prose: bool
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        return self.assistant.ask(question, k, prose=self.prose)
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,8 @@ class EvalOutcome:
     def summary(self) -> str:
         rows = {f"{name} · {group}": s.by_set[group] for name, s in self.scores.items() for group in s.by_set}
         text = metrics_table(rows, "system · set")
+        if prose := prose_rows(self.scores):
+            text += "\n\n" + metrics_table(prose, "system · set", PROSE_COLUMNS)
         if self.failures:
             text += "\n\nThresholds not met:\n" + "\n".join(f"- {f}" for f in self.failures)
         elif self.failures is not None:
@@ -50,11 +65,14 @@ def evaluate(
     thresholds: Path | None = None,
     modes: Sequence[Mode] = (),
     run: str | None = None,
+    prose: bool = False,
 ) -> EvalOutcome:
     """Score councilqa (and the baselines) on the question sets. `assistant` is the system the
     thresholds hold for and whose results are written; each of `modes` adds councilqa with that
     retrieval mode ("councilqa · bm25") beside it. `run` names a run over another corpus, whose
-    thresholds are its own tables (`[gallery.all]`).
+    thresholds are its own tables (`[gallery.all]`). With `prose`, councilqa answers in prose (its
+    configured language model) and "councilqa · quotes", the same assistant's extractive answer, is
+    scored beside it.
 
     Example::
 
@@ -65,21 +83,7 @@ def evaluate(
         raise CouncilQAError(f"{index.settings.data_dir}: nothing is indexed; run `councilqa ingest` first")
     limits = load_thresholds(thresholds, run) if thresholds else None
     questions: list[Question] = [q for path in question_files for q in load_questions(path)]
-    systems: dict[str, System] = {"councilqa": assistant}
-    for mode in modes:
-        if mode != assistant.mode:
-            systems[f"councilqa · {mode}"] = Assistant(
-                assistant.settings,
-                index,
-                mode,
-                include_restricted=assistant.include_restricted,
-                relevance=assistant.relevance,  # one reader's model, loaded once
-            )
-    if baselines:
-        pages = page_records(index, public_only=not assistant.include_restricted)
-        systems["bm25-pages"] = PageBM25(pages)
-        model_path = index.settings.index.model_path or default_model_path()
-        systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data_dir / "baselines")
+    systems = _systems(index, assistant, modes, baselines=baselines, prose=prose)
     documents = {d.path: d for d in index.documents()}
     locations = {path: Path(d.root) / path for path, d in documents.items()}
 
@@ -113,3 +117,28 @@ def evaluate(
             pages=pdf_pages,
         )
     return EvalOutcome(scores, failures, chart)
+
+
+def _systems(
+    index: Index, assistant: Assistant, modes: Sequence[Mode], *, baselines: bool, prose: bool
+) -> dict[str, System]:
+    """The systems run, by name: councilqa (first: the thresholds hold for it), then those beside it."""
+    systems: dict[str, System] = {"councilqa": Answering(assistant, prose=prose)}
+    if prose:
+        systems["councilqa · quotes"] = Answering(assistant, prose=False)
+    for mode in modes:
+        if mode != assistant.mode:
+            beside = Assistant(
+                assistant.settings,
+                index,
+                mode,
+                include_restricted=assistant.include_restricted,
+                relevance=assistant.relevance,  # one reader's model, loaded once
+            )
+            systems[f"councilqa · {mode}"] = Answering(beside, prose=False)
+    if baselines:
+        pages = page_records(index, public_only=not assistant.include_restricted)
+        systems["bm25-pages"] = PageBM25(pages)
+        model_path = index.settings.index.model_path or default_model_path()
+        systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data_dir / "baselines")
+    return systems
