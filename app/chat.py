@@ -7,7 +7,7 @@ so the Gradio handlers in `ui.py` only pass values through and turn our exceptio
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -100,17 +100,37 @@ def search_filter(
 
 
 def respond(assistant: Assistant, question: str, filters: SearchFilter) -> Reply:
-    """Ask, and present the answer: message, cards, export. Example::
+    """Ask, and present the answer: message, cards, export (the last of `replies`). Example::
 
     respond(assistant, "Mill Lane car park tariff", SearchFilter()).message
     """
+    *_, reply = replies(assistant, question, filters)
+    return reply
+
+
+def replies(assistant: Assistant, question: str, filters: SearchFilter) -> Iterator[Reply]:
+    """Ask, and present the answer as it comes: where a language model is configured, the sources first
+    (while it writes), then once more after each sentence of its prose that passes its checks, then the
+    whole; else the quoted answer at once."""
     if not question.strip():
         raise InvalidInput("type a question about the council papers")
-    answer = assistant.ask(question, filters=filters)
+    answer = assistant.ask(question, filters=filters, prose=False)
+    if assistant.writer is None or answer.abstained:
+        yield _reply(answer)
+        return
+    yield _reply(answer, writing=True)
+    written = answer
+    for written in assistant.write(answer):  # each a sentence longer; the last is the whole
+        if written.sentences:
+            yield _reply(written, writing=True)
+    yield _reply(written)
+
+
+def _reply(answer: Answer, *, writing: bool = False) -> Reply:
     cards, refs = answer_cards(answer)
     export = export_markdown(answer)
     download = download_link(export, export_name(answer.question))
-    return Reply(answer, chat_markdown(answer), cards, refs, export, download)
+    return Reply(answer, chat_markdown(answer, writing=writing), cards, refs, export, download)
 
 
 def open_page(library: Library, refs: dict[str, PageRef], key: str, account: Account) -> PageView:

@@ -41,8 +41,10 @@ def filter_line(answer: Answer) -> str | None:
     return f"Filtered to {answer.filters.describe()}" if answer.filters else None
 
 
-def chat_markdown(answer: Answer) -> str:
-    """The chat message: the quoted sentences, each with its citation number, or the abstention."""
+def chat_markdown(answer: Answer, *, writing: bool = False) -> str:
+    """The chat message: the quoted sentences, each with its citation number, or the abstention. A prose
+    answer (`answer.llm`): its lead and checked sentences, with the quotes behind a toggle; `writing` while
+    the model is still writing."""
     parts = []
     if answer.abstained:
         parts.append(f"**{NO_ANSWER}**")
@@ -50,10 +52,20 @@ def chat_markdown(answer: Answer) -> str:
             parts.append(html.escape(answer.answer))
         elif answer.citations:
             parts.append("The closest matches are listed below.")
+    elif answer.answer_mode == "prose" or writing:
+        lead = [f"**{html.escape(answer.outcome)}**"] if answer.outcome else []
+        said = [f"{html.escape(s.text)} **[{', '.join(map(str, s.citations))}]**" for s in answer.sentences]
+        parts.append(" ".join([*lead, *said]) or "*Writing an answer from the excerpts…*")
+        if writing and said:
+            parts.append("*Writing…*")
+        parts.append(
+            "*Written by a language model; each sentence was checked against the excerpts it cites.*\n\n"
+            f"<details><summary>The quotes from the papers</summary>\n\n{_quoted(answer.quotes)}\n\n</details>"
+        )
     else:
-        quotes = answer.quotes
-        lines = [f"> “{html.escape(q.text)}” **[{q.citation}]**" for q in quotes]
-        parts.append("\n>\n".join(lines) if lines else html.escape(answer.answer))
+        parts.append(_quoted(answer.quotes) if answer.quotes else html.escape(answer.answer))
+        if answer.prose_note:
+            parts.append(f"*{html.escape(answer.prose_note)}*")
     scanned = [c.rank for c in answer.citations if c.ocr and any(q.citation == c.rank for q in answer.quotes)]
     if scanned:
         cited, one = ", ".join(f"[{rank}]" for rank in scanned), len(scanned) == 1
@@ -63,6 +75,10 @@ def chat_markdown(answer: Answer) -> str:
     if line:
         parts.append(f"*{html.escape(line)}*")
     return "\n\n".join(parts)
+
+
+def _quoted(quotes: Sequence[Quote]) -> str:
+    return "\n>\n".join(f"> “{html.escape(q.text)}” **[{q.citation}]**" for q in quotes)
 
 
 def highlight(text: str, sentences: Sequence[str]) -> str:
@@ -171,10 +187,19 @@ def export_markdown(answer: Answer) -> str:
     if answer.abstained:
         reason = [answer.answer, ""] if answer.answer != ABSTAIN else []
         lines += [NO_ANSWER, "", *reason, "## Closest matches", ""]
+    elif answer.answer_mode == "prose":
+        lines += [
+            answer.answer,
+            "",
+            "*Written by a language model; each sentence was checked against the excerpts it cites.*",
+            "",
+            "## Quoted from the papers",
+            "",
+        ]
+        lines += [*_quote_lines(answer.quotes), "", "## Sources", ""]
     else:
-        quotes = answer.quotes
-        lines += "\n>\n".join(f"> {q.text} [{q.citation}]" for q in quotes).splitlines() or [answer.answer]
-        lines += ["", "## Sources", ""]
+        lines += _quote_lines(answer.quotes) or [answer.answer]
+        lines += [*([f"*{answer.prose_note}*"] if answer.prose_note else []), "", "## Sources", ""]
     line = filter_line(answer)
     if line:
         lines[2:2] = [f"*{line}*", ""]
@@ -184,6 +209,10 @@ def export_markdown(answer: Answer) -> str:
         lines += [f"Meeting page: <{c.url}>", ""] if c.url else []
         lines += ["(Read by OCR from a scanned page.)", ""] if c.ocr else []
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _quote_lines(quotes: Sequence[Quote]) -> list[str]:
+    return "\n>\n".join(f"> {q.text} [{q.citation}]" for q in quotes).splitlines()
 
 
 def export_name(question: str) -> str:

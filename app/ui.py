@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import atexit
 import functools
+import inspect
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -70,17 +71,31 @@ if (!element.dataset.cqBound) {
 
 def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Our expected exceptions become a Gradio error message, logged as one line (who, what, why), not a
-    stack trace."""
+    stack trace. A generator (a handler whose output streams) stays one, so that Gradio streams it."""
+
+    def refuse(error: CouncilQAError, args: tuple, kwargs: dict) -> gr.Error:
+        request = next((arg for arg in (*args, *kwargs.values()) if isinstance(arg, gr.Request)), None)
+        who = getattr(request, "username", None) or "anonymous"
+        log.info("refused %s to %s: %s", fn.__name__, who, error)
+        return gr.Error(str(error), print_exception=False)
+
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def streamed(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from fn(*args, **kwargs)
+            except CouncilQAError as error:
+                raise refuse(error, args, kwargs) from None
+
+        return streamed
 
     @functools.wraps(fn)  # Gradio reads the signature to pass gr.EventData and gr.Progress
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except CouncilQAError as error:  # anything else is a bug: Gradio logs its traceback
-            request = next((arg for arg in (*args, *kwargs.values()) if isinstance(arg, gr.Request)), None)
-            who = getattr(request, "username", None) or "anonymous"
-            log.info("refused %s to %s: %s", fn.__name__, who, error)
-            raise gr.Error(str(error), print_exception=False) from None
+            raise refuse(error, args, kwargs) from None
 
     return wrapped
 
@@ -111,13 +126,12 @@ class Handlers:
         date_to: str,
         doc_type: str | None,
         request: gr.Request,
-    ) -> tuple:
+    ) -> Iterator[tuple]:
         sees = self.account(request).sees_restricted
         filters = chat.search_filter(committee, date_from, date_to, doc_type, include_restricted=sees)
-        reply = chat.respond(self.assistant, question, filters)
-        history = [*history, {"role": "user", "content": reply.answer.question}]
-        history.append({"role": "assistant", "content": reply.message})
-        return history, reply.cards, reply.refs, reply.export, reply.download, ""
+        for reply in chat.replies(self.assistant, question, filters):  # prose comes sentence by sentence
+            said = [{"role": "user", "content": reply.answer.question}, {"role": "assistant", "content": reply.message}]
+            yield [*history, *said], reply.cards, reply.refs, reply.export, reply.download, ""
 
     def open_page(self, refs: dict[str, PageRef], event: gr.EventData, request: gr.Request) -> tuple:
         view = chat.open_page(self.library, refs, str(getattr(event, "ref", "")), self.account(request))

@@ -79,7 +79,7 @@ class LlmSettings(BaseModel):
 
     url: str | None = Field(
         None,
-        description="The API's address: its base (\"http://localhost:8080/v1\", to which /chat/completions is "
+        description='The API\'s address: its base ("http://localhost:8080/v1", to which /chat/completions is '
         "added) or a full chat-completions URL (an Azure OpenAI deployment's, with its ?api-version=).",
     )
     model: str | None = Field(None, description="The model (or Azure deployment) named in each request.")
@@ -90,8 +90,8 @@ class LlmSettings(BaseModel):
     )
     key_header: str = Field(
         "Authorization",
-        description="The header carrying the key: \"Authorization\" sends \"Bearer KEY\"; any other (Azure "
-        "OpenAI's \"api-key\") sends the key as it is.",
+        description='The header carrying the key: "Authorization" sends "Bearer KEY"; any other (Azure '
+        'OpenAI\'s "api-key") sends the key as it is.',
     )
     send_restricted: bool = Field(
         False,

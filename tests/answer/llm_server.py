@@ -7,6 +7,7 @@ headers) so that a test can see what was sent.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -72,6 +73,9 @@ class Scripted(ThreadingHTTPServer):
         self.requests: list[tuple[dict[str, Any], dict[str, str]]] = []
         self.calls: dict[str, int] = {}
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gave up (the stall's timeout) breaks the pipe: expected, not printed."""
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/v1"
@@ -135,6 +139,19 @@ def _good_and(sentence: str, handler: Handler, _: dict[str, Any]) -> None:
     handler.stream(f"{GOOD} {sentence}")
 
 
+FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s")
+
+
+def _echo(handler: Handler, body: dict[str, Any]) -> None:
+    """A model that answers with the first sentence of each of the first two excerpts it is sent, citing
+    each: prose every check passes, whatever the papers."""
+    sent = body["messages"][-1]["content"]
+    found = re.findall(r'<excerpt number="(\d+)"[^>]*>\n(.*?)\n</excerpt>', sent, re.S)
+    firsts = [(number, FIRST_SENTENCE.split(text.strip())[0].rstrip(".")) for number, text in found[:2]]
+    sentences = [f"{first} [{number}]." for number, first in firsts]
+    handler.stream(" ".join(sentences) or "NO ANSWER", pieces=12)
+
+
 def _stall(handler: Handler, _: dict[str, Any]) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "text/event-stream")
@@ -172,6 +189,7 @@ SCRIPTS: dict[str, Script] = {
     "stall": _stall,
     "html": _html,
     "obedient": _obedient,
+    "echo": _echo,
     "broken-json": lambda h, _: (
         h.send_response(200),
         h.send_header("Content-Type", "application/json"),

@@ -73,7 +73,9 @@ def ask(question: str, data_dir: Path, url: str, *extra: str) -> dict:
         **os.environ,
         "COUNCILQA_ANSWER__LLM__URL": url,
         "COUNCILQA_ANSWER__LLM__MODEL": "smollm2",
-        "COUNCILQA_ANSWER__LLM__TOTAL_SECONDS": "60",
+        # a 135M model on two cores reads about 280 prompt tokens a second: ten excerpts take seconds
+        "COUNCILQA_ANSWER__LLM__TIMEOUT_SECONDS": "120",
+        "COUNCILQA_ANSWER__LLM__TOTAL_SECONDS": "240",
     }
     command = [str(Path(sys.executable).parent / "councilqa"), "ask", question, "--json", "--data-dir", str(data_dir)]
     result = subprocess.run([*command, *extra], env=env, check=False, capture_output=True, text=True, timeout=300)
@@ -103,8 +105,9 @@ def test_prose_from_a_real_model_is_checked_or_falls_back(
             cited = " ".join(excerpts[n] for n in sentence["citations"])
             for figure in FIGURE.findall(sentence["text"]):
                 assert figure.rstrip(".,") in cited, (figure, sentence)
-    else:
-        assert record["prose_note"] and "smollm2" in record["prose_note"], record
+    else:  # the model answered, and the checks (not a failure to answer) kept its prose back
+        note = record["prose_note"] or ""
+        assert "smollm2" in note and ("borne out" in note or "found no answer" in note), record
         assert record["quotes"] and not record["sentences"]
     quotes = ask(question, sample_settings.data_dir, model_url, "--answer", "quotes")
     assert quotes["answer_mode"] == "quotes" and "prose" not in quotes["timings_ms"]

@@ -11,17 +11,21 @@ import logging
 import socket
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import jsonschema
 import pytest
 
+from councilqa.answer.ask import Assistant
 from councilqa.answer.claims import unsupported
 from councilqa.answer.llm import OpenAIChat
 from councilqa.answer.prose import Writer, untrusted
-from councilqa.records import Answer, Citation, Quote
-from councilqa.settings import LlmSettings
+from councilqa.index.build import ingest, open_index
+from councilqa.index.embed import SentenceTransformerEmbedder
+from councilqa.records import Answer, Citation, Quote, SearchFilter
+from councilqa.settings import AnswerSettings, LlmSettings, Settings
 from tests.answer.llm_server import BAD, EXCERPTS, GOOD_SENTENCES, Scripted, scripted_server
-from tests.conftest import REPO
+from tests.conftest import REPO, write_pdf
 
 QUESTION = "what is happening to the Mill Lane car park tariff?"
 EXTRACTIVE = f"{EXCERPTS[0].split('. ')[0]}. [1]"
@@ -181,3 +185,36 @@ def test_an_abstention_is_not_sent_to_the_model(server: Scripted) -> None:
     abstained = Answer(QUESTION, "The papers don't appear to answer this.", True, extractive().citations)
     assert write(server, "good", abstained) == [abstained]
     assert len(server.requests) == before
+
+
+def test_restricted_papers_excerpts_are_sent_only_where_allowed(
+    server: Scripted, embedder: SentenceTransformerEmbedder, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A member's question over a restricted (exempt) paper: its excerpt is cited and quoted, but neither
+    sent to the model nor logged, unless answer.llm.send_restricted (real PDFs, index and model)."""
+    root = tmp_path / "papers"
+    root.mkdir()
+    write_pdf(root / "Depot valuation.pdf", ["EXEMPT\nThe Mill Road depot is valued at £2,400,000 (bid QX-7731)."])
+    write_pdf(root / "Depot report.pdf", ["Cabinet report\nThe Mill Road depot will be sold in 2026 to fund housing."])
+    llm = LlmSettings(url=server.url, model="echo")
+    settings = Settings(data_dir=tmp_path / "data", answer=AnswerSettings(llm=llm))
+    index = open_index(settings, embedder)
+    ingest([root], index)
+    member = SearchFilter(include_restricted=True)
+    caplog.set_level(logging.DEBUG)
+    answer = Assistant(settings, index).ask("what is the Mill Road depot valued at?", filters=member)
+    sent = server.requests[-1][0]["messages"][-1]["content"]
+    assert any("QX-7731" in c.text for c in answer.citations)  # the member sees it cited
+    assert "Mill Road depot will be sold" in sent and "QX-7731" not in sent and "2,400,000" not in sent
+    assert answer.answer_mode == "prose" and "QX-7731" not in answer.answer
+    assert "QX-7731" not in caplog.text
+    only = replace(member, doc="Depot valuation.pdf")
+    before = len(server.requests)
+    alone = Assistant(settings, index).ask("what is the Mill Road depot valued at?", filters=only)
+    assert len(server.requests) == before and alone.answer_mode == "quotes"
+    assert alone.prose_note and "restricted papers" in alone.prose_note
+    allowed = Settings(
+        data_dir=settings.data_dir, answer=AnswerSettings(llm=llm.model_copy(update={"send_restricted": True}))
+    )
+    Assistant(allowed, index).ask("what is the Mill Road depot valued at?", filters=member)
+    assert "QX-7731" in server.requests[-1][0]["messages"][-1]["content"]

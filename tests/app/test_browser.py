@@ -19,7 +19,8 @@ from councilqa.app.accounts import Accounts
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
 from councilqa.index.build import ingest, open_index
-from councilqa.settings import FetchSettings, Settings
+from councilqa.settings import AnswerSettings, FetchSettings, LlmSettings, Settings
+from tests.answer.llm_server import scripted_server
 from tests.conftest import REPO, free_port, write_pdf
 from tests.ingest.moderngov_site import ModernGovSite, start
 
@@ -91,6 +92,40 @@ def test_ask_click_a_card_and_see_the_page(browser, served: str):
     print(f"screenshot: {SCREENSHOT}")
     assert elsewhere == [], f"the page reached outside this machine: {elsewhere}"
     page.close()
+
+
+def test_a_prose_answer_streams_in_checked_and_the_quotes_are_a_click_away(browser, sample_settings, sample_index):
+    """With a language model configured (the scripted OpenAI-compatible server of tests/answer/llm_server.py,
+    over real HTTP; a real model is tested in tests/answer/test_llm_server.py), the answer is its prose, each
+    sentence with its citation chip, and a toggle shows the quotes it was checked against."""
+    llm = LlmSettings(url="", model="echo")
+    with scripted_server() as server:
+        settings = Settings(
+            data_dir=sample_settings.data_dir, answer=AnswerSettings(llm=llm.model_copy(update={"url": server.url}))
+        )
+        assistant = Assistant(settings, sample_index)
+        app, port = build_app(assistant), free_port()
+        launch(app, assistant, port=port, prevent_thread_lock=True, quiet=True)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1150})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.locator("#cq-question textarea").fill("What did Cabinet resolve about Riverside Leisure Centre?")
+            page.locator("#cq-ask").click()
+            chat = page.locator("#cq-chat")
+            chat.get_by_text("Written by a language model").wait_for(timeout=60_000)
+            page.locator("#cq-answer-cards .cq-card").first.wait_for(timeout=30_000)
+            sent = server.requests[-1][0]["messages"][-1]["content"]
+            first = sent.split('<excerpt number="1"', 1)[1].split(">\n", 1)[1].split(". ")[0][:40]
+            chat.get_by_text("Writing").first.wait_for(state="detached", timeout=60_000)  # the model is done
+            shown = chat.inner_text()
+            assert "Written by a language model" in shown and f"{first}" in shown and "[1]" in shown
+            toggle = chat.get_by_text("The quotes from the papers").last
+            toggle.click()
+            quotes = chat.locator("details").last
+            assert quotes.get_attribute("open") is not None and "“" in quotes.inner_text()
+            page.close()
+        finally:
+            app.close()
 
 
 def test_resolutions_and_documents_tabs(browser, served: str):
