@@ -85,16 +85,19 @@ COMMON_CAPITALS = frozenset(
     mr mrs ms miss dr sir the excerpt excerpts page appendix annex yes no budget plan policy strategy
     monday tuesday wednesday thursday friday saturday sunday""".split()
 ) | frozenset(MONTHS)
-STOPWORDS = COMMON_CAPITALS | frozenset(
-    """is are was were be been being has have had do does did will would shall should can could may might must
-    not also any all some each other such than then so very more most less least only about into from with
-    within over under after before between during up down out per said says say which whose whom there here
-    year years total amount figure figures number""".split()
-)
+STOPWORDS = frozenset(  # words that say nothing of what a sentence is about
+    """a an the this that these those it its they them there their he she his her we our i in on at of for to
+    by and or but as if when where which who whom whose what how is are was were be been being has have had
+    do does did will would shall should can could may might must not also any all some each other such than
+    then so very more most less least only about into from with within over under after before between
+    during up down out per said says say here yes no year years total amount figure figures number""".split()
+) | frozenset(MONTHS)
 FINANCIAL_YEAR = re.compile(r"(?<![\d£$€,.])((?:19|20)\d\d)\s?[-/–]\s?((?:19|20)?\d\d)(?![\d,%]|\.\d)")
 PLAIN_YEAR = re.compile(r"(?<![\d£$€,.])((?:19|20)\d\d)(?![\d,%]|\.\d)")
 STEMMER = Stemmer.Stemmer("english")
-WINDOW = 5  # words either side of a figure that say what it measures
+WINDOW = 3  # content words either side of a figure that say what it measures
+TITLES = frozenset("cllr cllrs councillor councillors mr mrs ms miss dr sir lord lady dame professor prof".split())
+ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*")
 
 
 @dataclass(frozen=True)
@@ -224,20 +227,24 @@ def content_words(text: str) -> list[str]:
 
 
 def names(text: str) -> list[str]:
-    """The proper names of a sentence: capitalised words (not common ones, nor the first word unless a
-    title like "Cllr" or another capitalised word follows it as a name) and abbreviations ("KCC").
+    """The proper names of a sentence: a word after a title ("Cllr Patel", "Mrs Hook"), an abbreviation
+    ("KCC"), and each uncommon word of a run of two or more capitalised words ("Turner Contemporary").
+    A capitalised word alone ("the Chamber") is left to the content-word check; a possessive is the
+    name's ("PCT's" is "PCT").
 
-    >>> names("The committee heard Cllr Patel and KCC on the A2 scheme in March.")
-    ['Patel', 'KCC']
+    >>> names("The committee heard Cllr Patel, the PCT's chief and Turner Contemporary in the Chamber in March.")
+    ['Patel', 'PCT', 'Turner', 'Contemporary']
     """
-    words = WORD.findall(CITATION.sub(" ", text))
+    words = [re.sub(r"[’']s$", "", word) for word in WORD.findall(CITATION.sub(" ", text))]
+    capital = [w[0].isupper() and w.lower() not in COMMON_CAPITALS for w in words]
     found = []
-    for position, word in enumerate(words):
-        if not word[0].isupper() or word.lower() in COMMON_CAPITALS:
+    for i, word in enumerate(words):
+        if not capital[i]:
             continue
-        if position == 0 and not (len(words) > 1 and words[1][0].isupper() and words[1].lower() not in COMMON_CAPITALS):
-            continue
-        found.append(word)
+        titled = i > 0 and words[i - 1].lower() in TITLES
+        in_run = (i > 0 and capital[i - 1]) or (i + 1 < len(words) and capital[i + 1])
+        if titled or ABBREVIATION.fullmatch(word) or in_run:
+            found.append(word)
     return found
 
 
@@ -270,7 +277,7 @@ def unsupported(sentence: str, cited: list[str], min_support: float) -> str | No
         for clause in re.split(r";\s+", part)
     ]
     whole = " ".join(parts).lower()
-    held = {stem(word) for word in WORD.findall(whole)}
+    held = held_stems([whole])
     for figure in figures(sentence):
         reason = _figure_reason(sentence, figure, parts)
         if reason:
@@ -285,30 +292,45 @@ def unsupported(sentence: str, cited: list[str], min_support: float) -> str | No
             if (sense, negated) not in said:
                 how = "not " if negated else ""
                 return f"it says {how}{sense}, which the excerpts it cites don't say"
-    words = content_words(sentence)
-    if words:
-        share = sum(stem(word) in held for word in words) / len(words)
-        if share < min_support:
-            return (
-                f"only {share:.0%} of its words are in the excerpts it cites (answer.llm.min_support {min_support:.0%})"
-            )
+    share = support(sentence, held)
+    if share < min_support:
+        return f"only {share:.0%} of its words are in the excerpts it cites (answer.llm.min_support {min_support:.0%})"
     return None
 
 
+def held_stems(texts: list[str]) -> set[str]:
+    """The stems of every word of `texts`."""
+    return {stem(word) for text in texts for word in WORD.findall(text)}
+
+
+def support(sentence: str, held: set[str]) -> float:
+    """The share of a sentence's content words whose stems are among `held` (1 where it has none).
+
+    >>> support("The roof cost £4,000 to mend.", held_stems(["the roof was mended"]))  # "cost" is not held
+    0.6666666666666666
+    """
+    words = content_words(sentence)
+    return sum(stem(word) in held for word in words) / len(words) if words else 1.0
+
+
 def _figure_reason(sentence: str, figure: Figure, parts: list[str]) -> str | None:
-    """Why a figure is not borne out: in no sentence of the excerpts, or only in sentences about something
-    else or another year."""
-    holding = [part for part in parts if any(f.value == figure.value for f in figures(part))]
+    """Why a figure is not borne out: in no sentence of the excerpts; or only in sentences (with the ones
+    either side, which may name what "this" is) that hold none of the words saying what the generated
+    sentence says it measures, or name another year; or where more than a quarter of those words are in
+    no excerpt."""
+    holding = [i for i, part in enumerate(parts) if any(f.value == figure.value for f in figures(part))]
     if not holding:
         return f"“{figure.written}” is not in the excerpts it cites"
     measured = {stem(word) for word in _window(sentence, figure)}
+    anywhere = held_stems(parts)
+    if len(measured - anywhere) > len(measured) // 4:  # "the library budget is £640,000", of the parking budget
+        return f"“{figure.written}” is in the excerpts it cites, but not what the sentence says it measures"
     named_years = {span for span in years(sentence) if figure.year not in span}
-    for part in holding:
-        words = {stem(word) for word in WORD.findall(part)}
-        other_years = years(part)
-        if measured and not measured & words:
+    for i in holding:
+        context = held_stems(parts[max(0, i - 1) : i + 2])
+        if measured and not measured & context:
             continue
-        if named_years and other_years and not same_years(named_years, other_years):
+        if named_years and (given := years(parts[i])) and not same_years(named_years, given):
             continue
         return None
     return f"“{figure.written}” is in the excerpts it cites, but not about what the sentence says it measures"

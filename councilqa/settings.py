@@ -106,11 +106,11 @@ class LlmSettings(BaseModel):
     max_tokens: int = Field(300, ge=16, description="Longest reply asked for, in tokens.")
     sentences: int = Field(4, ge=1, le=8, description="Sentences asked for, at most.")
     min_support: float = Field(
-        0.6,
+        0.45,
         ge=0,
         le=1,
-        description="Share of a sentence's content words its cited excerpts must hold, at least (fitted by "
-        "`python -m councilqa.eval.fit_support`).",
+        description="Share of a sentence's content words its cited excerpts must hold, at least (fitted on "
+        "Kent's, Cheshire's and the decision questions by `python -m councilqa.eval.fit_support`; docs/llm.md).",
     )
 
     @property

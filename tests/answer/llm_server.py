@@ -116,6 +116,7 @@ BAD = {  # each sentence breaks one rule; the reason the test expects names the 
     "outcome": "The motion on the Mill Lane tariff was lost [1].",
     "negation": "Cabinet did not agree to raise the Mill Lane car park tariff [1].",
     "year": "The 2023/24 parking budget is £640,000 [2].",
+    "service": "The library budget is £640,000 [2].",
     "words": "The council will build a new swimming pool beside the library [1].",
 }
 

@@ -94,6 +94,7 @@ def test_a_server_that_does_not_stream_is_read_whole(server: Scripted) -> None:
         ("outcome", "says failed"),
         ("negation", "says not passed"),
         ("year", "not about what the sentence says it measures"),
+        ("service", "but not what the sentence says it measures"),
         ("words", "of its words are in the excerpts"),
     ],
 )
