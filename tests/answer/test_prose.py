@@ -60,7 +60,7 @@ def extractive(restricted: bool = False) -> Answer:
 
 
 def write(server: Scripted, script: str, answer: Answer | None = None, **settings: object) -> list[Answer]:
-    llm = LlmSettings(url=server.url, model=script, **settings)  # type: ignore[arg-type]
+    llm = LlmSettings(url=server.url, model=script, **settings)
     writer = Writer(OpenAIChat(llm, sleep=lambda _: None), llm)
     return list(writer.write(answer or extractive(), lambda _: False))
 
