@@ -190,14 +190,13 @@ def score(results: Sequence[Result], pages: PdfPages) -> Metrics:
 
 
 def prose_metrics(results: Sequence[Result]) -> Metrics:
-    """Where a language model wrote prose (`eval --answer prose`): the share of the answers it was asked
-    for (not abstentions) with at least one sentence shown, and the share of its sentences dropped by
-    the checks. Nothing where no answer was written in prose."""
-    asked = [r.answer for r in results if r.answer.sentences or r.answer.dropped or r.answer.prose_note]
-    if not asked:
+    """Where a language model wrote prose (`eval --answer prose`): the share of questions with at least
+    one of its sentences shown, and the share of its sentences the checks dropped. Nothing where no
+    answer was written in prose."""
+    if not any(r.answer.sentences or r.answer.dropped or r.answer.prose_note for r in results):
         return {}
-    written = sum(len(a.sentences) + len(a.dropped) for a in asked)
+    written = sum(len(r.answer.sentences) + len(r.answer.dropped) for r in results)
     return {
-        "prose_shown": _share([bool(a.sentences) for a in asked]),
-        "prose_dropped": sum(len(a.dropped) for a in asked) / written if written else None,
+        "prose_shown": _share([bool(r.answer.sentences) for r in results]),
+        "prose_dropped": sum(len(r.answer.dropped) for r in results) / written if written else None,
     }

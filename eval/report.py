@@ -30,7 +30,7 @@ COLUMNS = (
 PROSE_COLUMNS = (
     ("questions", "n"),
     ("answer_in_answer", "ans∈answer"),
-    ("prose_shown", "prose shown (of answers)"),
+    ("prose_shown", "prose shown"),
     ("prose_dropped", "sentences dropped"),
     ("abstain_recall", "abstain_recall"),
     ("false_abstain", "false_abstain"),
@@ -211,8 +211,8 @@ def write_report(
         sections.insert(
             4,
             "## Prose answers (answer.llm), beside the quotes\n\nEach sentence a language model wrote is shown "
-            "only where the excerpts it cites bear it out (answer/claims.py); `prose shown` is the share of the "
-            "answers it was asked for with at least one sentence shown.\n\n"
+            "only where the excerpts it cites bear it out (answer/claims.py); `prose shown` is the share of "
+            "questions with at least one of its sentences shown.\n\n"
             + metrics_table(prose, "system · set", PROSE_COLUMNS),
         )
     if failures is not None:

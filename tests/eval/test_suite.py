@@ -11,6 +11,7 @@ import pytest
 from councilqa.app.cli import main
 from councilqa.errors import InvalidInput
 from councilqa.eval.run import check_thresholds, load_thresholds
+from tests.answer.llm_server import scripted_server
 from tests.conftest import REPO
 
 SAMPLE_SET = REPO / "eval" / "riverford_sample.jsonl"
@@ -122,3 +123,23 @@ def test_eval_without_its_extra_says_what_to_install(sample_settings, sample_ind
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 2, done.stderr
     assert "needs the eval extra (llama_index.core is not installed): pip install -e '.[eval]'" in done.stderr
+
+
+def test_eval_answer_prose_scores_the_prose_beside_the_quotes(
+    sample_settings, sample_index, tmp_path: Path, capsys, monkeypatch
+):
+    """`eval --answer prose` over a scripted OpenAI-compatible server (real HTTP; tests/answer/llm_server.py)
+    whose sentences are the excerpts' own: the prose is scored, with the quotes beside it."""
+    out, report = tmp_path / "results.jsonl", tmp_path / "report.md"
+    with scripted_server() as server:
+        monkeypatch.setenv("COUNCILQA_ANSWER__LLM__URL", server.url)
+        monkeypatch.setenv("COUNCILQA_ANSWER__LLM__MODEL", "echo")
+        data = ["--data-dir", str(sample_settings.data_dir), "--out", str(out), "--report", str(report)]
+        assert main(["eval", "--questions", str(SAMPLE_SET), "--answer", "prose", *data]) == 0
+    printed = capsys.readouterr().out
+    assert "| councilqa · quotes · riverford_sample | 18 |" in printed and "sentences dropped" in printed
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    answered = [r for r in records if not r["abstained"]]
+    assert answered and all(r["answer_mode"] == "prose" for r in answered)
+    assert all(s["citations"] for r in answered for s in r["sentences"])
+    assert "## Prose answers (answer.llm), beside the quotes" in report.read_text()
