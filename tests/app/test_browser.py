@@ -1,7 +1,7 @@
 """The app in a real browser: Debian's chromium driven by Playwright, over the sample index.
 
 A user asks, waits for the answer and its citation cards, clicks a card, and the cited page
-appears with its passage marked. The screenshot is saved to tests/artifacts/browser.png. Another
+appears with its passage marked. The screenshot is saved to build/screenshots/browser.png. Another
 user fetches a committee's papers from a ModernGov site (served on a loopback port) in the Documents
 tab, then follows a card's link to the meeting's page.
 Every request the page makes must go to this machine: the app fetches nothing from outside.
@@ -36,7 +36,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = REPO / "tests" / "artifacts" / "browser.png"
+SCREENSHOT = REPO / "build" / "screenshots" / "browser.png"  # docs/app.png, in the README, is one of these
 
 
 def missing() -> str | None:
@@ -87,7 +87,7 @@ def test_ask_click_a_card_and_see_the_page(browser, served: str):
     assert link.startswith("/gradio_api/file=") and link.endswith(f"#page={where.split('PDF p.')[1].split('–')[0]}")
     assert page.request.get(served.rstrip("/") + link.split("#")[0]).headers["content-type"] == "application/pdf"
 
-    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     print(f"screenshot: {SCREENSHOT}")
     assert elsewhere == [], f"the page reached outside this machine: {elsewhere}"
