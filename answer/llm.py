@@ -60,34 +60,42 @@ class OpenAIChat:
         self.sleep = sleep
 
     def chat(self, messages: list[dict[str, str]]) -> Iterator[str]:
-        """The reply to `messages`, piece by piece; `LlmError` on any failure (the pieces given so far stand)."""
+        """The reply to `messages`, piece by piece; `LlmError` on any failure (the pieces given so far stand).
+        No message carries the key."""
         s = self.settings
-        body = {
-            "model": s.model,
-            "messages": messages,
-            "temperature": 0,
-            "max_tokens": s.max_tokens,
-            "stream": True,
-        }
+        body = {"model": s.model, "messages": messages, "temperature": 0, "max_tokens": s.max_tokens, "stream": True}
         deadline = time.monotonic() + s.total_seconds
-        timeout = httpx.Timeout(min(s.timeout_seconds, s.total_seconds))
         try:
-            with httpx.Client(timeout=timeout, trust_env=False, follow_redirects=False) as client:
+            with httpx.Client(trust_env=False, follow_redirects=False) as client:
                 yield from self._send(client, body, deadline)
         except httpx.TimeoutException:
             raise LlmError(
                 f"{self.name} sent nothing for {s.timeout_seconds:g} s (answer.llm.timeout_seconds)"
             ) from None
-        except httpx.TransportError as error:
-            raise LlmError(f"{self.name} could not be reached: {type(error).__name__}: {error}") from None
+        except httpx.TransportError as error:  # refused or dropped connections
+            raise LlmError(self._redact(f"{self.name} could not be reached: {type(error).__name__}: {error}")) from None
+        except httpx.HTTPError as error:  # a reply that could not be read (a broken encoding)
+            raise LlmError(self._redact(f"{self.name} sent a reply that could not be read: {error}")) from None
+        except LlmError as error:
+            raise LlmError(self._redact(str(error))) from None
+
+    def _key(self) -> str | None:
+        name = self.settings.key_env
+        return os.environ.get(name, "").strip() or None if name else None
+
+    def _redact(self, text: str) -> str:
+        key = self._key()
+        return text.replace(key, "[key]") if key else text
 
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream, application/json"}
         name = self.settings.key_env
         if name:
-            key = os.environ.get(name)
+            key = self._key()
             if not key:
                 raise LlmError(f"answer.llm.key_env names ${name}, which is not set")
+            if not (key.isascii() and key.isprintable()):
+                raise LlmError(f"${name} holds characters an HTTP header cannot carry")
             authorisation = self.settings.key_header.lower() == "authorization"
             headers[self.settings.key_header] = f"Bearer {key}" if authorisation else key
         return headers
@@ -95,10 +103,11 @@ class OpenAIChat:
     def _send(self, client: httpx.Client, body: dict[str, Any], deadline: float) -> Iterator[str]:
         headers = self._headers()
         for attempt in range(self.settings.retries + 1):
-            with client.stream("POST", self.url, json=body, headers=headers) as response:
+            timeout = httpx.Timeout(min(self.settings.timeout_seconds, self._left(deadline)))
+            with client.stream("POST", self.url, json=body, headers=headers, timeout=timeout) as response:
                 if response.status_code in RETRY_STATUSES and attempt < self.settings.retries:
                     wait = retry_after(response.headers.get("Retry-After"), 1.0 * 2**attempt)
-                    if time.monotonic() + wait > deadline:
+                    if time.monotonic() + wait >= deadline:
                         raise LlmError(
                             f"{self.name} answered HTTP {response.status_code} and asks to wait {wait:g} s, past "
                             f"answer.llm.total_seconds ({self.settings.total_seconds:g} s)"
@@ -109,45 +118,63 @@ class OpenAIChat:
                 yield from self._reply(response, deadline)
                 return
 
+    def _left(self, deadline: float) -> float:
+        """The seconds left before `deadline`; `LlmError` when none are."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise LlmError(f"{self.name} took longer than answer.llm.total_seconds ({self.settings.total_seconds:g} s)")
+        return left
+
     def _reply(self, response: httpx.Response, deadline: float) -> Iterator[str]:
         if response.status_code != 200:
             response.read()
             raise LlmError(f"{self.name} answered HTTP {response.status_code}: {_said(response)}")
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind == "text/event-stream":
-            yield from self._events(response, deadline)
+            for line in self._lines(response, deadline):
+                if not line.startswith(b"data:"):
+                    continue
+                data = line[5:].strip()
+                if data == b"[DONE]":
+                    return
+                piece = _piece(_json(data, self.name), self.name)
+                if piece:
+                    yield piece
         elif kind == "application/json":
-            yield _content(_json(response.read(), self.name), self.name)
+            yield _content(_json(b"".join(self._lines(response, deadline)), self.name), self.name)
         else:
             raise LlmError(
                 f"{self.name} answered with {kind or 'no content type'}, not an OpenAI-compatible chat completion "
                 "(answer.llm.url should be the API's address, such as http://host:8080/v1)"
             )
 
-    def _events(self, response: httpx.Response, deadline: float) -> Iterator[str]:
-        for line in response.iter_lines():
-            if time.monotonic() > deadline:
-                raise LlmError(
-                    f"{self.name} took longer than answer.llm.total_seconds ({self.settings.total_seconds:g} s)"
-                )
-            if not line.startswith("data:"):
-                continue
-            data = line[5:].strip()
-            if data == "[DONE]":
-                return
-            event = _json(data.encode(), self.name)
-            if "error" in event:
-                raise LlmError(f"{self.name} failed: {str(event['error'])[:200]}")
-            choices = event.get("choices") or [{}]
-            piece = (choices[0].get("delta") or {}).get("content") if isinstance(choices[0], dict) else None
-            if isinstance(piece, str) and piece:
-                yield piece
+    def _lines(self, response: httpx.Response, deadline: float) -> Iterator[bytes]:
+        """The reply's lines as they come, the deadline checked at every piece received (a server trickling
+        its reply out is given up on at answer.llm.total_seconds)."""
+        pending = b""
+        for chunk in response.iter_bytes():
+            self._left(deadline)
+            *lines, pending = (pending + chunk).split(b"\n")
+            yield from lines
+        if pending:
+            yield pending
+
+
+def _piece(event: dict[str, Any], name: str) -> str | None:
+    """The text an event of a streamed reply adds, if any."""
+    if "error" in event:
+        raise LlmError(f"{name} failed: {str(event['error'])[:200]}")
+    choices = event.get("choices")
+    first = choices[0] if isinstance(choices, list) and choices else None
+    delta = first.get("delta") if isinstance(first, dict) else None
+    content = delta.get("content") if isinstance(delta, dict) else None
+    return content if isinstance(content, str) else None
 
 
 def _json(raw: bytes, name: str) -> dict[str, Any]:
     try:
         value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise LlmError(f"{name} answered with text that is not JSON: {raw[:80]!r}") from None
     if not isinstance(value, dict):
         raise LlmError(f"{name} answered with JSON that is not a chat completion: {str(value)[:80]}")

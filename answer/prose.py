@@ -51,6 +51,7 @@ DECLINES = re.compile(
 )
 SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9“\"'(£])")
 ABBREVIATED = re.compile(r"\b(?:Cllr|Cyng|Mr|Mrs|Ms|Dr|No|St|e\.g|i\.e|approx|para|Rev)\.$", re.I)
+FINISHED = re.compile(r"(?:[.!?…]|\])[\s\"'”’)]*$")  # a reply's last sentence that ends as one
 LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 
 
@@ -82,9 +83,14 @@ def excerpts_for(answer: Answer, restricted: Callable[[Citation], bool], send_re
         meeting = ", ".join(
             part for part in (citation.committee, citation.meeting_date and long_date(citation.meeting_date)) if part
         )
-        source = f"{citation.title}{f' ({meeting})' if meeting else ''}, {where(citation)}"
+        source = _attribute(f"{citation.title}{f' ({meeting})' if meeting else ''}, {where(citation)}")
         sent.append(Excerpt(citation.rank, source, untrusted(citation.text)))
     return sent
+
+
+def _attribute(text: str) -> str:
+    """A paper's title, meeting and page as an excerpt's `source`: no marker, no double quote."""
+    return " ".join(MARKER.sub(" ", text).replace('"', "'").split())
 
 
 def untrusted(text: str) -> str:
@@ -173,7 +179,11 @@ class Writer:
             yield from self._checked(answer, excerpts, kept, dropped)
         except LlmError as error:
             log.warning("prose answer failed: %s", error)
-            yield replace(answer, dropped=tuple(dropped), prose_note=self._fallback(str(error)))
+            if kept:  # what was shown stands, said to be cut short
+                note = f"The language model ({self.model.name}) stopped before it finished: {error}."
+                yield replace(self._prose(answer, kept, dropped), prose_note=note)
+            else:
+                yield replace(answer, dropped=tuple(dropped), prose_note=self._fallback(str(error)))
             return
         yield self._final(answer, kept, dropped)
 
@@ -184,8 +194,10 @@ class Writer:
         Stops where the model says the excerpts don't answer, at `answer.llm.sentences` kept, or at twice
         that dropped (a model rambling on)."""
         limit = self.settings.sentences
-        for sentence in self._sentences(answer.question, excerpts):
+        for sentence, last in self._sentences(answer.question, excerpts):
             outcome = self._check(sentence, excerpts)
+            if last and isinstance(outcome, Sentence) and not FINISHED.search(sentence):
+                outcome = Dropped(outcome.text, outcome.citations, "the reply stopped in the middle of it")
             if outcome is None:
                 return
             if isinstance(outcome, Dropped):
@@ -206,15 +218,19 @@ class Writer:
             return replace(answer, dropped=tuple(dropped), prose_note=self._fallback(why))
         return replace(answer, prose_note=self._fallback("it found no answer in the excerpts"))
 
-    def _sentences(self, question: str, excerpts: list[Excerpt]) -> Iterator[str]:
-        """The reply's sentences as each completes."""
+    def _sentences(self, question: str, excerpts: list[Excerpt]) -> Iterator[tuple[str, bool]]:
+        """The reply's sentences as each completes, each with whether it is the reply's last."""
         reply, given = "", 0
         for piece in self.model.chat(messages(question, excerpts, self.settings.sentences)):
             reply += piece
-            done = split_reply(reply)[:-1]  # the last may go on
-            yield from done[given:]
-            given = max(given, len(done))
-        yield from split_reply(reply)[given:]
+            pieces = split_reply(reply)
+            done = len(pieces) - 1  # the last may go on; and one before a "[" may yet get its citation
+            while done > given and pieces[done].startswith("["):
+                done -= 1
+            yield from ((sentence, False) for sentence in pieces[given:done])
+            given = max(given, done)
+        pieces = split_reply(reply)
+        yield from ((sentence, i == len(pieces) - 1) for i, sentence in enumerate(pieces) if i >= given)
 
     def _check(self, sentence: str, excerpts: list[Excerpt]) -> Sentence | Dropped | None:
         """The sentence, kept; or dropped with why; None where it says the excerpts don't answer."""

@@ -41,6 +41,20 @@ def filter_line(answer: Answer) -> str | None:
     return f"Filtered to {answer.filters.describe()}" if answer.filters else None
 
 
+MARKDOWN = re.compile(r"([\\`*_\[\]()!#|~])")
+
+
+def inert(text: str) -> str:
+    r"""Text from a paper or a model as the chat shows it: its HTML escaped and its Markdown too, so that
+    a link, image or emphasis in it shows as written and does nothing (a planted image would load from
+    another site).
+
+    >>> inert("![x](https://evil.example/a.png) <b>")
+    '\\!\\[x\\]\\(https://evil.example/a.png\\) &lt;b&gt;'
+    """
+    return MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def chat_markdown(answer: Answer, *, writing: bool = False) -> str:
     """The chat message: the quoted sentences, each with its citation number, or the abstention. A prose
     answer (`answer.llm`): its lead and checked sentences, with the quotes behind a toggle; `writing` while
@@ -49,12 +63,12 @@ def chat_markdown(answer: Answer, *, writing: bool = False) -> str:
     if answer.abstained:
         parts.append(f"**{NO_ANSWER}**")
         if answer.answer != ABSTAIN:  # a reason of its own: "No minutes of a meeting on … are indexed"
-            parts.append(html.escape(answer.answer))
+            parts.append(inert(answer.answer))
         elif answer.citations:
             parts.append("The closest matches are listed below.")
     elif answer.answer_mode == "prose" or writing:
-        lead = [f"**{html.escape(answer.outcome)}**"] if answer.outcome else []
-        said = [f"{html.escape(s.text)} **[{', '.join(map(str, s.citations))}]**" for s in answer.sentences]
+        lead = [f"**{inert(answer.outcome)}**"] if answer.outcome else []
+        said = [f"{inert(s.text)} **[{', '.join(map(str, s.citations))}]**" for s in answer.sentences]
         parts.append(" ".join([*lead, *said]) or "*Writing an answer from the excerpts…*")
         if writing and said:
             parts.append("*Writing…*")
@@ -63,9 +77,9 @@ def chat_markdown(answer: Answer, *, writing: bool = False) -> str:
             f"<details><summary>The quotes from the papers</summary>\n\n{_quoted(answer.quotes)}\n\n</details>"
         )
     else:
-        parts.append(_quoted(answer.quotes) if answer.quotes else html.escape(answer.answer))
+        parts.append(_quoted(answer.quotes) if answer.quotes else inert(answer.answer))
         if answer.prose_note:
-            parts.append(f"*{html.escape(answer.prose_note)}*")
+            parts.append(f"*{inert(answer.prose_note)}*")
     scanned = [c.rank for c in answer.citations if c.ocr and any(q.citation == c.rank for q in answer.quotes)]
     if scanned:
         cited, one = ", ".join(f"[{rank}]" for rank in scanned), len(scanned) == 1
@@ -73,12 +87,12 @@ def chat_markdown(answer: Answer, *, writing: bool = False) -> str:
         parts.append(f"*Quoted from {pages} read by OCR ({cited}): check the words against the page image.*")
     line = filter_line(answer)
     if line:
-        parts.append(f"*{html.escape(line)}*")
+        parts.append(f"*{inert(line)}*")
     return "\n\n".join(parts)
 
 
 def _quoted(quotes: Sequence[Quote]) -> str:
-    return "\n>\n".join(f"> “{html.escape(q.text)}” **[{q.citation}]**" for q in quotes)
+    return "\n>\n".join(f"> “{inert(q.text)}” **[{q.citation}]**" for q in quotes)
 
 
 def highlight(text: str, sentences: Sequence[str]) -> str:

@@ -109,7 +109,7 @@ GOOD_SENTENCES = 3
 BAD = {  # each sentence breaks one rule; the reason the test expects names the kind
     "figure": "The tariff rises to £1.50 per hour [1].",
     "date": "The new Mill Lane tariff applies from 1 May 2025 [1].",
-    "vote": "The motion was carried with 9 for and 2 against [1].",
+    "vote": "The motion was carried with 9 in favour [1].",
     "name": "The motion was proposed by Cllr Jones [1].",
     "citation": "The parking budget is £640,000 [4].",
     "uncited": "The car park tariff rises to £1.20 per hour.",
@@ -118,6 +118,18 @@ BAD = {  # each sentence breaks one rule; the reason the test expects names the 
     "year": "The 2023/24 parking budget is £640,000 [2].",
     "service": "The library budget is £640,000 [2].",
     "words": "The council will build a new swimming pool beside the library [1].",
+    "bare-name": "Shah moved the motion on the Mill Lane tariff, which was carried [1].",
+    "name-prefix": "The Mill Lane motion was proposed by Cllr Pat [1].",
+    "month": "The Mill Lane car park tariff rises from May [1].",
+    "day": "The Mill Lane car park tariff rises from 2 April [1].",
+    "code": "The Mill Lane car park tariff on the A28 rises [1].",
+    "spelled": "The Mill Lane car park tariff rises to thirty pounds per hour [1].",
+    "rate": "The Mill Lane car park tariff rises to £1.20 per day [1].",
+    "vote-order": "The Mill Lane car park tariff motion of Cllr Patel was carried by 2 votes to 7 [1].",
+    "manner": "The motion on the Mill Lane tariff was carried unanimously [1].",
+    "turned-down": "Cabinet turned down the Mill Lane car park tariff [1].",
+    "not-done": "The motion was not proposed by Cllr Patel [1].",
+    "link": "The [Mill Lane car park tariff](https://evil.example/x.png?q=tariff) rises [1].",
 }
 
 

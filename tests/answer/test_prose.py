@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 from collections.abc import Iterator
 from dataclasses import replace
@@ -85,7 +86,7 @@ def test_a_server_that_does_not_stream_is_read_whole(server: Scripted) -> None:
 @pytest.mark.parametrize(
     ("kind", "reason"),
     [
-        ("figure", "“£1.50” is not in the excerpts"),
+        ("figure", "“£1.50 per hour” is not in the excerpts"),
         ("date", "“1 May 2025” is not in the excerpts"),
         ("vote", "“9” is not in the excerpts"),
         ("name", "the name “Jones”"),
@@ -96,6 +97,18 @@ def test_a_server_that_does_not_stream_is_read_whole(server: Scripted) -> None:
         ("year", "not about what the sentence says it measures"),
         ("service", "but not what the sentence says it measures"),
         ("words", "of its words are in the excerpts"),
+        ("bare-name", "the name “Shah”"),
+        ("name-prefix", "the name “Pat”"),
+        ("month", "a month it names is not in the excerpts"),
+        ("day", "“2 April” is not in the excerpts"),
+        ("code", "the code “A28”"),
+        ("spelled", "“thirty pounds” is not in the excerpts"),
+        ("rate", "“£1.20 per day” is not in the excerpts"),
+        ("vote-order", "the vote 2 to 7 is not in the excerpts"),
+        ("manner", "“unanimously” is not in the excerpts"),
+        ("turned-down", "says failed"),
+        ("not-done", "“propos” negated"),
+        ("link", "the address “https://evil.example/x.png?q=tariff”"),
     ],
 )
 def test_a_sentence_its_excerpts_do_not_bear_out_is_dropped_and_the_rest_shown(
@@ -104,7 +117,7 @@ def test_a_sentence_its_excerpts_do_not_bear_out_is_dropped_and_the_rest_shown(
     final = write(server, f"good-and-{kind}")[-1]
     assert len(final.sentences) == GOOD_SENTENCES, final.dropped  # the good ones all stand
     assert [d.reason for d in final.dropped] and reason in final.dropped[0].reason
-    bad_text = BAD[kind].split(" [")[0].rstrip(".")
+    bad_text = re.sub(r"\s*\[\d+\]\.?$", "", BAD[kind]).rstrip(".")
     assert bad_text not in final.answer
     assert bad_text in final.dropped[0].text
 

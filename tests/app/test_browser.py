@@ -98,6 +98,8 @@ def test_a_prose_answer_streams_in_checked_and_the_quotes_are_a_click_away(brows
     """With a language model configured (the scripted OpenAI-compatible server of tests/answer/llm_server.py,
     over real HTTP; a real model is tested in tests/answer/test_llm_server.py), the answer is its prose, each
     sentence with its citation chip, and a toggle shows the quotes it was checked against."""
+    from playwright.sync_api import expect
+
     llm = LlmSettings(url="", model="echo")
     with scripted_server() as server:
         settings = Settings(
@@ -112,13 +114,14 @@ def test_a_prose_answer_streams_in_checked_and_the_quotes_are_a_click_away(brows
             page.locator("#cq-question textarea").fill("What did Cabinet resolve about Riverside Leisure Centre?")
             page.locator("#cq-ask").click()
             chat = page.locator("#cq-chat")
-            chat.get_by_text("Written by a language model").wait_for(timeout=60_000)
+            expect(chat).to_contain_text("Written by a language model", timeout=60_000)
+            expect(chat).not_to_contain_text("Writing", timeout=60_000)  # the model is done …
+            expect(chat).to_contain_text("Written by a language model", timeout=5_000)  # … and its prose stands
             page.locator("#cq-answer-cards .cq-card").first.wait_for(timeout=30_000)
             sent = server.requests[-1][0]["messages"][-1]["content"]
             first = sent.split('<excerpt number="1"', 1)[1].split(">\n", 1)[1].split(". ")[0][:40]
-            chat.get_by_text("Writing").first.wait_for(state="detached", timeout=60_000)  # the model is done
-            shown = chat.inner_text()
-            assert "Written by a language model" in shown and f"{first}" in shown and "[1]" in shown
+            expect(chat).to_contain_text(first, use_inner_text=True)  # the model's sentence, the quotes closed
+            assert "[1]" in chat.inner_text()
             toggle = chat.get_by_text("The quotes from the papers").last
             toggle.click()
             quotes = chat.locator("details").last
