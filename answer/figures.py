@@ -147,8 +147,8 @@ def _amounts(text: str, found: _Found) -> None:
         found.add(match, (f"{unit}/{rate.lower()}" if rate else unit, round(number, 2)))
     for match in SPELLED.finditer(text):
         words = re.findall(r"[a-z]+", match.group().lower().replace("pounds", "").replace("pound", ""))
-        if words and found.free(match.span()) and (number := spelled(words)) is not None:
-            found.add(match, ("£" if match["pounds"] else "", number))
+        if words and found.free(match.span()) and (count := spelled(words)) is not None:
+            found.add(match, ("£" if match["pounds"] else "", count))
 
 
 def spelled(words: list[str]) -> float | None:
