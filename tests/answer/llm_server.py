@@ -180,6 +180,49 @@ def _busy_then_good(handler: Handler, body: dict[str, Any]) -> None:
         handler.stream(GOOD)
 
 
+def _bad_gzip(handler: Handler, _: dict[str, Any]) -> None:
+    body = b"this is not gzip"
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _odd_events(handler: Handler, _: dict[str, Any]) -> None:
+    """Events of shapes no chat completion has, among good ones: skipped."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.end_headers()
+    for odd in ({"choices": {"a": 1}}, {"choices": [{"delta": "x"}]}, {"choices": []}, {"id": 1}):
+        handler.wfile.write(f"data: {json.dumps(odd)}\n\n".encode())
+    event = {"choices": [{"index": 0, "delta": {"content": GOOD}}]}
+    handler.wfile.write(f"data: {json.dumps(event)}\n\ndata: [DONE]\n\n".encode())
+
+
+def _trickle(handler: Handler, _: dict[str, Any]) -> None:
+    """A whole JSON reply sent a few bytes every tenth of a second: each read is quick, the whole is not."""
+    reply = json.dumps({"choices": [{"message": {"content": GOOD}}]}).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(reply)))
+    handler.end_headers()
+    for start in range(0, len(reply), 8):
+        handler.wfile.write(reply[start : start + 8])
+        handler.wfile.flush()
+        time.sleep(0.1)
+
+
+def _good_then_error(handler: Handler, _: dict[str, Any]) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.end_headers()
+    event = {"choices": [{"index": 0, "delta": {"content": GOOD + " The"}}]}
+    handler.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+    handler.wfile.write(f"data: {json.dumps({'error': {'message': 'out of memory'}})}\n\n".encode())
+
+
 def _html(handler: Handler, _: dict[str, Any]) -> None:
     page = b"<html><body><h1>Welcome to nginx!</h1></body></html>"
     handler.send_response(200)
@@ -202,6 +245,11 @@ SCRIPTS: dict[str, Script] = {
     "stall": _stall,
     "html": _html,
     "obedient": _obedient,
+    "bad-gzip": _bad_gzip,
+    "odd-events": _odd_events,
+    "trickle": _trickle,
+    "good-then-error": _good_then_error,
+    "good-cut-off": lambda h, _: h.stream(f"{GOOD} Cabinet agreed the Mill Lane car park tariff [1] from"),
     "echo": _echo,
     "broken-json": lambda h, _: (
         h.send_response(200),

@@ -141,6 +141,26 @@ def test_every_failure_falls_back_to_the_extractive_answer_saying_why(server: Sc
     assert final.prose_note is not None and note in final.prose_note and "The quotes are shown" in final.prose_note
 
 
+def test_a_reply_of_odd_shapes_or_encodings_falls_back_or_is_skipped_never_crashes(server: Scripted) -> None:
+    assert len(write(server, "odd-events")[-1].sentences) == GOOD_SENTENCES  # the odd events are skipped
+    broken = write(server, "bad-gzip")[-1]
+    assert broken.answer == EXTRACTIVE and broken.prose_note and "could not be read" in broken.prose_note
+
+
+def test_total_seconds_caps_a_reply_that_trickles_in(server: Scripted) -> None:
+    final = write(server, "trickle", timeout_seconds=1, total_seconds=1)[-1]
+    assert final.answer == EXTRACTIVE and final.prose_note and "took longer than" in final.prose_note
+
+
+def test_prose_shown_before_the_model_fails_stands_and_a_cut_off_sentence_does_not(server: Scripted) -> None:
+    stopped = write(server, "good-then-error")[-1]
+    assert stopped.answer_mode == "prose" and len(stopped.sentences) == GOOD_SENTENCES
+    assert stopped.prose_note and "stopped before it finished" in stopped.prose_note
+    cut = write(server, "good-cut-off")[-1]
+    assert len(cut.sentences) == GOOD_SENTENCES and "tariff from" not in cut.answer
+    assert cut.dropped[-1].reason == "the reply stopped in the middle of it"
+
+
 def test_a_busy_server_is_asked_again_after_its_retry_after(server: Scripted) -> None:
     final = write(server, "busy-then-good")[-1]
     assert len(final.sentences) == GOOD_SENTENCES
@@ -173,6 +193,13 @@ def test_the_key_is_sent_as_configured_and_never_shown_or_logged(
     for answer in (bearer, azure):
         assert "sk-secret" not in json.dumps(answer.to_json())
     assert bearer.dropped and "sk-secret" not in caplog.text
+    monkeypatch.setenv("COUNCILQA_TEST_KEY", "sk-secret-123\n")  # read from a file, with its newline: stripped
+    assert len(write(server, "good", key_env="COUNCILQA_TEST_KEY")[-1].sentences) == GOOD_SENTENCES
+    assert server.requests[-1][1]["Authorization"] == "Bearer sk-secret-123"
+    monkeypatch.setenv("COUNCILQA_TEST_KEY", "sk-secret-\u00e9")  # no header carries it: refused, unsaid
+    refused = write(server, "good", key_env="COUNCILQA_TEST_KEY")[-1]
+    assert refused.answer == EXTRACTIVE and refused.prose_note and "$COUNCILQA_TEST_KEY holds" in refused.prose_note
+    assert "sk-secret" not in json.dumps(refused.to_json()) and "sk-secret" not in caplog.text
     monkeypatch.delenv("COUNCILQA_TEST_KEY")
     missing = write(server, "good", key_env="COUNCILQA_TEST_KEY")[-1]
     assert missing.prose_note and "$COUNCILQA_TEST_KEY, which is not set" in missing.prose_note

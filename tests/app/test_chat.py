@@ -9,11 +9,13 @@ from PIL import Image
 
 from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import ANONYMOUS
-from councilqa.app.chat import list_resolutions, open_page, respond, search_filter
+from councilqa.app.chat import list_resolutions, open_page, replies, respond, search_filter
 from councilqa.app.library import Library, NotServed
 from councilqa.app.viewer import PageRef
 from councilqa.errors import InvalidInput, NotFound
 from councilqa.records import SearchFilter
+from councilqa.settings import AnswerSettings, LlmSettings, Settings
+from tests.answer.llm_server import scripted_server
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,23 @@ def test_reply_has_message_cards_and_a_markdown_download(sample_settings, sample
     assert base64.b64decode(data).decode("utf-8") == reply.export  # carried in the link: no file left anywhere
     with pytest.raises(InvalidInput, match="type a question"):
         respond(Assistant(sample_settings, sample_index), "  ", SearchFilter())
+
+
+def test_prose_replies_come_sentence_by_sentence_and_export_both(sample_settings, sample_index):
+    """With a language model configured (the scripted server of tests/answer/llm_server.py, real HTTP): the
+    sources first while it writes, then a reply per checked sentence, then the whole; the export carries
+    the prose and the quotes."""
+    with scripted_server() as server:
+        llm = LlmSettings(url=server.url, model="echo")
+        settings = Settings(data_dir=sample_settings.data_dir, answer=AnswerSettings(llm=llm))
+        shown = list(replies(Assistant(settings, sample_index), "Mill Lane car park tariff", SearchFilter()))
+    assert "Writing an answer from the excerpts" in shown[0].message and shown[0].cards
+    counts = [len(reply.answer.sentences) for reply in shown]
+    assert counts[:3] == [0, 1, 2] and shown[-1].answer.answer_mode == "prose"
+    assert "Writing" not in shown[-1].message and "<details>" in shown[-1].message
+    export = shown[-1].export
+    assert "Written by a language model" in export and "## Quoted from the papers" in export
+    assert all(sentence.text.split(" [")[0][:30] in export for sentence in shown[-1].answer.sentences)
 
 
 def test_open_page_renders_the_card_page(library: Library):
