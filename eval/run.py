@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import tomllib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,14 +25,19 @@ class SystemScores:
     by_type: dict[str, Metrics]
 
 
-def run_questions(system: System, questions: Sequence[Question], k: int = 10) -> list[Result]:
-    """Ask every question, timing each; one untimed question first, so that timings are warm."""
+def run_questions(
+    system: System, questions: Sequence[Question], k: int = 10, on_question: Callable[[int, int], None] | None = None
+) -> list[Result]:
+    """Ask every question, timing each; one untimed question first, so that timings are warm.
+    `on_question(done, total)` after each."""
     system.ask(questions[0].question, k)
     results = []
-    for question in questions:
+    for done, question in enumerate(questions, 1):
         started = time.perf_counter()
         answer = system.ask(question.question, k)
         results.append(Result(question, answer, (time.perf_counter() - started) * 1000))
+        if on_question:
+            on_question(done, len(questions))
     return results
 
 

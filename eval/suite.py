@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from councilqa.answer.ask import Assistant
@@ -66,13 +67,14 @@ def evaluate(
     modes: Sequence[Mode] = (),
     run: str | None = None,
     prose: bool = False,
+    on_question: Callable[[str, int, int], None] | None = None,
 ) -> EvalOutcome:
     """Score councilqa (and the baselines) on the question sets. `assistant` is the system the
     thresholds hold for and whose results are written; each of `modes` adds councilqa with that
     retrieval mode ("councilqa · bm25") beside it. `run` names a run over another corpus, whose
     thresholds are its own tables (`[gallery.all]`). With `prose`, councilqa answers in prose (its
     configured language model) and "councilqa · quotes", the same assistant's extractive answer, is
-    scored beside it.
+    scored beside it. `on_question(system, done, total)` follows the run.
 
     Example::
 
@@ -95,7 +97,7 @@ def evaluate(
     results = {}
     for name, system in systems.items():
         log.info("running %d questions through %s", len(questions), name)
-        results[name] = run_questions(system, questions, K)
+        results[name] = run_questions(system, questions, K, on_question and partial(on_question, name))
     scores = {name: summarize(found, pdf_pages) for name, found in results.items()}
     failures = check_thresholds(scores["councilqa"].by_set, limits) if limits is not None else None
     if out:

@@ -39,9 +39,11 @@ def test_eval_writes_results_report_and_chart(sample_settings, sample_index, tmp
         ]
     )
     assert code == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     for system in ("councilqa", "councilqa · dense", "councilqa · bm25", "bm25-pages", "llamaindex-starter"):
         assert f"| {system} · riverford_sample | 18 |" in printed
+        assert f"{system}: 18 of 18 questions" in captured.err  # progress, system by system
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in records] == [json.loads(line)["id"] for line in SAMPLE_SET.read_text().splitlines()]
     for record in records:
