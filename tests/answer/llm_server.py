@@ -195,7 +195,7 @@ def _odd_events(handler: Handler, _: dict[str, Any]) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "text/event-stream")
     handler.end_headers()
-    odd_shapes: list[dict[str, Any]] = [{"choices": {"a": 1}}, {"choices": [{"delta": "x"}]}, {"choices": []}, {"id": 1}]
+    odd_shapes: list[dict[str, Any]] = [{"choices": {"a": 1}}, {"choices": [{"delta": "x"}]}, {"choices": []}]
     for odd in odd_shapes:
         handler.wfile.write(f"data: {json.dumps(odd)}\n\n".encode())
     event = {"choices": [{"index": 0, "delta": {"content": GOOD}}]}
