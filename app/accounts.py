@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from councilqa.errors import CouncilQAError
+from councilqa.records import DataDir
 
 ROLES = ("reader", "member", "officer")
 PUBLIC = "public"  # the role of anyone not logged in: public papers only
-ACCOUNTS = "accounts.json"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 SHORTEST_PASSWORD = 8
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -68,7 +68,7 @@ class Accounts:
     """
 
     def __init__(self, data_dir: Path, env_login: tuple[str, str] | None = None) -> None:
-        self.path = data_dir / ACCOUNTS
+        self.path = DataDir(data_dir).accounts
         self.env_login = env_login
         self._cached: tuple[tuple[int, int, int], dict[str, dict[str, Any]]] | None = None
 

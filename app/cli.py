@@ -26,7 +26,7 @@ from councilqa.app.writer import ingest_into, serving_pid
 from councilqa.errors import CouncilQAError, InvalidInput
 from councilqa.index.build import open_index
 from councilqa.index.lock import WriterLock
-from councilqa.ingest.fetch import PAPERS, Site, fetch
+from councilqa.ingest.fetch import Site, fetch
 from councilqa.process import prepare
 from councilqa.records import DOC_TYPES, OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings
@@ -86,7 +86,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         settings = settings.model_copy(
             update={"fetch": settings.fetch.model_copy(update={"pause_seconds": args.pause})}
         )
-    into = args.into or settings.data_dir / PAPERS
+    into = args.into or settings.data.papers
     first, last = (date.fromisoformat(day) if day else None for day in (args.date_from, args.date_to))
 
     def progress(done: int, total: int, what: str) -> None:

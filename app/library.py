@@ -13,11 +13,8 @@ from pathlib import Path
 from councilqa.app.accounts import Account
 from councilqa.errors import CouncilQAError
 from councilqa.index.store import Index
-from councilqa.ingest.fetch import PAPERS
 from councilqa.records import Document
 from councilqa.settings import Settings
-
-UPLOADS = "uploads"
 
 
 class NotServed(CouncilQAError):
@@ -68,12 +65,12 @@ class Library:
 
     @property
     def uploads_dir(self) -> Path:
-        return (self.settings.data_dir / UPLOADS).resolve()
+        return self.settings.data.uploads.resolve()
 
     @property
     def papers_dir(self) -> Path:
         """Where the app fetches papers from a council's site into (`councilqa fetch`'s default too)."""
-        return (self.settings.data_dir / PAPERS).resolve()
+        return self.settings.data.papers.resolve()
 
     def roots(self) -> list[Path]:
         """The folders the app may serve files from: every ingest root, the uploads and the fetched papers."""

@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from councilqa.app.library import UPLOADS
 from councilqa.errors import InvalidInput
 from councilqa.index.build import IngestReport, ingest
 from councilqa.index.store import Index
@@ -93,7 +92,7 @@ def add_uploads(
 
         add_uploads([(Path("/tmp/x.pdf"), "x.pdf")], index, max_bytes=50 * 2**20).markdown()
     """
-    uploads_dir = index.settings.data_dir / UPLOADS
+    uploads_dir = index.settings.data.uploads
     outcome = UploadOutcome()
     for source, client_name in files:
         try:

@@ -38,11 +38,11 @@ from councilqa.errors import CouncilQAError
 from councilqa.index.build import IngestReport, ingest, open_index
 from councilqa.index.lock import WriterLock
 from councilqa.index.store import Index
+from councilqa.records import DataDir
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SERVING = "serving.json"
 OnFile = Callable[[int, int, str, int], None]
 
 
@@ -62,7 +62,7 @@ class WriterService:
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self.record = index.settings.data_dir / SERVING
+        self.record = index.settings.data.serving
         self._folder = Path(tempfile.mkdtemp(prefix="councilqa-writer-"))  # mode 0700: this user only
         self.socket_path = self._folder / "writer.sock"
         self._server: socketserver.ThreadingUnixStreamServer | None = None
@@ -167,9 +167,9 @@ def hand_over(
 ) -> IngestReport | None:
     """The report of an ingest run by the app serving `data_dir`, or None when none is serving it."""
     try:
-        record = json.loads((data_dir / SERVING).read_text(encoding="utf-8"))
+        record = json.loads(DataDir(data_dir).serving.read_text(encoding="utf-8"))
         if Path(record["socket"]).stat().st_uid != os.getuid():  # a serving.json pointing at someone else's
-            raise HandOverFailed(f"{data_dir / SERVING} names a socket of another user; remove it, or ask them")
+            raise HandOverFailed(f"{DataDir(data_dir).serving} names a socket of another user; remove it, or ask them")
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         connection.connect(str(record["socket"]))
     except (OSError, ValueError, KeyError, TypeError):
@@ -195,7 +195,7 @@ def hand_over(
 def serving_pid(data_dir: Path) -> int | None:
     """The process of the app serving `data_dir`, if one is running (as its serving.json says)."""
     try:
-        pid = int(json.loads((data_dir / SERVING).read_text(encoding="utf-8"))["pid"])
+        pid = int(json.loads(DataDir(data_dir).serving.read_text(encoding="utf-8"))["pid"])
         os.kill(pid, 0)
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from councilqa.records import DataDir
+
 
 class IngestSettings(BaseModel):
     """How PDFs become chunks."""
@@ -276,3 +278,8 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+
+    @property
+    def data(self) -> DataDir:
+        """The data directory's files and folders."""
+        return DataDir(self.data_dir)

@@ -142,5 +142,5 @@ def _systems(
         pages = page_records(index, public_only=not assistant.include_restricted)
         systems["bm25-pages"] = PageBM25(pages)
         model_path = index.settings.index.model_path or default_model_path()
-        systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data_dir / "baselines")
+        systems["llamaindex-starter"] = LlamaIndexStarter(pages, model_path, index.settings.data.baselines)
     return systems

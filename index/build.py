@@ -87,7 +87,7 @@ def default_parser(settings: Settings) -> PypdfParser:
     """pypdf, with Tesseract reading scanned pages where `ingest.ocr` is on and it is installed (its pages
     cached under the data directory's `ocr/`)."""
     ocr = available_ocr(settings.ingest.ocr_seconds_per_page) if settings.ingest.ocr else None
-    return PypdfParser(ocr, settings.data_dir / "ocr")
+    return PypdfParser(ocr, settings.data.ocr)
 
 
 def ingest(

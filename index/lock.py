@@ -19,8 +19,7 @@ import os
 from pathlib import Path
 
 from councilqa.errors import CouncilQAError
-
-WRITER_LOCK = "writer.lock"
+from councilqa.records import DataDir
 
 
 class IndexReadOnly(CouncilQAError):
@@ -39,7 +38,7 @@ class WriterLock:
     """
 
     def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / WRITER_LOCK
+        self.path = DataDir(data_dir).writer_lock
         self._fd: int | None = None
 
     @property

@@ -45,7 +45,6 @@ from councilqa.settings import Settings
 log = logging.getLogger(__name__)
 
 # The index's own files in the data directory: what a rebuild removes (the rest is papers, uploads, accounts, OCR)
-INDEX_FILES = ("catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm", "chroma", "bm25")
 LEGACY_COLLECTION = "chunks"  # the one collection of an index built before collections were named
 CANDIDATES = 50  # from each of the dense and keyword rankings, before fusion
 # Weight of the embedding's score against BM25's in hybrid search. MiniLM alone finds far fewer right
@@ -91,10 +90,10 @@ class Index:
         self.read_only = not (held or lock.acquire())
         self.write_lock = threading.Lock()  # held by whoever ingests here: one ingest at a time in this process
         try:  # a writable index is opened (its interrupted writes finished, its keywords brought in line) locked
-            self.catalog = Catalog(data_dir / "catalog.sqlite")
+            self.catalog = Catalog(settings.data.catalog)
             self._check_stamp()
             self.vectors: VectorStore = open_chroma(settings, self._collection_name())
-            self.keywords = KeywordIndex(data_dir / "bm25", read_only=self.read_only)
+            self.keywords = KeywordIndex(settings.data.bm25, read_only=self.read_only)
             if not self.read_only:  # else the pending contents may be the writer's, in flight
                 self._finish_pending()
             # a question is embedded once for its chunk and decision searches; kept small, so a question
@@ -123,11 +122,12 @@ class Index:
         elif found != self.stamp.to_json():
             data_dir = shlex.quote(str(self.settings.data_dir))
             roots = " ".join(shlex.quote(root) for root in self.catalog.roots()) or "PATH"
+            files = " ".join(path.name for path in self.settings.data.index_files)
             raise IndexStampMismatch(
                 f"{self.settings.data_dir}: this index was built otherwise than the current settings and code build "
                 f"({'; '.join(self.stamp.changes(found))}), and an index never mixes the two. Rebuild it (the "
                 "fetched papers, uploads, accounts and OCR cache in the folder are kept; papers an officer restricted "
-                f"must be marked again with `councilqa restrict`): `cd {data_dir} && rm -rf {' '.join(INDEX_FILES)}; "
+                f"must be marked again with `councilqa restrict`): `cd {data_dir} && rm -rf {files}; "
                 f"cd - && councilqa ingest {roots} --data-dir {data_dir}`. Or use another --data-dir, or set back "
                 "the settings that changed (index.model_path, index.precision, ingest.max_chunk_tokens, "
                 "ingest.overlap_units)."

@@ -185,7 +185,7 @@ def open_chroma(settings: Settings, name: str) -> ChromaStore:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if parts.hostname is None:
-            folder = str(settings.data_dir / "chroma")
+            folder = str(settings.data.chroma)
             client: ClientAPI = chromadb.PersistentClient(path=folder, settings=chroma_settings)
             store = ChromaStore(client, name, settings.index.search_ef)
             if not store.reload:
@@ -203,7 +203,7 @@ def open_chroma(settings: Settings, name: str) -> ChromaStore:
             return ChromaStore(client, name, settings.index.search_ef, most_fetched=PAGE)
         return ChromaStore(client, name, settings.index.search_ef)
     except (ValueError, OSError, ChromaError) as error:  # no server answers: ValueError; a bad folder: OSError
-        where = url or str(settings.data_dir / "chroma")
+        where = url or str(settings.data.chroma)
         raise VectorStoreUnavailable(f"Chroma at {where} could not be opened: {error}") from error
 
 

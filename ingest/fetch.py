@@ -57,7 +57,6 @@ from councilqa.settings import FetchSettings
 
 log = logging.getLogger(__name__)
 
-PAPERS = "papers"  # the default folder fetched into, in the data directory
 USER_AGENT = f"councilqa/{__version__} (council papers search; one request at a time)"
 PDF_MAGIC = b"%PDF-"
 TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)

@@ -16,7 +16,6 @@ from gradio_client import Client
 from councilqa.answer.ask import Assistant
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
-from councilqa.app.writer import SERVING
 from councilqa.index.build import ingest, open_index
 from councilqa.index.lock import IndexReadOnly, WriterLock
 from councilqa.settings import Settings
@@ -70,7 +69,7 @@ def test_an_ingest_into_a_served_data_directory_while_five_clients_ask(tmp_path:
 
     askers = [threading.Thread(target=ask_all_along, args=(n,)) for n in range(5)]
     try:
-        assert (settings.data_dir / SERVING).is_file() and not WriterLock(settings.data_dir).acquire()
+        assert settings.data.serving.is_file() and not WriterLock(settings.data_dir).acquire()
         for asker in askers:
             asker.start()
         before = len(answered)
@@ -90,7 +89,7 @@ def test_an_ingest_into_a_served_data_directory_while_five_clients_ask(tmp_path:
     finally:
         done.set()
         app.close()
-    assert not (settings.data_dir / SERVING).exists()
+    assert not settings.data.serving.exists()
 
 
 def test_without_a_server_ingest_writes_itself_and_a_second_writer_waits(tmp_path: Path, make_pdf, embedder):

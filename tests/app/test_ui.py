@@ -18,8 +18,8 @@ from gradio_client.exceptions import AppError
 from councilqa.answer.ask import Assistant
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
-from councilqa.app.writer import SERVING
 from councilqa.index.build import open_index
+from councilqa.records import DataDir
 from councilqa.settings import Settings, UiSettings
 from tests.conftest import CORPUS, free_port
 from tests.ingest.moderngov_site import ModernGovSite, start
@@ -188,7 +188,7 @@ def test_serve_command_binds_to_this_machine_by_default_and_takes_an_ingest(
         else:
             pytest.fail("councilqa serve did not answer within 120 s")
         assert listening_addresses(port) == {"127.0.0.1"}
-        assert (data_dir / SERVING).is_file()
+        assert DataDir(data_dir).serving.is_file()
         second = subprocess.run(
             [*command[:-3], str(free_port()), *command[-2:]], capture_output=True, text=True, timeout=120, check=False
         )
@@ -203,7 +203,7 @@ def test_serve_command_binds_to_this_machine_by_default_and_takes_an_ingest(
     finally:
         server.terminate()
         server.wait(timeout=30)
-    assert not (data_dir / SERVING).exists()
+    assert not DataDir(data_dir).serving.exists()
 
 
 def test_login_comes_from_the_environment_and_needs_both_parts(monkeypatch):
