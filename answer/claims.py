@@ -23,7 +23,6 @@ import Stemmer
 
 from councilqa.answer.figures import (
     CODE,
-    MONTHS,
     VAGUE,
     Figure,
     figures,
@@ -33,12 +32,14 @@ from councilqa.answer.figures import (
     votes,
     years,
 )
+from councilqa.dates import MONTH_NAMES
 from councilqa.text import split_sentences
 
 CITATION = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 NAME_WORD = re.compile(r"\b[A-Za-z][A-Za-z’'-]*\b(?!\d)")  # not the "A" of "A28": codes are checked whole
 ADDRESS = re.compile(r"\bhttps?://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+", re.I)
+MONTH_NAMES_LOWER = frozenset(name.lower() for name in MONTH_NAMES)
 # Outcomes by sense: a sentence that says one must cite an excerpt that says the same, negated alike.
 OUTCOMES = {
     "passed": re.compile(
@@ -65,14 +66,14 @@ COMMON_CAPITALS = frozenset(
     meetings agenda resolved resolution recommendation recommendations motion amendment mr mrs ms miss dr sir
     excerpt excerpts page appendix annex budget plan policy strategy leader deputy director head executive
     monday tuesday wednesday thursday friday saturday sunday""".split()
-) | frozenset(MONTHS)
+) | frozenset(MONTH_NAMES_LOWER)
 STOPWORDS = frozenset(  # words that say nothing of what a sentence is about
     """a an the this that these those it its they them there their he she his her we our i in on at of for to
     by and or but as if when where which who whom whose what how is are was were be been being has have had
     do does did will would shall should can could may might must not also any all some each other such than
     then so very more most less least only about into from with within over under after before between
     during up down out per said says say here yes no year years total amount figure figures number""".split()
-) | frozenset(MONTHS)
+) | frozenset(MONTH_NAMES_LOWER)
 # Words a sentence may open with that name nothing (a name opening a sentence is checked as any other).
 OPENERS = STOPWORDS | frozenset(
     """however additionally also overall following further furthermore meanwhile therefore thus instead

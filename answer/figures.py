@@ -10,22 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-MONTH_NAMES = (
-    ("january", "jan"),
-    ("february", "feb"),
-    ("march", "mar"),
-    ("april", "apr"),
-    ("may",),
-    ("june", "jun"),
-    ("july", "jul"),
-    ("august", "aug"),
-    ("september", "sep", "sept"),
-    ("october", "oct"),
-    ("november", "nov"),
-    ("december", "dec"),
-)
-MONTHS = {name: number for number, names in enumerate(MONTH_NAMES, 1) for name in names}
-MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+from councilqa.dates import MONTH, iso_day, month_number
+
 UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
 UNITS += "seventeen eighteen nineteen"
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
@@ -134,7 +120,8 @@ def _dates(text: str, found: _Found) -> None:
     for pattern, (day_at, month_at) in ((DAY_MONTH, (1, 2)), (MONTH_DAY, (2, 1))):
         for match in pattern.finditer(text):
             if found.free(match.span()) and 1 <= int(match[day_at]) <= 31:
-                found.add(match, ("daymonth", float(MONTHS[match[month_at].lower()] * 100 + int(match[day_at]))))
+                month = month_number(match[month_at]) or 0
+                found.add(match, ("daymonth", float(month * 100 + int(match[day_at]))))
 
 
 def _amounts(text: str, found: _Found) -> None:
@@ -180,29 +167,27 @@ def _in_word(text: str, start: int) -> bool:
     return start > 0 and text[start - 1].isalpha()
 
 
-def _day(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+def _day(year: int | str, month: int | str, day: int | str) -> date | None:
+    found = iso_day(day, month, year)
+    return date.fromisoformat(found) if found else None
 
 
 def _day_month_year(match: re.Match[str]) -> date | None:
-    return _day(int(match[3]), MONTHS[match[2].lower()], int(match[1]))
+    return _day(match[3], match[2], match[1])
 
 
 def _month_day_year(match: re.Match[str]) -> date | None:
-    return _day(int(match[3]), MONTHS[match[1].lower()], int(match[2]))
+    return _day(match[3], match[1], match[2])
 
 
 def _iso(match: re.Match[str]) -> date | None:
-    return _day(int(match[1]), int(match[2]), int(match[3]))
+    return _day(match[1], match[2], match[3])
 
 
 def _numeric_date(match: re.Match[str]) -> date | None:
     """A British day/month/year ("06/03/2025", "6.3.25")."""
     year = int(match[3])
-    return _day(year + 2000 if year < 100 else year, int(match[2]), int(match[1]))
+    return _day(year + 2000 if year < 100 else year, match[2], match[1])
 
 
 def values(text: str) -> set[tuple[str, float]]:
@@ -251,7 +236,7 @@ def months(text: str) -> set[int]:
     [3, 5, 9]
     """
     return {
-        MONTHS[word.lower()]
-        for word in re.findall(rf"\b(?:{MONTH})\b", text, re.I)
-        if word.lower() != "may" or word == "May"
+        number
+        for word in re.findall(rf"\b{MONTH}\b", text, re.I)
+        if (word.lower() != "may" or word == "May") and (number := month_number(word)) is not None
     }

@@ -13,6 +13,7 @@ from datetime import date
 
 from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import Account
+from councilqa.app.fetching import fetch_and_ingest
 from councilqa.app.library import Library
 from councilqa.app.present import (
     answer_cards,
@@ -27,7 +28,6 @@ from councilqa.app.resolutions import list_decisions
 from councilqa.app.viewer import PageRef, file_url, render_page
 from councilqa.errors import InvalidInput, NotFound
 from councilqa.index.build import ingest
-from councilqa.ingest.fetch import Site, fetch
 from councilqa.records import OUTCOMES, Answer, DecisionFilter, SearchFilter
 
 
@@ -194,8 +194,14 @@ def fetch_papers(
     if not (site_url or "").strip() or not (committee or "").strip():
         raise InvalidInput("give the council's ModernGov site address and a committee (its name, part of it, or id)")
     first, last = day_range(date_from, date_to)
-    days = [date.fromisoformat(day) if day else None for day in (first, last)]
-    with Site(str(site_url), library.settings.fetch) as site:
-        report = fetch(site, str(committee), days[0], days[1], library.papers_dir, on_progress=on_meeting)
-    ingested = ingest([library.papers_dir], library.index, on_file=on_file)
-    return "  \n".join([*report.summary().splitlines(), "", *ingested.summary().splitlines()])
+    fetched = fetch_and_ingest(
+        str(site_url),
+        str(committee),
+        first,
+        last,
+        into=library.papers_dir,
+        settings=library.settings.fetch,
+        ingest=lambda paths: ingest(paths, library.index, on_file=on_file),
+        on_meeting=on_meeting,
+    )
+    return "  \n".join(fetched.summary().splitlines())

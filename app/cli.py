@@ -11,7 +11,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from functools import partial
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
@@ -21,12 +21,12 @@ from pydantic import ValidationError
 from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import ROLES, AccountError, Accounts
 from councilqa.app.chat import clean_day
+from councilqa.app.fetching import fetch_and_ingest
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.app.writer import ingest_into, serving_pid
 from councilqa.errors import CouncilQAError, InvalidInput
 from councilqa.index.build import open_index
 from councilqa.index.lock import WriterLock
-from councilqa.ingest.fetch import Site, fetch
 from councilqa.process import prepare
 from councilqa.records import DOC_TYPES, OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings
@@ -46,7 +46,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             settings_of(args), args.paths, on_file=progress.update, prune=args.prune, on_wait=progress.say
         )
     print(report.summary())
-    return 0 if report.ingested_any or not report.skipped else 1
+    return report.exit_status
 
 
 class Progress:
@@ -86,22 +86,26 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         settings = settings.model_copy(
             update={"fetch": settings.fetch.model_copy(update={"pause_seconds": args.pause})}
         )
-    into = args.into or settings.data.papers
-    first, last = (date.fromisoformat(day) if day else None for day in (args.date_from, args.date_to))
 
     def progress(done: int, total: int, what: str) -> None:
         print(f"[{done}/{total} meetings] {what}", file=sys.stderr)
 
-    with Site(args.site, settings.fetch) as site:
-        report = fetch(site, args.committee, first, last, into, on_progress=progress, recheck=args.recheck)
-    print(report.summary())
-    status = 1 if report.failed else 0
-    if args.ingest:
-        with Progress(sys.stderr) as bar:
-            ingested = ingest_into(settings, [into], on_file=bar.update, on_wait=bar.say)
-        print(ingested.summary())
-        status = status or (0 if ingested.ingested_any or not ingested.skipped else 1)
-    return status
+    with Progress(sys.stderr) as bar:
+        into = args.into or settings.data.papers
+        ingest = partial(ingest_into, settings, on_file=bar.update, on_wait=bar.say) if args.ingest else None
+        fetched = fetch_and_ingest(
+            args.site,
+            args.committee,
+            args.date_from,
+            args.date_to,
+            into=into,
+            settings=settings.fetch,
+            ingest=ingest,
+            on_meeting=progress,
+            recheck=args.recheck,
+        )
+    print(fetched.summary())
+    return fetched.exit_status
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

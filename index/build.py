@@ -56,6 +56,11 @@ class IngestReport:
     def ingested_any(self) -> bool:
         return bool(self.added or self.updated or self.copies or self.unchanged)
 
+    @property
+    def exit_status(self) -> int:
+        """1 where files were given and none could be ingested, else 0 (`ingest`'s and `fetch --ingest`'s)."""
+        return 0 if self.ingested_any or not self.skipped else 1
+
     def summary(self) -> str:
         lines = [
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.copies)} copies of indexed files, "
