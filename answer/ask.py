@@ -43,7 +43,19 @@ from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.answer.units import answer_units, answering_unit
 from councilqa.errors import InvalidInput
 from councilqa.index.store import Index, Mode
-from councilqa.records import Answer, Chunk, Citation, Decision, Document, Hit, MinuteItem, Page, Quote, SearchFilter
+from councilqa.records import (
+    Answer,
+    Chunk,
+    Citation,
+    Cited,
+    Decision,
+    Document,
+    Hit,
+    MinuteItem,
+    Page,
+    Quote,
+    SearchFilter,
+)
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -750,21 +762,8 @@ def _decision_citations(decided: _Decided) -> tuple[Citation, ...]:
     and, when the sentence that moved it is on earlier pages, that sentence as citation 2."""
     d, document = decided.decision, decided.documents[0]
     copies = tuple(other.path for other in decided.documents[1:])
-    record = Citation(
-        rank=1,
-        doc=document.path,
-        pdf_page=d.pdf_page,
-        pdf_page_end=d.pdf_page_end,
-        printed_page=d.printed_page,
-        text=d.excerpt,
-        score=decided.similarity,
-        title=document.title,
-        committee=d.committee,
-        meeting_date=d.meeting_date,
-        section=d.item_title,
-        copies=copies,
-        url=document.url,
-    )
+    record = _cited(1, document, d, d.excerpt, decided.similarity, d.item_title, copies)
+    record = replace(record, committee=d.committee, meeting_date=d.meeting_date)  # the meeting the minutes record
     if d.moved is None or d.moved_at is None:
         return (record,)
     first, last, label = d.moved_at
@@ -772,21 +771,28 @@ def _decision_citations(decided: _Decided) -> tuple[Citation, ...]:
 
 
 def _citation(rank: int, hit: Hit) -> Citation:
-    document = hit.documents[0]
-    chunk = hit.chunk
+    document, chunk = hit.documents[0], hit.chunk
+    copies = tuple(other.path for other in hit.documents[1:])
+    copies += tuple(f"{paper.path}#page={passage.pdf_page}" for passage, paper in hit.also)
+    return _cited(rank, document, chunk, chunk.text, hit.score, chunk.section, copies)
+
+
+def _cited(  # noqa: PLR0917 - a citation's fields that are not its paper's
+    rank: int, document: Document, at: Cited, text: str, score: float, section: str | None, copies: tuple[str, ...]
+) -> Citation:
+    """A citation of `text` on the pages `at` (a passage's, a decision's) of `document`, with its meeting."""
     return Citation(
         rank=rank,
         doc=document.path,
-        pdf_page=chunk.pdf_page,
-        pdf_page_end=chunk.pdf_page_end,
-        printed_page=chunk.printed_page,
-        text=chunk.text,
-        score=hit.score,
+        pdf_page=at.pdf_page,
+        pdf_page_end=at.pdf_page_end,
+        printed_page=at.printed_page,
+        text=text,
+        score=score,
         title=document.title,
         committee=document.committee,
         meeting_date=document.meeting_date,
-        section=chunk.section,
-        copies=tuple(other.path for other in hit.documents[1:])
-        + tuple(f"{document.path}#page={chunk.pdf_page}" for chunk, document in hit.also),
+        section=section,
+        copies=copies,
         url=document.url,
     )

@@ -228,8 +228,7 @@ class Index:
         ("latest", "current"), papers of newer meetings gain up to `RECENT_BONUS`.
         """
         filters = filters if filters is not None else SearchFilter()
-        hide = not filters.include_restricted
-        allowed = self.catalog.matching(filters) if filters or (hide and self.catalog.restricted()) else None
+        allowed = self._allowed(filters)
         if not len(self.keywords) or k < 1 or allowed == []:  # the keyword index mirrors the collection
             return []
         vector = self._query_vector(query)
@@ -243,7 +242,7 @@ class Index:
             scores.append(normalised(dict(self.keywords.search(query, wanted, within)), 1.0))
         contents = {chunk_id.split(":", 1)[0] for listed in scores for chunk_id in listed}
         order = fuse(scores, self._bonuses(contents, prefer, recent))[: k * 3 + 5]  # room for orphans and twins
-        return self._hits(order, vector, allowed, public_only=hide)[:k]
+        return self._hits(order, vector, allowed, public_only=not filters.include_restricted)[:k]
 
     def _bonuses(self, shas: set[str], prefer: SearchFilter | None, recent: bool) -> dict[str, float]:
         """Score added to the passages of each content: preferred papers, and newer meetings' papers."""
@@ -259,18 +258,24 @@ class Index:
                 bonus[sha256] += RECENT_BONUS * ((days.index(day) + 1) / len(days) if day else 0.5)
         return bonus
 
+    def _allowed(self, filters: SearchFilter) -> list[Document] | None:
+        """The papers `filters` let through (none restricted, unless they include restricted papers); None
+        where that is every paper."""
+        hide = not filters.include_restricted
+        return self.catalog.matching(filters) if filters or (hide and self.catalog.restricted()) else None
+
     def search_decisions(
         self, query: str, k: int, filters: SearchFilter | None = None, boost: Callable[[Decision], float] | None = None
     ) -> list[DecisionHit]:
         """The `k` decisions read from minutes that best match `query` (see `DecisionSearch`), within
         `filters`; `boost` adds to a decision's score (the meeting or committee a question names)."""
         filters = filters if filters is not None else SearchFilter()
-        hide = not filters.include_restricted
-        allowed = None
-        if filters or (hide and self.catalog.restricted()):
-            allowed = {d.sha256 for d in self.catalog.matching(filters)}
+        papers = self._allowed(filters)
+        allowed = None if papers is None else {d.sha256 for d in papers}
         found = self.decision_search.search(query, CANDIDATES, allowed, self._query_vector(query))
-        if hide:  # restricted since `allowed` was read, or since the decisions were loaded: still hidden
+        if (
+            not filters.include_restricted
+        ):  # restricted since `allowed` was read, or since the decisions were loaded: still hidden
             hidden = self.catalog.restricted()
             found = [hit for hit in found if hit.documents[0].sha256 not in hidden]
         if boost is not None:
