@@ -7,6 +7,7 @@ so the Gradio handlers in `ui.py` only pass values through and turn our exceptio
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -131,6 +132,38 @@ def _reply(answer: Answer, *, writing: bool = False) -> Reply:
     export = export_markdown(answer)
     download = download_link(export, export_name(answer.question))
     return Reply(answer, chat_markdown(answer, writing=writing), cards, refs, export, download)
+
+
+OFFERED = 3  # questions the Ask tab offers to try
+CANDIDATES = 12  # decisions looked at for them, newest first
+# Items every set of minutes has, which nobody asks about: apologies, interests, the last minutes, the next date.
+PROCEDURAL = re.compile(
+    r"\b(?:apologies|declarations?|interests?|minutes|matters arising|urgent business|exclusion|next meeting|"
+    r"chair(?:man|person)?'?s? (?:announcements|report)|election of|appointment of (?:chair|vice)|public (?:questions|"
+    r"participation|forum)|any other business|correspondence|date of)\b",
+    re.I,
+)
+ITEM_NUMBER = re.compile(r"^\W*(?:item\s+)?[\dA-Z]{0,3}\d[\d.]*[a-z]?[.):]?\s+", re.I)
+
+
+def questions_to_try(assistant: Assistant, *, include_restricted: bool) -> list[str]:
+    """Up to `OFFERED` questions about the newest decisions in the papers a user may see, each one the
+    app answers with its decision: what a councillor asks first. None where the minutes record none."""
+    offered: list[str] = []
+    seen: set[str] = set()
+    filters = SearchFilter(include_restricted=include_restricted)
+    for decision, _ in assistant.index.decisions(DecisionFilter(include_restricted=include_restricted)):
+        title = ITEM_NUMBER.sub("", decision.item_title or "").strip(" .:-")
+        title = title.title() if title.isupper() else title
+        if len(seen) >= CANDIDATES or len(offered) >= OFFERED:
+            break
+        if len(title.split()) < 2 or PROCEDURAL.search(title) or title.lower() in seen:
+            continue
+        seen.add(title.lower())
+        question = f"What did {decision.committee or 'the council'} decide about {title}?"
+        if assistant.ask(question, filters=filters, prose=False).outcome is not None:
+            offered.append(question)
+    return offered
 
 
 def open_page(library: Library, refs: dict[str, PageRef], key: str, account: Account) -> PageView:

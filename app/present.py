@@ -52,7 +52,7 @@ def inert(text: str) -> str:
     >>> inert("![x](https://evil.example/a.png) <b>")
     '\\!\\[x\\]\\(https://evil.example/a.png\\) &lt;b&gt;'
     """
-    return MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    return html.escape(MARKDOWN.sub(r"\\\1", text))
 
 
 def chat_markdown(answer: Answer, *, writing: bool = False) -> str:
@@ -77,6 +77,7 @@ def chat_markdown(answer: Answer, *, writing: bool = False) -> str:
             f"<details><summary>The quotes from the papers</summary>\n\n{_quoted(answer.quotes)}\n\n</details>"
         )
     else:
+        parts += [f"**{inert(answer.outcome)}**"] if answer.outcome else []  # the decision's outcome, vote, movers
         parts.append(_quoted(answer.quotes) if answer.quotes else inert(answer.answer))
         if answer.prose_note:
             parts.append(f"*{inert(answer.prose_note)}*")
@@ -87,7 +88,7 @@ def chat_markdown(answer: Answer, *, writing: bool = False) -> str:
         parts.append(f"*Quoted from {pages} read by OCR ({cited}): check the words against the page image.*")
     line = filter_line(answer)
     if line:
-        parts.append(f"*{inert(line)}*")
+        parts.append(f"*{html.escape(line)}*")
     return "\n\n".join(parts)
 
 

@@ -36,11 +36,7 @@ from councilqa.records import OUTCOMES
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = [
-    "What did Cabinet resolve about Riverside Leisure Centre?",
-    "What is the two-hour tariff at Mill Lane car park?",
-    "What is the 2030 target for transport emissions?",
-]
+ASK_PLACEHOLDER = "Ask about the council papers: what was decided, a figure, who proposed it"
 
 
 class NotAllowed(CouncilQAError):
@@ -108,6 +104,7 @@ class Handlers:
         self.assistant = assistant
         self.library = Library(assistant.settings, assistant.index)
         self.accounts = Accounts(assistant.settings.data_dir, assistant.settings.ui.auth)
+        self.tried: dict[tuple[bool, tuple[tuple[str, int], ...]], list[str]] = {}  # questions to try, by what is seen
 
     def account(self, request: gr.Request | None) -> Account:
         return self.accounts.account(getattr(request, "username", None))
@@ -155,7 +152,9 @@ class Handlers:
         account = self.account(request)
         overview = self.library.overview(account)
         committees, doc_types = self.library.choices(account)
+        to_try = self.questions_to_try(account, overview.counts)
         return (
+            gr.Dataset(samples=[[question] for question in to_try], visible=bool(to_try)),
             overview.markdown(),
             overview.documents,
             overview.skipped,
@@ -163,6 +162,13 @@ class Handlers:
             gr.Dropdown(choices=doc_types),
             gr.Dropdown(choices=committees),
         )
+
+    def questions_to_try(self, account: Account, counts: dict[str, int]) -> list[str]:
+        """`chat.questions_to_try` for what `account` may see, asked once per state of the index."""
+        key = (account.sees_restricted, tuple(sorted(counts.items())))
+        if key not in self.tried:
+            self.tried[key] = chat.questions_to_try(self.assistant, include_restricted=account.sees_restricted)
+        return self.tried[key]
 
     def restrict(self, path: str, why: str, request: gr.Request) -> str:
         return self._mark(path, why, True, request)
@@ -281,7 +287,7 @@ def build_app(assistant: Assistant) -> CouncilBlocks:
             api_name="resolutions",
         )
         filters.clear.click(lambda: (None, "", "", None), outputs=filters.fields, api_visibility="private")
-        refreshed = [*documents.tables, filters.fields[0], filters.fields[3], decisions.fields[0]]
+        refreshed = [ask.to_try, *documents.tables, filters.fields[0], filters.fields[3], decisions.fields[0]]
         app.load(handlers.overview, outputs=refreshed, api_visibility="private")
         documents.button.click(
             _guard(handlers.upload), [documents.files], [documents.added], api_name="upload", concurrency_limit=1
@@ -318,9 +324,11 @@ def _ask_tab() -> SimpleNamespace:
             elem_id="cq-chat",
         )
         with gr.Row():
-            question = gr.Textbox(placeholder=EXAMPLES[0], show_label=False, scale=6, elem_id="cq-question")
+            question = gr.Textbox(placeholder=ASK_PLACEHOLDER, show_label=False, scale=6, elem_id="cq-question")
             button = gr.Button("Ask", variant="primary", scale=1, elem_id="cq-ask")
-        gr.Examples(EXAMPLES, inputs=question, label="Try")
+        # questions the app answers from the papers this user may see, filled in at load (`Handlers.overview`)
+        to_try = gr.Dataset(components=[question], samples=[], label="Try", elem_id="cq-try", visible=False)
+        to_try.click(lambda sample: sample[0], inputs=to_try, outputs=question, api_visibility="private")
         cards = gr.HTML("", label="Sources", js_on_load=CARD_JS, elem_id="cq-answer-cards", padding=False)
         with gr.Accordion("Export this answer (Markdown)", open=False):
             export = gr.Textbox(label="Answer with citations", lines=8, buttons=["copy"], interactive=False)
@@ -328,6 +336,7 @@ def _ask_tab() -> SimpleNamespace:
         refs = gr.State({})  # inside the tab: a State left directly in gr.Tabs confuses its tab bar
     return SimpleNamespace(
         chatbot=chatbot,
+        to_try=to_try,
         question=question,
         button=button,
         cards=cards,

@@ -1,6 +1,7 @@
 """The app in a real browser: Debian's chromium driven by Playwright, over the sample index.
 
-A user asks, waits for the answer and its citation cards, clicks a card, and the cited page
+A user picks a question the app offers to try (one of the papers' own decisions), asks it, waits for
+the answer and its citation cards, clicks a card, and the cited page
 appears with its passage marked. The screenshot is saved to build/screenshots/browser.png. Another
 user fetches a committee's papers from a ModernGov site (served on a loopback port) in the Documents
 tab, then follows a card's link to the meeting's page.
@@ -67,7 +68,11 @@ def test_ask_click_a_card_and_see_the_page(browser, served: str):
     elsewhere: list[str] = []
     page.on("request", lambda r: None if r.url.startswith((served, "data:", "blob:")) else elsewhere.append(r.url))
     page.goto(served)
-    page.locator("#cq-question textarea").fill("What did Cabinet resolve about Riverside Leisure Centre?")
+    offered = page.locator("#cq-try").get_by_text("What did Cabinet decide about Riverside Leisure Centre")
+    offered.first.click()  # a question the papers answer, offered to try: it fills the question box
+    question = page.locator("#cq-question textarea")
+    page.wait_for_function("() => document.querySelector('#cq-question textarea').value.includes('Riverside')")
+    assert question.input_value().startswith("What did Cabinet decide about Riverside Leisure Centre")
     page.locator("#cq-ask").click()
 
     answer = page.locator("#cq-chat .message.bot, #cq-chat [data-testid='bot']").last

@@ -9,13 +9,15 @@ from PIL import Image
 
 from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import ANONYMOUS
-from councilqa.app.chat import list_resolutions, open_page, replies, respond, search_filter
+from councilqa.app.chat import list_resolutions, open_page, questions_to_try, replies, respond, search_filter
 from councilqa.app.library import Library, NotServed
 from councilqa.app.viewer import PageRef
 from councilqa.errors import InvalidInput, NotFound
+from councilqa.index.build import ingest, open_index
 from councilqa.records import SearchFilter
 from councilqa.settings import AnswerSettings, LlmSettings, Settings
 from tests.answer.llm_server import scripted_server
+from tests.conftest import write_pdf
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +114,38 @@ def test_a_decision_card_opens_its_minute_and_its_report(library: Library):
     assert "Page 2 · PDF p.2" in minute.caption and "the passage is marked" in minute.caption
     assert "Page 4 · PDF p.6–9" in report.caption and "#page=6" in report.caption
     assert "the passage is marked" in report.caption  # the report's title, as the agenda lists it
+
+
+def test_questions_to_try_are_the_papers_own_decisions_and_answered(sample_settings, sample_index, embedder, tmp_path):
+    """The Ask tab's Try questions come from the newest decisions in the papers the user may see (not the
+    sample's whatever is indexed), each answered with a decision; a reader is offered none of a restricted
+    paper's."""
+    offered = questions_to_try(Assistant(sample_settings, sample_index), include_restricted=False)
+    assert offered and len(offered) <= 3
+    assert all(q.startswith("What did Cabinet decide about ") for q in offered)
+    assert any("Riverside Leisure Centre" in q for q in offered)
+    assert not any(re.search(r"minutes|apologies|exclusion", q, re.I) for q in offered)
+    root = tmp_path / "papers"
+    root.mkdir()
+    write_pdf(
+        root / "Printed minutes 2nd-Jun-2026 Planning Committee.pdf",
+        [
+            "Minutes of the meeting of the Planning Committee held on 2 June 2026\n4. Quillfeather Depot Sale\n"
+            "RESOLVED: That the Quillfeather depot be sold to the highest bidder."
+        ],
+    )
+    write_pdf(
+        root / "Exempt minutes 3rd-Jun-2026 Planning Committee.pdf",
+        [
+            "EXEMPT\nMinutes of the meeting of the Planning Committee held on 3 June 2026\n5. Bramblewick Valuation\n"
+            "RESOLVED: That the Bramblewick valuation of the site be accepted."
+        ],
+    )
+    settings = Settings(data_dir=tmp_path / "data")
+    index = open_index(settings, embedder)
+    ingest([root], index)
+    assistant = Assistant(settings, index)
+    reader = questions_to_try(assistant, include_restricted=False)
+    member = questions_to_try(assistant, include_restricted=True)
+    assert any("Quillfeather" in q for q in reader) and not any("Bramblewick" in q for q in reader)
+    assert any("Bramblewick" in q for q in member)

