@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from councilqa.datadir import DataDir
 from councilqa.errors import CouncilQAError
-from councilqa.records import DataDir
 
 ROLES = ("reader", "member", "officer")
 PUBLIC = "public"  # the role of anyone not logged in: public papers only

@@ -34,11 +34,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from councilqa.datadir import DataDir
 from councilqa.errors import CouncilQAError
 from councilqa.index.build import IngestReport, ingest, open_index
 from councilqa.index.lock import WriterLock
 from councilqa.index.store import Index
-from councilqa.records import DataDir
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)

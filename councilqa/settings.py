@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from councilqa.records import DataDir
+from councilqa.datadir import DataDir
 
 
 class IngestSettings(BaseModel):

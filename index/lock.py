@@ -18,8 +18,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from councilqa.datadir import DataDir
 from councilqa.errors import CouncilQAError
-from councilqa.records import DataDir
 
 
 class IndexReadOnly(CouncilQAError):
