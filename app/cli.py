@@ -25,8 +25,8 @@ from councilqa.app.fetching import fetch_and_ingest
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.app.writer import ingest_into, serving_pid
 from councilqa.errors import CouncilQAError, InvalidInput
-from councilqa.index.build import open_index
 from councilqa.index.lock import WriterLock
+from councilqa.index.store import open_index
 from councilqa.process import prepare
 from councilqa.records import DOC_TYPES, OUTCOMES, Answer, DecisionFilter, SearchFilter, where
 from councilqa.settings import Settings

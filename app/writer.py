@@ -36,9 +36,9 @@ from typing import Any
 
 from councilqa.datadir import DataDir
 from councilqa.errors import CouncilQAError
-from councilqa.index.build import IngestReport, ingest, open_index
+from councilqa.index.build import IngestReport, ingest
 from councilqa.index.lock import WriterLock
-from councilqa.index.store import Index
+from councilqa.index.store import Index, open_index
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 # What a paper is, as `Document.doc_type` says (ingest/metadata.py tells them apart; filters offer them)
 DOC_TYPES = (
@@ -345,6 +345,13 @@ class Quote:
 
     citation: int
     text: str
+
+
+class Minutes(NamedTuple):
+    """What a document's minutes record: items in order, and decisions in order."""
+
+    items: list[MinuteItem]
+    decisions: list[Decision]
 
 
 @dataclass(frozen=True)

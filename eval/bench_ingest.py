@@ -18,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from councilqa.index.build import IngestReport, ingest, open_index
+from councilqa.index.build import IngestReport, ingest
 from councilqa.index.embed import Precision, SentenceTransformerEmbedder, cpu_has_bf16, resolve_precision
+from councilqa.index.store import open_index
 from councilqa.ingest.discover import discover
 from councilqa.ingest.errors import IngestError
 from councilqa.ingest.pdf import PypdfParser

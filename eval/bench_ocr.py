@@ -98,7 +98,8 @@ def ingest_scan(corpus: Path, count: int) -> None:
     """Time ingesting an image-only PDF of `count` pages of the corpus's longest paper."""
     import tempfile
 
-    from councilqa.index.build import ingest, open_index
+    from councilqa.index.build import ingest
+    from councilqa.index.store import open_index
     from councilqa.settings import Settings
 
     source = max(corpus.rglob("*.pdf"), key=_pages)

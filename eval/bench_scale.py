@@ -44,12 +44,11 @@ import numpy as np
 from councilqa.answer.ask import Assistant
 from councilqa.eval.metrics import percentile
 from councilqa.eval.questions import load_questions
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
-from councilqa.index.store import Index
-from councilqa.ingest.minutes import Minutes
+from councilqa.index.store import Index, open_index
 from councilqa.process import prepare
-from councilqa.records import Chunk, Decision, Document, MinuteItem, Page, SearchFilter
+from councilqa.records import Chunk, Decision, Document, MinuteItem, Minutes, Page, SearchFilter
 from councilqa.settings import Settings
 
 SWAPPED = 0.1  # the share of the sample's vocabulary each copy swaps

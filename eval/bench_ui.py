@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     from councilqa.answer.ask import Assistant
     from councilqa.app.serve import launch
     from councilqa.app.ui import build_app
-    from councilqa.index.build import ingest, open_index
+    from councilqa.index.build import ingest
+    from councilqa.index.store import open_index
     from councilqa.settings import Settings
 
     args = _parser().parse_args(argv)

@@ -19,7 +19,7 @@ from councilqa.answer.ask import Assistant
 from councilqa.answer.read import READ_HITS
 from councilqa.eval.metrics import carries_answer
 from councilqa.eval.questions import load_questions
-from councilqa.index.build import open_index
+from councilqa.index.store import open_index
 from councilqa.process import prepare
 from councilqa.settings import Settings
 

@@ -22,8 +22,7 @@ from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.eval.dev_split import load_split
 from councilqa.eval.metrics import carries_answer
 from councilqa.eval.questions import Question, load_questions
-from councilqa.index.build import open_index
-from councilqa.index.store import Index
+from councilqa.index.store import Index, open_index
 from councilqa.process import prepare
 from councilqa.records import Answer
 from councilqa.settings import Settings

@@ -11,8 +11,7 @@ from typing import TextIO
 
 from councilqa.answer.ask import Assistant
 from councilqa.app.cli import Command, add_include_restricted, settings_of
-from councilqa.index.build import open_index
-from councilqa.index.store import MODES
+from councilqa.index.store import MODES, open_index
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

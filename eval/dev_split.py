@@ -37,7 +37,7 @@ from councilqa.answer.ask import Assistant
 from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.eval.metrics import carries_answer, first_match_rank, mrr_at_10
 from councilqa.eval.questions import Question, load_questions
-from councilqa.index.build import open_index
+from councilqa.index.store import open_index
 from councilqa.records import Answer, Citation
 from councilqa.settings import Settings
 

@@ -39,8 +39,8 @@ from councilqa.answer.relevance import CrossEncoder
 from councilqa.eval.dev_split import asked_by_half
 from councilqa.eval.metrics import carries_answer
 from councilqa.eval.questions import Question
-from councilqa.index.build import open_index
 from councilqa.index.embed import SentenceTransformerEmbedder
+from councilqa.index.store import open_index
 from councilqa.process import prepare
 from councilqa.records import Answer
 from councilqa.settings import Settings

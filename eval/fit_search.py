@@ -21,7 +21,7 @@ from councilqa.answer.ask import Assistant
 from councilqa.eval.dev_split import load_split
 from councilqa.eval.questions import Question, load_questions
 from councilqa.index import store
-from councilqa.index.build import open_index
+from councilqa.index.store import open_index
 from councilqa.process import prepare
 from councilqa.records import Hit
 from councilqa.settings import Settings

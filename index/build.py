@@ -16,19 +16,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from councilqa.files import sha256_file
-from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
-from councilqa.index.lock import WriterLock
 from councilqa.index.store import Index
 from councilqa.ingest.chunk import chunk_pages
 from councilqa.ingest.discover import LinkOut, SourceFile, discover_all
 from councilqa.ingest.errors import CorruptPDF, IngestError, NoTextLayer
 from councilqa.ingest.exempt import exemption
 from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
-from councilqa.ingest.minutes import Minutes, read_minutes
+from councilqa.ingest.minutes import read_minutes
 from councilqa.ingest.ocr import available_ocr
 from councilqa.ingest.pdf import PdfParser, PypdfParser
 from councilqa.ingest.sidecar import MeetingSidecar, read_sidecar
-from councilqa.records import Chunk, Document, Page
+from councilqa.records import Chunk, Document, Minutes, Page
 from councilqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,21 +69,6 @@ class IngestReport:
         lines += [f"repaired {path}: {message}" for path, message in self.warnings]
         lines += [f"ocr {path}: {message}" for path, message in self.ocr]
         return "\n".join(lines)
-
-
-def open_index(
-    settings: Settings,
-    embedder: Embedder | None = None,
-    parser: PdfParser | None = None,
-    *,
-    writer: WriterLock | None = None,
-) -> Index:
-    """The index in `settings.data_dir`, with the default model and parser unless others are given;
-    read-only while another process holds its writer lock (`writer` is this process's, where it holds it)."""
-    embedder = embedder or SentenceTransformerEmbedder(
-        settings.index.model_path, settings.index.batch_size, settings.index.precision
-    )
-    return Index(settings, embedder, (parser or PypdfParser()).version, writer=writer)
 
 
 def default_parser(settings: Settings) -> PypdfParser:

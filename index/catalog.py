@@ -19,8 +19,17 @@ from typing import Any
 
 import numpy as np
 
-from councilqa.ingest.minutes import Minutes
-from councilqa.records import Decision, DecisionFilter, Document, Meeting, MinuteItem, Page, SearchFilter, Votes
+from councilqa.records import (
+    Decision,
+    DecisionFilter,
+    Document,
+    Meeting,
+    MinuteItem,
+    Minutes,
+    Page,
+    SearchFilter,
+    Votes,
+)
 
 MAX_ARGUMENTS = 32_766  # to one SQL statement
 KEYS_PER_QUERY = 10_000  # contents, or (content, ordinal) pairs, looked up in one statement

@@ -8,10 +8,8 @@ from dataclasses import asdict, dataclass
 
 from councilqa.index.catalog import SCHEMA_VERSION
 from councilqa.index.embed import Embedder
-from councilqa.ingest.chunk import VERSION as CHUNKER
-from councilqa.ingest.metadata import VERSION as METADATA
-from councilqa.ingest.minutes import VERSION as MINUTES
 from councilqa.settings import Settings
+from councilqa.versions import CHUNKER, METADATA, MINUTES
 
 
 @dataclass(frozen=True)

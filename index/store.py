@@ -22,12 +22,11 @@ import numpy as np
 from councilqa.errors import CouncilQAError, NotFound
 from councilqa.index.catalog import Catalog
 from councilqa.index.decisions import DecisionSearch
-from councilqa.index.embed import Embedder
+from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
 from councilqa.index.keyword import KeywordIndex
 from councilqa.index.lock import IndexReadOnly, WriterLock
 from councilqa.index.stamp import Stamp
 from councilqa.index.vectors import VectorStore, open_chroma
-from councilqa.ingest.minutes import Minutes
 from councilqa.records import (
     Chunk,
     Decision,
@@ -37,10 +36,12 @@ from councilqa.records import (
     Hit,
     Holdings,
     MinuteItem,
+    Minutes,
     Page,
     SearchFilter,
 )
 from councilqa.settings import Settings
+from councilqa.versions import PARSER
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class IndexStampMismatch(CouncilQAError):
 class Index:
     """Read and write access to one data directory. Example::
 
-    index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PypdfParser.version)
+    index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PARSER)
     index.search("car parking charges", k=3)
 
     Opened while another process holds the data directory's writer lock (`writer` is this process's,
@@ -487,3 +488,19 @@ def fuse(rankings: Sequence[dict[str, float]], bonuses: dict[str, float]) -> lis
     for chunk_id in fused:
         fused[chunk_id] += bonuses.get(chunk_id.split(":", 1)[0], 0.0)
     return sorted(fused, key=lambda chunk_id: -fused[chunk_id])
+
+
+def open_index(
+    settings: Settings,
+    embedder: Embedder | None = None,
+    parser_version: str | None = None,
+    *,
+    writer: WriterLock | None = None,
+) -> Index:
+    """The index in `settings.data_dir`, with the default model, and the default parser's version in its stamp
+    unless another parser's is given (`index.build.ingest` reads with a parser of that version);
+    read-only while another process holds its writer lock (`writer` is this process's, where it holds it)."""
+    embedder = embedder or SentenceTransformerEmbedder(
+        settings.index.model_path, settings.index.batch_size, settings.index.precision
+    )
+    return Index(settings, embedder, parser_version or PARSER, writer=writer)

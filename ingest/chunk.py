@@ -27,7 +27,7 @@ from councilqa.records import Chunk, Page
 from councilqa.settings import IngestSettings
 from councilqa.text import split_sentences
 
-VERSION = "chunks v1"  # part of the index stamp: raise it when the chunks change for the same pages
+# Part of the index stamp: raise councilqa/versions.py's CHUNKER when the chunks change for the same pages.
 
 TokenCounter = Callable[[str], int]
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from councilqa.dates import MONTH, iso_day
 from councilqa.records import Page
 
-VERSION = "metadata v2"  # part of the index stamp: raise it when `describe` reads a paper differently
+# Part of the index stamp: raise councilqa/versions.py's METADATA when `describe` reads a paper differently.
 
 WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
 DATE = rf"{WEEKDAY}?(?P<day>\d{{1,2}})\s*(?:st|nd|rd|th)?\s+(?P<month>{MONTH}),?\s+(?P<year>\d{{4}})"

@@ -24,7 +24,6 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from councilqa.ingest.forms import (
     DECIDED,
@@ -52,9 +51,9 @@ from councilqa.ingest.forms import (
 )
 from councilqa.ingest.labels import label_line
 from councilqa.ingest.metadata import MINUTES_OF, minutes_meeting
-from councilqa.records import Decision, MinuteItem, Page, Votes
+from councilqa.records import Decision, MinuteItem, Minutes, Page, Votes
 
-VERSION = "minutes v2"  # part of the index stamp: raise it when the decisions read change
+# Part of the index stamp: raise councilqa/versions.py's MINUTES when the decisions read change.
 
 ITEM = re.compile(r"^(?:(?:Item|Minute)\s+)?(?P<number>\d{1,3}(?:\.\d{1,3}){0,2})\.?\s+(?P<title>\S.*)$")
 ITEM_REF = re.compile(r"^\(Item\s+\d{1,3}[a-z]?\)$", re.IGNORECASE)  # ModernGov: "(Item 5)" under the heading
@@ -78,13 +77,6 @@ LONGEST_SENTENCE = 400  # characters either side of a decided sentence's words t
 
 
 _Span = tuple[str | None, str | None, int, int]  # an item's number, title, first line and the line after its last
-
-
-class Minutes(NamedTuple):
-    """What a document's minutes record: items in order, and decisions in order."""
-
-    items: list[MinuteItem]
-    decisions: list[Decision]
 
 
 @dataclass

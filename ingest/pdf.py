@@ -27,6 +27,7 @@ from councilqa.ingest.errors import CorruptPDF, EmptyPDF, EncryptedPDF, NotAPDF,
 from councilqa.ingest.labels import printed_labels
 from councilqa.ingest.ocr import INSTALL, Ocr, OcrFailed
 from councilqa.records import Page
+from councilqa.versions import PARSER
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class PypdfParser:
     """pypdf's text extraction, one `Page` per PDF page, with printed labels detected; scanned pages read
     by `ocr` (and cached in `cache_dir`) where given."""
 
-    version = f"pypdf {pypdf.__version__}, labels v4"
+    version = PARSER  # councilqa/versions.py
 
     def __init__(self, ocr: Ocr | None = None, cache_dir: Path | None = None) -> None:
         self.ocr = ocr

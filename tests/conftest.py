@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from councilqa.index.build import IngestReport, ingest, open_index
+from councilqa.index.build import IngestReport, ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
-from councilqa.index.store import Index
+from councilqa.index.store import Index, open_index
 from councilqa.settings import IndexSettings, Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,17 @@ def test_stages_import_forward_only(folder: str) -> None:
         if stage_of(module) not in allowed
     }
     assert not wrong, sorted(wrong)
+
+
+def test_answering_a_question_imports_no_ingest_code() -> None:
+    """Opening an index and answering from it (`open_index`, `Assistant`) loads nothing of `ingest/`: the
+    versions the index stamp names live in councilqa/versions.py. Checked in a fresh interpreter."""
+    code = (
+        "import sys; import councilqa.index.store, councilqa.answer.ask; "
+        "print(sorted(m for m in sys.modules if m.startswith('councilqa.ingest')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert loaded.strip() == "[]", loaded
 
 
 def test_answering_and_the_app_use_the_index_through_its_public_face() -> None:

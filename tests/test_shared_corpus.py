@@ -6,7 +6,8 @@ import pypdf
 import pytest
 
 from councilqa.answer.ask import Assistant
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.settings import Settings
 from tests.conftest import SHARED, collapse, shared_corpus
 

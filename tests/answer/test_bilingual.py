@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from councilqa.answer.ask import Assistant
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
-from councilqa.index.store import Index
+from councilqa.index.store import Index, open_index
 from councilqa.settings import Settings
 from tests.conftest import write_pdf
 

@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 
 from councilqa.answer.ask import Assistant
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
-from councilqa.index.store import Index
+from councilqa.index.store import Index, open_index
 from councilqa.records import SearchFilter
 from councilqa.settings import Settings
 from tests.conftest import REPO, write_pdf

@@ -13,9 +13,9 @@ import pytest
 
 from councilqa.answer.ask import Assistant
 from councilqa.answer.decisions import printed_date, unchecked_facts
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
-from councilqa.index.store import Index
+from councilqa.index.store import Index, open_index
 from councilqa.records import Answer, Votes
 from councilqa.settings import Settings
 from tests.conftest import REPO, collapse, shared_corpus

@@ -9,9 +9,9 @@ import pytest
 from councilqa.answer.ask import Assistant
 from councilqa.answer.grounds import Grounds, named_councils, names, spells_out, years
 from councilqa.errors import InvalidInput
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
-from councilqa.index.store import Index
+from councilqa.index.store import Index, open_index
 from councilqa.settings import Settings
 from tests.conftest import write_pdf
 

@@ -21,8 +21,9 @@ from councilqa.answer.ask import Assistant
 from councilqa.answer.claims import unsupported
 from councilqa.answer.llm import OpenAIChat
 from councilqa.answer.prose import Writer, untrusted
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
+from councilqa.index.store import open_index
 from councilqa.records import Answer, Citation, Quote, SearchFilter
 from councilqa.settings import AnswerSettings, LlmSettings, Settings
 from tests.answer.llm_server import BAD, EXCERPTS, GOOD_SENTENCES, Scripted, scripted_server

@@ -25,7 +25,8 @@ from councilqa.answer.read import (
     windows,
 )
 from councilqa.answer.relevance import CrossEncoder
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.records import Chunk, Document, Hit, Quote
 from councilqa.settings import Settings
 from tests.conftest import write_pdf

@@ -9,8 +9,9 @@ from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import Accounts
 from councilqa.app.serve import launch
 from councilqa.app.ui import CouncilBlocks, build_app
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.embed import Embedder
+from councilqa.index.store import open_index
 from councilqa.settings import Settings, UiSettings
 from tests.conftest import free_port
 

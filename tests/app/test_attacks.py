@@ -27,7 +27,8 @@ from councilqa.app.accounts import Accounts
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
 from councilqa.errors import CouncilQAError
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.settings import Settings
 from tests.app.conftest import serve_papers
 from tests.app.gradio_http import dependency, file_urls, join, log_in, new_session, stream

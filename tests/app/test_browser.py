@@ -19,7 +19,8 @@ from councilqa.answer.ask import Assistant
 from councilqa.app.accounts import Accounts
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.settings import AnswerSettings, FetchSettings, LlmSettings, Settings
 from tests.answer.llm_server import scripted_server
 from tests.conftest import REPO, free_port, write_pdf

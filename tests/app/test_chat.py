@@ -13,7 +13,8 @@ from councilqa.app.chat import list_resolutions, open_page, questions_to_try, re
 from councilqa.app.library import Library, NotServed
 from councilqa.app.viewer import PageRef
 from councilqa.errors import InvalidInput, NotFound
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.records import SearchFilter
 from councilqa.settings import AnswerSettings, LlmSettings, Settings
 from tests.answer.llm_server import scripted_server

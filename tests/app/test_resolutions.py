@@ -10,8 +10,8 @@ import pytest
 
 from councilqa.app.cli import main
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
-from councilqa.index.build import ingest, open_index
-from councilqa.index.store import Index
+from councilqa.index.build import ingest
+from councilqa.index.store import Index, open_index
 from councilqa.records import DecisionFilter, where
 from councilqa.settings import Settings
 from tests.conftest import shared_corpus

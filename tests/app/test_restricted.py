@@ -12,7 +12,8 @@ import pytest
 
 from councilqa.answer.ask import Assistant
 from councilqa.app.resolutions import list_decisions
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.records import DecisionFilter, SearchFilter
 from councilqa.settings import Settings
 from tests.conftest import CORPUS, write_pdf

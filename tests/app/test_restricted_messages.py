@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 from councilqa.answer.ask import Assistant
-from councilqa.index.build import ingest, open_index
-from councilqa.index.store import Index
+from councilqa.index.build import ingest
+from councilqa.index.store import Index, open_index
 from councilqa.records import SearchFilter
 from councilqa.settings import Settings
 from tests.conftest import CORPUS, write_pdf

@@ -8,7 +8,8 @@ import pytest
 
 from councilqa.answer.ask import Assistant
 from councilqa.app.present import answer_cards, chat_markdown
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.settings import Settings
 from tests.ingest.test_ocr import PACK, image_pdf, ocr_engine, rendered
 

@@ -16,8 +16,9 @@ from gradio_client import Client
 from councilqa.answer.ask import Assistant
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.lock import IndexReadOnly, WriterLock
+from councilqa.index.store import open_index
 from councilqa.settings import Settings
 from tests.conftest import CORPUS, free_port, write_pdf
 

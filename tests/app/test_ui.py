@@ -19,7 +19,7 @@ from councilqa.answer.ask import Assistant
 from councilqa.app.serve import launch
 from councilqa.app.ui import build_app
 from councilqa.datadir import DataDir
-from councilqa.index.build import open_index
+from councilqa.index.store import open_index
 from councilqa.settings import Settings, UiSettings
 from tests.conftest import CORPUS, free_port
 from tests.ingest.moderngov_site import ModernGovSite, start

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from councilqa.app.uploads import UploadRejected, add_uploads, safe_name, store_upload
-from councilqa.index.build import open_index
+from councilqa.index.store import open_index
 from councilqa.settings import Settings
 from tests.conftest import write_pdf
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.catalog import Catalog
-from councilqa.index.store import Index, IndexStampMismatch
+from councilqa.index.store import Index, IndexStampMismatch, open_index
 from councilqa.ingest.sidecar import MeetingSidecar, PaperEntry, write_sidecar
 from councilqa.records import Chunk
 from councilqa.settings import IngestSettings, Settings

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from councilqa.answer.ask import Assistant
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
+from councilqa.index.store import open_index
 from councilqa.index.vectors import VectorStoreUnavailable
 from councilqa.records import Chunk, SearchFilter
 from councilqa.settings import IndexSettings, Settings

@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.settings import Settings
 from tests.conftest import write_pdf
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from councilqa.index.build import open_index
 from councilqa.index.embed import SentenceTransformerEmbedder, cpu_has_bf16
-from councilqa.index.store import IndexStampMismatch
+from councilqa.index.store import IndexStampMismatch, open_index
 from councilqa.settings import IndexSettings, Settings
 
 TEXTS = [

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
 from councilqa.index.keyword import KeywordIndex
+from councilqa.index.store import open_index
 from councilqa.index.vectors import ChromaStore
 from councilqa.settings import Settings
 

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 
 from councilqa.app.cli import main
-from councilqa.index.build import ingest, open_index
+from councilqa.index.build import ingest
+from councilqa.index.store import open_index
 from councilqa.ingest import discover as discovery
 from councilqa.settings import Settings
 from tests.conftest import write_pdf

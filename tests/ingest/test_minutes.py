@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from councilqa.ingest.metadata import describe
-from councilqa.ingest.minutes import Minutes, read_minutes
+from councilqa.ingest.minutes import read_minutes
 from councilqa.ingest.pdf import PypdfParser
-from councilqa.records import Decision, Page
+from councilqa.records import Decision, Minutes, Page
 from tests.conftest import CORPUS, SHARED, collapse, shared_corpus
 
 KENT_13_FEB = "full_council/2025-02-13/originals/Printed minutes 13th-Feb-2025 09.30 County Council.pdf"
