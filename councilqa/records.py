@@ -355,6 +355,20 @@ class Minutes(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Paper:
+    """A paper as ingest read it, ready for the index to store: what it is, its pages and chunks, what its
+    minutes record, why it is restricted (source, why) if it is, and what the parser repaired or read by OCR."""
+
+    document: Document
+    pages: list[Page]
+    chunks: list[Chunk]
+    minutes: Minutes | None
+    restriction: tuple[str, str] | None
+    warnings: tuple[str, ...] = ()
+    ocr_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Sentence:
     """One sentence of a prose answer, written by a language model, and the excerpts (citation numbers)
     it rests on. Shown only once `answer.prose`'s checks found it on them."""

@@ -17,17 +17,13 @@ from pathlib import Path
 
 from councilqa.files import sha256_file
 from councilqa.index.store import Index
-from councilqa.ingest.chunk import chunk_pages
 from councilqa.ingest.discover import LinkOut, SourceFile, discover_all
 from councilqa.ingest.errors import CorruptPDF, IngestError, NoTextLayer
-from councilqa.ingest.exempt import exemption
-from councilqa.ingest.metadata import MeetingHint, describe, meeting_folder, meeting_hints
-from councilqa.ingest.minutes import read_minutes
-from councilqa.ingest.ocr import available_ocr
-from councilqa.ingest.pdf import PdfParser, PypdfParser
+from councilqa.ingest.metadata import MeetingHint, meeting_folder, meeting_hints
+from councilqa.ingest.pdf import PdfParser
+from councilqa.ingest.read import default_parser, describe_paper, read_paper, restriction
 from councilqa.ingest.sidecar import MeetingSidecar, read_sidecar
-from councilqa.records import Chunk, Document, Minutes, Page
-from councilqa.settings import Settings
+from councilqa.records import Chunk, Document, Minutes, Page, Paper
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +65,6 @@ class IngestReport:
         lines += [f"repaired {path}: {message}" for path, message in self.warnings]
         lines += [f"ocr {path}: {message}" for path, message in self.ocr]
         return "\n".join(lines)
-
-
-def default_parser(settings: Settings) -> PypdfParser:
-    """pypdf, with Tesseract reading scanned pages where `ingest.ocr` is on and it is installed (its pages
-    cached under the data directory's `ocr/`)."""
-    ocr = available_ocr(settings.ingest.ocr_seconds_per_page) if settings.ingest.ocr else None
-    return PypdfParser(ocr, settings.data.ocr)
 
 
 def ingest(
@@ -164,6 +153,11 @@ class _Prepared:
     error: IngestError | None = None
     seconds: float = 0.0
 
+    def take(self, paper: Paper) -> None:
+        """What reading the new file gave."""
+        self.document, self.pages, self.chunks, self.minutes = paper.document, paper.pages, paper.chunks, paper.minutes
+        self.restriction, self.warnings, self.ocr_notes = paper.restriction, paper.warnings, paper.ocr_notes
+
 
 def _read_ahead(
     pool: ThreadPoolExecutor, items: list[SourceFile], work: Callable[[SourceFile], _Prepared], depth: int
@@ -182,7 +176,7 @@ def _read_ahead(
 def _prepare(
     source: SourceFile, index: Index, parser: PdfParser, hint: MeetingHint | None, sidecar: MeetingSidecar | None
 ) -> _Prepared:
-    """Hash, classify, and for a new file parse, describe and chunk it. Reads the catalog, writes nothing."""
+    """Hash, classify, and for a new file read it (`read_paper`). Reads the catalog, writes nothing."""
     started = time.perf_counter()
     sha256 = sha256_file(source.path)
     known = index.catalog.document(source.rel)
@@ -193,23 +187,26 @@ def _prepare(
         item.outcome = "skipped before"
     elif index.catalog.has_content(sha256):
         item.outcome = "copy"
-        item.document = _document(source, sha256, index.catalog.pages(sha256), hint, sidecar)
-        item.restriction = _restriction(source, sidecar, [])
+        item.document = describe_paper(source, sha256, index.catalog.pages(sha256), hint, sidecar)
+        item.restriction = restriction(source, sidecar, [])
     else:
         try:
-            parsed = parser.parse(source.path, source.rel)
+            paper = read_paper(
+                source, sha256, parser, hint, sidecar, index.settings.ingest, index.embedder.count_tokens
+            )
         except IngestError as error:
             item.outcome, item.error = "error", error
         except Exception as error:  # a parser bug or a kind of damage not seen before: skip, don't stop
             log.exception("unexpected error reading %s", source.rel)
             item.outcome, item.error = "error", CorruptPDF(source.rel, f"could not be read ({error!r})")
         else:
-            item.pages, item.warnings, item.ocr_notes = parsed.pages, parsed.warnings, parsed.ocr_notes
-            item.document = _document(source, sha256, parsed.pages, hint, sidecar)
-            settings, count = index.settings.ingest, index.embedder.count_tokens
-            item.chunks = chunk_pages(sha256, item.document.context, parsed.pages, settings, count)
-            item.minutes = _minutes(item.document, parsed.pages)
-            item.restriction = _restriction(source, sidecar, parsed.pages)
+            item.document, item.pages, item.chunks, item.minutes = (
+                paper.document,
+                paper.pages,
+                paper.chunks,
+                paper.minutes,
+            )
+            item.restriction, item.warnings, item.ocr_notes = paper.restriction, paper.warnings, paper.ocr_notes
     item.seconds = time.perf_counter() - started
     return item
 
@@ -217,17 +214,6 @@ def _prepare(
 def _retry(reason: str, parser: PdfParser) -> bool:
     """Whether a file skipped before is read again: a scan, now that the parser has OCR."""
     return reason == NoTextLayer.reason and getattr(parser, "ocr", None) is not None
-
-
-def _minutes(document: Document, pages: list[Page]) -> Minutes | None:
-    """The meetings, items and decisions the document minutes. A paper the minutes reader can't read
-    is still indexed, without them, and the reason is logged."""
-    own = (document.committee, document.meeting_date) if document.doc_type == "printed minutes" else None
-    try:
-        return read_minutes(pages, own)
-    except Exception:  # a form of minutes not seen before: keep the paper's passages, log the bug
-        log.exception("minutes of %s could not be read; indexed without its decisions", document.path)
-        return None
 
 
 def _record(item: _Prepared, index: Index, report: IngestReport) -> None:
@@ -311,35 +297,3 @@ def _prune(paths: list[Path], sources: list[SourceFile], index: Index) -> list[s
     for path in gone:
         index.remove(path)
     return gone
-
-
-def _document(
-    source: SourceFile, sha256: str, pages: list[Page], hint: MeetingHint | None, sidecar: MeetingSidecar | None
-) -> Document:
-    """What the document is: from its meeting's sidecar where the site said (committee, date, council, the
-    meeting's page), else from its name, folder and first pages."""
-    info = describe(source.rel, pages, hint)
-    document = Document(
-        path=source.rel,
-        root=str(source.root),
-        sha256=sha256,
-        title=info.title,
-        n_pages=len(pages),
-        council=info.council,
-        committee=info.committee,
-        meeting_date=info.meeting_date,
-        doc_type=info.doc_type,
-    )
-    if sidecar is None or sidecar.paper(source.path.name) is None:
-        return document
-    council, committee, day, url = sidecar.council or info.council, sidecar.committee, sidecar.date, sidecar.url
-    return replace(document, council=council, committee=committee, meeting_date=day, url=url)
-
-
-def _restriction(source: SourceFile, sidecar: MeetingSidecar | None, pages: list[Page]) -> tuple[str, str] | None:
-    """(source, why) when the paper is restricted: its site flags it, or its first pages mark it exempt."""
-    paper = sidecar.paper(source.path.name) if sidecar else None
-    if paper is not None and paper.restricted:
-        return "site", "its ModernGov site lists it as restricted (exempt)"
-    marked = exemption(pages)
-    return ("marking", f"marked exempt, {marked}") if marked else None
