@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from councilqa.index.build import IngestReport
-from councilqa.ingest.fetch import FetchReport, Site, fetch
+from councilqa.ingest.fetch import FetchReport, fetch
+from councilqa.ingest.site import Site
 from councilqa.settings import FetchSettings
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from councilqa.ingest.fetch import FetchError, Site, fetch
+from councilqa.ingest.fetch import fetch
 from councilqa.ingest.sidecar import read_sidecar
+from councilqa.ingest.site import FetchError, Site
 from councilqa.settings import FetchSettings
 from tests.conftest import REPO, write_pdf
 from tests.ingest.moderngov_site import MINUTES, PACK, PLAN, ModernGovSite, start
