@@ -154,13 +154,13 @@ class Handlers:
         committees, doc_types = self.library.choices(account)
         to_try = self.questions_to_try(account, overview.counts)
         return (
-            gr.Dataset(samples=[[question] for question in to_try], visible=bool(to_try)),
             overview.markdown(),
             overview.documents,
             overview.skipped,
             gr.Dropdown(choices=committees),
             gr.Dropdown(choices=doc_types),
             gr.Dropdown(choices=committees),
+            gr.Dataset(samples=[[question] for question in to_try], visible=bool(to_try)),
         )
 
     def questions_to_try(self, account: Account, counts: dict[str, int]) -> list[str]:
@@ -287,7 +287,7 @@ def build_app(assistant: Assistant) -> CouncilBlocks:
             api_name="resolutions",
         )
         filters.clear.click(lambda: (None, "", "", None), outputs=filters.fields, api_visibility="private")
-        refreshed = [ask.to_try, *documents.tables, filters.fields[0], filters.fields[3], decisions.fields[0]]
+        refreshed = [*documents.tables, filters.fields[0], filters.fields[3], decisions.fields[0], ask.to_try]
         app.load(handlers.overview, outputs=refreshed, api_visibility="private")
         documents.button.click(
             _guard(handlers.upload), [documents.files], [documents.added], api_name="upload", concurrency_limit=1

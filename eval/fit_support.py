@@ -58,7 +58,7 @@ def pairs(questions: list[Question]) -> list[Pair]:
 def rates(found: list[Pair], threshold: float) -> tuple[float, float]:
     """The shares of borne-out and of not-borne-out pairs kept at `threshold`.
 
-    >>> rates([Pair("a", "a", True), Pair("a b", "a", False)], 0.6)
+    >>> rates([Pair("roof", "the roof", True), Pair("roof cost", "the roof", False)], 0.6)
     (1.0, 0.0)
     """
     right = [p for p in found if p.borne_out]

@@ -100,7 +100,7 @@ def test_ask_click_a_card_and_see_the_page(browser, served: str):
     page.close()
 
 
-def test_a_prose_answer_streams_in_checked_and_the_quotes_are_a_click_away(browser, sample_settings, sample_index):
+def test_a_prose_answer_streams_in_checked_and_the_quotes_are_a_click_away(browser, embedder, tmp_path: Path):
     """With a language model configured (the scripted OpenAI-compatible server of tests/answer/llm_server.py,
     over real HTTP; a real model is tested in tests/answer/test_llm_server.py), the answer is its prose, each
     sentence with its citation chip, and a toggle shows the quotes it was checked against."""
@@ -108,10 +108,10 @@ def test_a_prose_answer_streams_in_checked_and_the_quotes_are_a_click_away(brows
 
     llm = LlmSettings(url="", model="echo")
     with scripted_server() as server:
-        settings = Settings(
-            data_dir=sample_settings.data_dir, answer=AnswerSettings(llm=llm.model_copy(update={"url": server.url}))
-        )
-        assistant = Assistant(settings, sample_index)
+        answer = AnswerSettings(llm=llm.model_copy(update={"url": server.url}))
+        settings = Settings(data_dir=tmp_path / "data", answer=answer)  # its own: the served sample's is locked
+        assistant = Assistant(settings, open_index(settings, embedder))
+        ingest([REPO / "corpus"], assistant.index)
         app, port = build_app(assistant), free_port()
         launch(app, assistant, port=port, prevent_thread_lock=True, quiet=True)
         try:
