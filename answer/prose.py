@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from councilqa.answer.claims import CITATION, unsupported
 from councilqa.answer.llm import ChatModel, LlmError
+from councilqa.answer.units import ABBREVIATION
 from councilqa.records import Answer, Citation, Dropped, Sentence, long_date, where
 from councilqa.settings import LlmSettings
 from councilqa.text import split_sentences
@@ -50,7 +51,6 @@ DECLINES = re.compile(
     re.I,
 )
 SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9“\"'(£])")
-ABBREVIATED = re.compile(r"\b(?:Cllr|Cyng|Mr|Mrs|Ms|Dr|No|St|e\.g|i\.e|approx|para|Rev)\.$", re.I)
 FINISHED = re.compile(r"(?:[.!?…]|\])[\s\"'”’)]*$")  # a reply's last sentence that ends as one
 LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 
@@ -131,7 +131,7 @@ def split_reply(text: str) -> list[str]:
     pieces: list[str] = []
     for line in text.splitlines():
         for piece in SENTENCE_END.split(LIST_MARK.sub("", line.replace("**", "")).strip()):
-            if pieces and (CITATION.fullmatch(piece.rstrip(".")) or ABBREVIATED.search(pieces[-1])):
+            if pieces and (CITATION.fullmatch(piece.rstrip(".")) or ABBREVIATION.search(pieces[-1])):
                 pieces[-1] = f"{pieces[-1]} {piece}"
             elif piece:
                 pieces.append(piece)
