@@ -18,8 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from councilqa.dates import MONTH_NAMES, month_number
-from councilqa.records import Decision, Page, SearchFilter, long_date
+from councilqa.dates import MONTH_NAMES, long_date, month_number
+from councilqa.records import Decision, Page, SearchFilter
 from councilqa.text import split_sentences
 
 DECISION_QUESTION = re.compile(

@@ -18,10 +18,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from councilqa.answer.cite import where
 from councilqa.answer.claims import CITATION, unsupported
 from councilqa.answer.llm import ChatModel, LlmError
 from councilqa.answer.units import ABBREVIATION
-from councilqa.records import Answer, Citation, Dropped, Sentence, long_date, where
+from councilqa.dates import long_date
+from councilqa.records import Answer, Citation, Dropped, Sentence
 from councilqa.settings import LlmSettings
 from councilqa.text import split_sentences
 

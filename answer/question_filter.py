@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from councilqa.dates import MONTH, iso_day, month_number, month_span
-from councilqa.records import SearchFilter, long_date
+from councilqa.dates import MONTH, iso_day, long_date, month_number, month_span
+from councilqa.records import SearchFilter
 
 _MONTH = rf"(?P<month>{MONTH})\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"

@@ -36,6 +36,7 @@ from councilqa.answer.units import answer_units, answering_unit, sentences
 from councilqa.records import Hit, Quote
 
 READ_HITS = 5  # passages whose units may be quoted
+ANSWER_HITS = 5  # hits whose sentences the `rules` reader may quote (`compose`)
 SCORED = 8  # units scored by the model per question, at most
 QUOTED = 3  # units quoted in an answer, at most, where the caller names no number (the app: answer.answer_sentences) …
 MAX_WORDS = 150  # … and words (a longer answer must not buy the metric)
@@ -301,3 +302,49 @@ def _best_first(item: Scored) -> tuple[float, int, int]:
 
 def _first(text: str, n: int) -> str:
     return " ".join(text.split()[:n])
+
+
+def compose(
+    question: str, hits: list[Hit], n_sentences: int, words: Words, decided_gain: float = 0.0
+) -> tuple[Quote, ...]:
+    """The sentences of the top hits that best match the question, with the number of the citation
+    each is quoted from, in the order they appear.
+
+    A sentence scores for each question word it shares, the more for words few of the candidate
+    sentences share (local rarity), plus its hit's similarity; for a question that asks for an
+    amount, sentences holding figures score more; a sentence that records a decision ("It was resolved
+    to …") gains `decided_gain` (`answer.decided_gain`). A sentence found in two excerpts (or within a longer
+    one) is quoted once. Words are compared as `words` gives them (the keyword index's stemmed words).
+    """
+    candidates = [
+        (rank, position, sentence)
+        for rank, hit in enumerate(hits[:ANSWER_HITS], 1)
+        for position, sentence in enumerate(answer_units(hit.chunk.text))
+    ]
+    held = word_scores(question, [sentence for *_, sentence in candidates], words)
+    numeric = bool(ASKS_AMOUNT.search(question))
+    scored = [
+        (
+            share
+            + 0.5 * hits[rank - 1].score
+            - 0.05 * rank
+            + (0.5 if numeric and FIGURE.search(sentence) else 0.0)
+            + (decided_gain if DECIDES.search(sentence) else 0.0),
+            rank,
+            position,
+            sentence,
+        )
+        for (rank, position, sentence), share in zip(candidates, held, strict=True)
+        if share
+    ]
+    if not scored:
+        return (Quote(1, answer_units(hits[0].chunk.text)[0]),)
+    ranked = sorted(scored, key=lambda s: -s[0])
+    score, rank, position, _ = ranked[0]
+    best = [(score, rank, position, answering_unit(hits[rank - 1].chunk.text, position))]
+    for candidate in ranked[1:]:
+        if len(best) == n_sentences:
+            break
+        if not any(candidate[3] in chosen[3] or chosen[3] in candidate[3] for chosen in best):
+            best.append(candidate)
+    return tuple(Quote(rank, sentence) for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))

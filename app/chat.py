@@ -152,7 +152,7 @@ def questions_to_try(assistant: Assistant, *, include_restricted: bool) -> list[
     offered: list[str] = []
     seen: set[str] = set()
     filters = SearchFilter(include_restricted=include_restricted)
-    for decision, _ in assistant.index.decisions(DecisionFilter(include_restricted=include_restricted)):
+    for decision, _ in assistant.index.papers.seen(include_restricted).decisions():
         title = ITEM_NUMBER.sub("", decision.item_title or "").strip(" .:-")
         title = title.title() if title.isupper() else title
         if len(seen) >= CANDIDATES or len(offered) >= OFFERED:

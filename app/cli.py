@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from councilqa.answer.ask import Assistant
+from councilqa.answer.cite import where
 from councilqa.app.accounts import ROLES, AccountError, Accounts
 from councilqa.app.chat import clean_day
 from councilqa.app.fetching import fetch_and_ingest
@@ -28,7 +29,7 @@ from councilqa.errors import CouncilQAError, InvalidInput
 from councilqa.index.lock import WriterLock
 from councilqa.index.store import open_index
 from councilqa.process import prepare
-from councilqa.records import DOC_TYPES, OUTCOMES, Answer, DecisionFilter, SearchFilter, where
+from councilqa.records import DOC_TYPES, OUTCOMES, Answer, DecisionFilter, SearchFilter
 from councilqa.settings import Settings
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from councilqa.app.accounts import Account
 from councilqa.errors import CouncilQAError
+from councilqa.index.papers import Papers
 from councilqa.index.store import Index
-from councilqa.records import Document
+from councilqa.records import Counts
 from councilqa.settings import Settings
 
 
@@ -26,7 +27,7 @@ class NotServed(CouncilQAError):
 class Overview:
     """What is indexed, for the Documents tab."""
 
-    counts: dict[str, int]
+    counts: Counts
     meetings: int
     documents: list[list[str | int]] = field(default_factory=list)  # path, title, committee, date, type, pages, why
     # restricted (empty for a public paper)
@@ -34,10 +35,9 @@ class Overview:
 
     def markdown(self) -> str:
         c = self.counts
-        copies = c["documents"] - c["unique_contents"]
         return (
-            f"**{c['documents']}** documents ({copies} identical copies), **{c['pages']}** pages, "
-            f"**{c['chunks']}** passages, **{self.meetings}** meetings; **{c['skipped']}** files skipped."
+            f"**{c.documents}** documents ({c.documents - c.unique_contents} identical copies), **{c.pages}** pages, "
+            f"**{c.chunks}** passages, **{self.meetings}** meetings; **{c.skipped}** files skipped."
         )
 
 
@@ -74,23 +74,22 @@ class Library:
 
     def roots(self) -> list[Path]:
         """The folders the app may serve files from: every ingest root, the uploads and the fetched papers."""
-        roots = {Path(root).resolve() for root in self.index.roots()}
+        roots = {Path(root).resolve() for root in self.index.papers.roots()}
         return sorted(roots | {self.uploads_dir, self.papers_dir})
 
     def visible(self, doc: str, account: Account) -> bool:
         """Whether `account` may see the indexed paper `doc` (a path as cited)."""
-        return self._may_see(self.index.document(doc), account)
+        return self.papers(account).document(doc) is not None
 
-    def _may_see(self, document: Document | None, account: Account) -> bool:
-        if document is None:
-            return False
-        return account.sees_restricted or document.sha256 not in self.index.restricted()
+    def papers(self, account: Account) -> Papers:
+        """The indexed papers `account` may see."""
+        return self.index.papers.seen(account.sees_restricted)
 
     def file_for(self, doc: str, account: Account) -> Path:
         """The PDF of a cited document (a path as cited) that `account` may see, checked to lie under an
         ingest root."""
-        document = self.index.document(doc)
-        if document is None or not self._may_see(document, account):
+        document = self.papers(account).document(doc)
+        if document is None:
             raise NotServed(f"{doc}: not in the index")
         path = Path(document.root) / document.path
         if not within(path, self.roots()):
@@ -106,22 +105,23 @@ class Library:
         Anything else under a root (a script, a spreadsheet, a paper not indexed) is not."""
         if ".." in path.parts or not path.is_absolute():
             return False
-        for root in map(Path, self.index.roots()):
+        papers = self.papers(account)
+        for root in map(Path, papers.roots()):
             if path.is_relative_to(root) and within(path, [root]):  # `within` resolves links: none leads out
-                document = self.index.document(path.relative_to(root).as_posix())
+                document = self.index.papers.document(path.relative_to(root).as_posix())
                 if document is not None and Path(document.root) == root:
-                    return self._may_see(document, account)
+                    return papers.document(document.path) is not None
         return False
 
     def choices(self, account: Account) -> tuple[list[str], list[str]]:
         """The committees and document types of the papers `account` may see, sorted, for the filter menus."""
-        facets = self.index.facets(public_only=not account.sees_restricted)
-        return facets["committee"], facets["doc_type"]
+        facets = self.papers(account).facets()
+        return facets.committees, facets.doc_types
 
     def overview(self, account: Account) -> Overview:
         """What is indexed, as `account` may see it: a reader neither sees restricted papers nor counts them,
         nor the skipped files (a name is all they have, and it may be an exempt paper's)."""
-        held = self.index.overview(public_only=not account.sees_restricted)
+        held = self.papers(account).overview()
         rows: list[list[str | int]] = [
             [
                 d.path,

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from PIL import Image
 
 from councilqa.answer.ask import ABSTAIN
+from councilqa.answer.cite import Cited, where
 from councilqa.app.resolutions import FoundDecision, outcome_line
 from councilqa.app.viewer import PageRef
-from councilqa.records import Answer, Citation, Cited, Quote, where
+from councilqa.records import Answer, Citation, Quote
 
 NO_ANSWER = "The papers don't answer this."
 

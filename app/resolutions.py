@@ -101,25 +101,21 @@ def list_decisions(index: Index, wanted: DecisionFilter) -> list[FoundDecision]:
     """
     found: list[tuple[Decision, Document]] = []
     seen: set[tuple[str | None, str | None, str]] = set()
-    for decision, document in index.decisions(wanted):
+    papers = index.papers.seen(wanted.include_restricted)  # nor a restricted paper as an item's report
+    for decision, document in papers.decisions(wanted):
         if same_decision(decision) not in seen:
             seen.add(same_decision(decision))
             found.append((decision, document))
-    public_only = not wanted.include_restricted  # nor a restricted paper as an item's report
     keys = {(document.sha256, decision.item) for decision, document in found if decision.item is not None}
-    items = index.minute_items(keys, public_only=public_only)
-    pages = lru_cache(maxsize=None)(index.pages)
+    items = papers.minute_items(keys)
+    pages = lru_cache(maxsize=None)(papers.pages)
     reports: dict[tuple[str, int], ItemReport | None] = {}
     listed = []
     for decision, document in found:
         key = (document.sha256, decision.item if decision.item is not None else -1)
         item = items.get(key)
         if item is not None and key not in reports:
-            meeting = (
-                index.meeting_papers(item.meeting_date, item.committee, public_only=public_only)
-                if item.meeting_date
-                else []
-            )
+            meeting = papers.meeting_papers(item.meeting_date, item.committee) if item.meeting_date else []
             reports[key] = find_report(item, [paper for paper in meeting if paper.sha256 != document.sha256], pages)
         listed.append(FoundDecision(decision, document, item, reports.get(key)))
     return listed
@@ -152,14 +148,14 @@ def outcome_line(decision: Decision) -> str:
 def find_report(
     item: MinuteItem, meeting: Sequence[Document], pages: Callable[[str], Sequence[Page]]
 ) -> ItemReport | None:
-    """The paper `item` considered, among `meeting`, the other papers of its meeting (`Index.meeting_papers`):
+    """The paper `item` considered, among `meeting`, the other papers of its meeting (`Papers.meeting_papers`):
     a paper named by the item's decision reference or most of its title's words (a report first), else
     the pages a reports pack's agenda lists for the item. `pages` gives a content's pages (with their
     labels). None when nothing matches well or two different papers match equally well.
 
     Example::
 
-        find_report(item, index.meeting_papers(item.meeting_date, item.committee), index.pages)
+        find_report(item, papers.meeting_papers(item.meeting_date, item.committee), papers.pages)
     """
     if not item.title:
         return None

@@ -32,7 +32,7 @@ from councilqa.app.library import Library, NotServed
 from councilqa.app.uploads import add_uploads
 from councilqa.app.viewer import PageRef
 from councilqa.errors import CouncilQAError, InvalidInput
-from councilqa.records import OUTCOMES
+from councilqa.records import OUTCOMES, Counts
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class Handlers:
         self.assistant = assistant
         self.library = Library(assistant.settings, assistant.index)
         self.accounts = Accounts(assistant.settings.data_dir, assistant.settings.ui.auth)
-        self.tried: dict[tuple[bool, tuple[tuple[str, int], ...]], list[str]] = {}  # questions to try, by what is seen
+        self.tried: dict[tuple[bool, Counts], list[str]] = {}  # questions to try, by what is seen
 
     def account(self, request: gr.Request | None) -> Account:
         return self.accounts.account(getattr(request, "username", None))
@@ -163,9 +163,9 @@ class Handlers:
             gr.Dataset(samples=[[question] for question in to_try], visible=bool(to_try)),
         )
 
-    def questions_to_try(self, account: Account, counts: dict[str, int]) -> list[str]:
+    def questions_to_try(self, account: Account, counts: Counts) -> list[str]:
         """`chat.questions_to_try` for what `account` may see, asked once per state of the index."""
-        key = (account.sees_restricted, tuple(sorted(counts.items())))
+        key = (account.sees_restricted, counts)
         if key not in self.tried:
             self.tried[key] = chat.questions_to_try(self.assistant, include_restricted=account.sees_restricted)
         return self.tried[key]

@@ -45,3 +45,13 @@ def month_span(year: int, month: int) -> tuple[str, str]:
     ('2024-02-01', '2024-02-29')
     """
     return date(year, month, 1).isoformat(), date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
+def long_date(iso: str) -> str:
+    """A date as papers and people write it.
+
+    >>> long_date("2025-02-13")
+    '13 February 2025'
+    """
+    day = date.fromisoformat(iso)
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"

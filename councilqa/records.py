@@ -6,10 +6,8 @@ that need it (`councilqa.index.store`, `Answer.to_json`).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import asdict, dataclass, field
-from datetime import date
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple
 
 # What a paper is, as `Document.doc_type` says (ingest/metadata.py tells them apart; filters offer them)
 DOC_TYPES = (
@@ -26,11 +24,8 @@ DOC_TYPES = (
 
 @dataclass(frozen=True)
 class Document:
-    """One PDF file as ingested.
-
-    `path` is relative to the ingest root it was found under (POSIX separators), so citations read
-    the same on every machine; `root` is that root's absolute path, kept to re-read the file.
-    """
+    """One PDF file as ingested. `path` is relative to the ingest root it was found under (POSIX separators),
+    so citations read the same on every machine; `root` is that root's absolute path, kept to re-read the file."""
 
     path: str
     root: str
@@ -189,10 +184,30 @@ class Meeting:
 
 
 @dataclass(frozen=True)
-class Holdings:
-    """What an index holds, as one kind of user may see it (`Index.overview`)."""
+class Counts:
+    """How much an index holds, as one kind of user may see it (for the public, no skipped files)."""
 
-    counts: dict[str, int]  # documents, unique_contents, pages, chunks, skipped
+    documents: int
+    unique_contents: int
+    pages: int
+    chunks: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The values a filter can take, as present in the papers one kind of user may see, sorted."""
+
+    committees: list[str]
+    doc_types: list[str]
+    meeting_dates: list[str]
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What an index holds, as one kind of user may see it (`Papers.overview`)."""
+
+    counts: Counts
     documents: list[Document]
     meetings: list[Meeting]
     restricted: dict[str, str] = field(default_factory=dict)  # content sha256 -> why it is restricted
@@ -201,14 +216,15 @@ class Holdings:
 
 @dataclass(frozen=True)
 class Hit:
-    """A chunk found by search, with its score and every document that holds it. `also` lists the
-    same passage found in other, not byte-identical papers (a report in two meetings' packs), with
-    the pages it has there."""
+    """A chunk found by search (its text checked on its pages), with its score and every document that
+    holds it. `also` lists the same passage found in other, not byte-identical papers (a report in two
+    meetings' packs), with the pages it has there; `ocr`, whether OCR read any of its pages."""
 
     chunk: Chunk
     score: float
     documents: tuple[Document, ...]
     also: tuple[tuple[Chunk, Document], ...] = ()
+    ocr: bool = False
 
 
 def same_decision(decision: Decision) -> tuple[str | None, str | None, str]:
@@ -247,31 +263,6 @@ class Citation:
     copies: tuple[str, ...] = ()  # other paths holding the identical file
     url: str | None = None  # the meeting's page on the council's site (`Document.url`)
     ocr: bool = False  # a page it cites was read by OCR (a scan)
-
-
-class Cited(Protocol):
-    """Anything with pages to cite: a `Citation`, a resolution."""
-
-    @property
-    def pdf_page(self) -> int: ...
-    @property
-    def pdf_page_end(self) -> int: ...
-    @property
-    def printed_page(self) -> str | None: ...
-
-
-def where(cited: Cited) -> str:
-    """Printed page and PDF pages, as users read them: "Page 30 · PDF p.32", "PDF p.4–5"."""
-    pages = f"PDF p.{cited.pdf_page}"
-    if cited.pdf_page_end != cited.pdf_page:
-        pages += f"–{cited.pdf_page_end}"
-    return f"{cited.printed_page} · {pages}" if cited.printed_page else pages
-
-
-def long_date(iso: str) -> str:
-    """A date as papers and people write it: "2025-02-13" → "13 February 2025"."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,8 @@ def page_records(index: Index, *, public_only: bool = True) -> list[PageRecord]:
     """Every page of every indexed document path (none restricted, with `public_only`), in path and page order."""
     return [
         PageRecord(document.path, page.pdf_page, page.text)
-        for document in index.documents(public_only=public_only)
-        for page in index.pages(document.sha256)
+        for document in index.papers.seen(not public_only).documents()
+        for page in index.papers.pages(document.sha256)
     ]
 
 

@@ -137,19 +137,19 @@ def build_large(sample_dir: Path, data_dir: Path, pages: int) -> dict[str, Any]:
         swapped = int(SWAPPED * len(words))
         swap = dict(zip(rng.choice(words, swapped, replace=False), rng.choice(words, swapped), strict=True))
         for paper in papers:
-            vectors = paper.vectors
+            vectors = paper.embeddings
             if copy:
                 vectors = vectors + rng.normal(0, NOISE, vectors.shape).astype(np.float32)
                 vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-                cosines += np.sum(vectors * paper.vectors, axis=1).tolist()
+                cosines += np.sum(vectors * paper.embeddings, axis=1).tolist()
             paper.copy(copy, swap if copy else {}, vectors, target)
     seconds = time.perf_counter() - started
-    counts = target.catalog.counts()
+    counts = target.papers.counts()
     target.close()
     return {
         "copies": copies,
-        "pages": counts["pages"],
-        "chunks": counts["chunks"],
+        "pages": counts.pages,
+        "chunks": counts.chunks,
         "build_seconds": seconds,
         "copy_vector_cosine_mean": float(np.mean(cosines)) if cosines else 1.0,
         "build_peak_memory_gb": _peak_memory_gb(),
@@ -163,36 +163,33 @@ class _Paper:
     document: Document
     pages: list[Page]
     chunks: list[Chunk]
-    vectors: np.ndarray
+    embeddings: np.ndarray  # of its chunks, a row each
     minutes: Minutes | None
     decision_vectors: np.ndarray | None
 
     @classmethod
     def read_all(cls, index: Index) -> list[_Paper]:
         """Every content of `index` (its first document), with its chunks, vectors and minutes."""
-        catalog = index.catalog
+        held = index.papers
         items: dict[str, list[MinuteItem]] = defaultdict(list)
-        for item, holder in catalog.items():
+        for item, holder in held.items():
             items[holder.sha256].append(item)
         decisions: dict[str, list[Decision]] = defaultdict(list)
-        for decision, holder in catalog.decisions():
+        for decision, holder in held.decisions():
             decisions[holder.sha256].append(decision)
-        held, counts = catalog.decision_vectors(), catalog.chunk_counts()
         papers = []
-        for document in {d.sha256: d for d in catalog.documents()}.values():
+        for document in {d.sha256: d for d in held.documents()}.values():
             sha256 = document.sha256
-            stored = sorted(
-                index.vectors.get([f"{sha256}:{n}" for n in range(counts[sha256])]), key=lambda p: p[0].ordinal
-            )
+            chunks, vectors, decision_vectors = index.stored(sha256)
             own = decisions.get(sha256, [])
             papers.append(
                 cls(
                     document,
-                    catalog.pages(sha256),
-                    [chunk for chunk, _ in stored],
-                    np.stack([vector for _, vector in stored]),
+                    held.pages(sha256),
+                    chunks,
+                    vectors,
                     Minutes(items[sha256], own) if sha256 in items or own else None,
-                    np.stack([held[(sha256, d.ordinal)] for d in own]) if own else None,
+                    np.stack([decision_vectors[d.ordinal] for d in own]) if own else None,
                 )
             )
         return papers
@@ -256,17 +253,17 @@ def serve(data_dir: Path, questions: list[Path], sample: Path) -> dict[str, Any]
     started = time.perf_counter()
     index.search(asked[0], 5)
     figures["first_search_seconds"] = time.perf_counter() - started
-    dated = Counter((d.committee, d.meeting_date) for d in index.catalog.documents() if d.committee and d.meeting_date)
+    dated = Counter((d.committee, d.meeting_date) for d in index.papers.documents() if d.committee and d.meeting_date)
     (committee, day), _ = dated.most_common(1)[0]  # the meeting with most papers, and its committee
     year = SearchFilter(committee=committee, date_from=f"{day[:4]}-01-01", date_to=f"{day[:4]}-12-31")
     meeting = SearchFilter(committee=committee, date_from=day, date_to=day)
     figures["filter_committee"], figures["filter_day"] = committee, day
-    total = index.catalog.counts()["chunks"]
+    total, held = index.papers.counts().chunks, index.papers.chunk_counts()
     for name, filters in (("unfiltered", None), ("committee_year", year), ("one_meeting", meeting)):
         say(f"searching, {name.replace('_', ' ')}: {len(asked)} questions, twice")
         if filters is not None:
-            within = index.catalog.chunk_counts({d.sha256 for d in index.catalog.matching(filters)})
-            figures[f"{name}_share"] = sum(within.values()) / total
+            within = {d.sha256 for d in index.papers.matching(filters)}
+            figures[f"{name}_share"] = sum(held[sha256] for sha256 in within) / total
         for question in asked:  # warm: every question once first (the index keeps only the last 8 query vectors)
             index.search(question, 5, filters)
         times = []

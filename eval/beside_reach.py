@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
                 pages = [
                     page.text
                     for hit in hits
-                    for page in index.pages(hit.chunk.doc_sha256)
+                    for page in index.papers.pages(hit.chunk.doc_sha256)
                     if hit.chunk.pdf_page <= page.pdf_page <= hit.chunk.pdf_page_end
                 ]
                 for i, texts in enumerate((found, found + beside, pages)):

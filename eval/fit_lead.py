@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-from councilqa.answer.ask import lead_text
+from councilqa.answer.decided import lead_text
 from councilqa.answer.decisions import is_decision_question
 from councilqa.answer.relevance import CrossEncoder
 from councilqa.eval.dev_split import asked_by_half, widest_middle

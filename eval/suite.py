@@ -81,16 +81,16 @@ def evaluate(
         outcome = evaluate(index, Assistant(settings, index), [Path("eval/riverford_sample.jsonl")])
         print(outcome.summary())
     """
-    if index.is_empty():
+    if index.papers.is_empty():
         raise CouncilQAError(f"{index.settings.data_dir}: nothing is indexed; run `councilqa ingest` first")
     limits = load_thresholds(thresholds, run) if thresholds else None
     questions: list[Question] = [q for path in question_files for q in load_questions(path)]
     systems = _systems(index, assistant, modes, baselines=baselines, prose=prose)
-    documents = {d.path: d for d in index.documents()}
+    documents = {d.path: d for d in index.papers.documents()}
     locations = {path: Path(d.root) / path for path, d in documents.items()}
 
     def read_by_ocr(doc: str, pdf_page: int) -> str | None:
-        found = [p for p in index.pages(documents[doc].sha256) if p.pdf_page == pdf_page and p.ocr]
+        found = [p for p in index.papers.pages(documents[doc].sha256) if p.pdf_page == pdf_page and p.ocr]
         return found[0].text if found else None
 
     pdf_pages = PdfPages(locations.get, read_by_ocr)

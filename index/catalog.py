@@ -8,7 +8,6 @@ half-written or half-removed; the index finishes that job before it trusts the c
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -21,13 +20,9 @@ import numpy as np
 
 from councilqa.records import (
     Decision,
-    DecisionFilter,
     Document,
-    Meeting,
-    MinuteItem,
     Minutes,
     Page,
-    SearchFilter,
     Votes,
 )
 
@@ -65,11 +60,14 @@ CREATE TABLE IF NOT EXISTS restrictions (
     sha256 TEXT PRIMARY KEY, restricted INTEGER NOT NULL, source TEXT NOT NULL, why TEXT NOT NULL,
     at TEXT NOT NULL DEFAULT (datetime('now')));
 """
+DOCUMENTS = (  # a `Document` of each row
+    "SELECT d.path, d.root, d.sha256, d.title, c.n_pages, d.council, d.committee, d.meeting_date, d.doc_type, d.url "
+    "FROM documents d JOIN contents c ON c.sha256 = d.sha256"
+)
 # Restriction is of content, not of a path: an identical file under another path holds the same text.
 # Kept when the content is removed, so that the same bytes ingested again are restricted again.
 PUBLIC = "d.sha256 NOT IN (SELECT sha256 FROM restrictions WHERE restricted = 1)"
 SOURCES = ("marking", "site", "officer")  # an officer's word outlasts what ingest finds
-COMMITTEE_PART = "instr(folded(coalesce(d.committee, '')), folded(?)) > 0"  # part of the name, any case or spacing
 DECISION_COLUMNS = (
     "ordinal, item, item_title, kind, outcome, outcome_printed, text, excerpt, pdf_page, pdf_page_end, printed_page, "
     "committee, meeting_date, votes, proposer, seconder, moved, moved_at, delegated, unanimous"
@@ -126,36 +124,30 @@ class Catalog:
                 raise
             self._db.execute("COMMIT")
 
-    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
+    def rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
-    def _rows_by_keys(self, sql: str, keys: Sequence[tuple[object, ...]]) -> list[tuple]:
+    def rows_by_keys(self, sql: str, keys: Sequence[tuple[object, ...]]) -> list[tuple]:
         """The rows of `sql` for every key, asked in batches within MAX_ARGUMENTS: `{keys}` in `sql` becomes
         one placeholder, "?" or "(?, ?)", per key of the batch."""
         rows: list[tuple] = []
         for start in range(0, len(keys), KEYS_PER_QUERY):
             batch = keys[start : start + KEYS_PER_QUERY]
             marks = "?" if len(batch[0]) == 1 else f"({', '.join('?' * len(batch[0]))})"
-            rows += self._rows(sql.replace("{keys}", ",".join([marks] * len(batch))), [v for key in batch for v in key])
+            rows += self.rows(sql.replace("{keys}", ",".join([marks] * len(batch))), [v for key in batch for v in key])
         return rows
 
     def get_meta(self, key: str) -> str | None:
-        rows = self._rows("SELECT value FROM meta WHERE key = ?", [key])
+        rows = self.rows("SELECT value FROM meta WHERE key = ?", [key])
         return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    _DOC = (
-        "SELECT d.path, d.root, d.sha256, d.title, c.n_pages, d.council, d.committee, d.meeting_date, d.doc_type, "
-        "d.url "
-        "FROM documents d JOIN contents c ON c.sha256 = d.sha256"
-    )
-
     def document(self, path: str) -> Document | None:
-        rows = self._rows(f"{self._DOC} WHERE d.path = ?", [path])
+        rows = self.rows(f"{DOCUMENTS} WHERE d.path = ?", [path])
         return Document(*rows[0]) if rows else None
 
     def documents(self, sha256s: Iterable[str] | None = None, *, public_only: bool = False) -> list[Document]:
@@ -164,70 +156,19 @@ class Catalog:
         public = [PUBLIC] if public_only else []
         if sha256s is None:
             return [
-                Document(*row) for row in self._rows(f"{self._DOC} WHERE {' AND '.join(public) or '1'} ORDER BY d.path")
+                Document(*row) for row in self.rows(f"{DOCUMENTS} WHERE {' AND '.join(public) or '1'} ORDER BY d.path")
             ]
         where = " AND ".join([*public, "d.sha256 IN ({keys})"])
-        rows = self._rows_by_keys(f"{self._DOC} WHERE {where}", [(sha256,) for sha256 in sorted(set(sha256s))])
+        rows = self.rows_by_keys(f"{DOCUMENTS} WHERE {where}", [(sha256,) for sha256 in sorted(set(sha256s))])
         return sorted((Document(*row) for row in rows), key=lambda document: document.path)
 
     def roots(self) -> list[str]:
         """The distinct ingest roots the documents were found under, sorted."""
-        return [row[0] for row in self._rows("SELECT DISTINCT root FROM documents ORDER BY root")]
-
-    def matching(self, wanted: SearchFilter) -> list[Document]:
-        """Documents that pass the filter (see `SearchFilter` for what each field means)."""
-        condition, args = _passing(wanted)
-        return [Document(*row) for row in self._rows(f"{self._DOC} WHERE {condition} ORDER BY d.path", args)]
-
-    def mentioned(self, wanted: SearchFilter, text: str) -> bool:
-        """Whether a page of a paper that passes `wanted` holds `text` (ASCII case-insensitive); with
-        `wanted.councils`, of a paper of those councils or one that names them: a paper of no council
-        known that doesn't name them says nothing of theirs."""
-        condition, args = _passing(wanted, known_only=True)
-        rows = self._rows(
-            f"SELECT 1 FROM pages q WHERE q.text LIKE ? AND q.sha256 IN (SELECT d.sha256 FROM documents d "
-            f"WHERE {condition}) LIMIT 1",
-            [f"%{text}%", *args],
-        )
-        return bool(rows)
-
-    def has_minutes(self, first: str | None, last: str | None, *, public_only: bool = False) -> bool:
-        """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed: printed
-        minutes of that date, or decisions recorded for it (minutes inside a later pack); with `public_only`,
-        in papers that are not restricted."""
-        span = [first or "0000-00-00", last or "9999-99-99"]
-        public = f" AND {PUBLIC}" if public_only else ""
-        public_items = public.replace("d.sha256", "i.sha256")
-        return bool(
-            self._rows(
-                "SELECT 1 FROM documents d WHERE d.doc_type = 'printed minutes' AND d.meeting_date BETWEEN ? AND ?"
-                f"{public} UNION SELECT 1 FROM items i WHERE i.meeting_date BETWEEN ? AND ?{public_items}",
-                span + span,
-            )
-        )
-
-    def facets(self, *, public_only: bool = False) -> dict[str, list[str]]:
-        """Committees, document types and meeting dates present, sorted: the values filters can take;
-        with `public_only`, those of papers that are not restricted."""
-        public = f" AND {PUBLIC}" if public_only else ""
-        return {
-            column: [
-                row[0]
-                for row in self._rows(
-                    f"SELECT DISTINCT {column} FROM documents d WHERE {column} IS NOT NULL{public} ORDER BY {column}"
-                )
-            ]
-            for column in ("committee", "doc_type", "meeting_date")
-        }
-
-    def restrictions(self) -> dict[str, Restriction]:
-        """What is known of each content's restriction, by sha256 (restricted or cleared by an officer)."""
-        rows = self._rows("SELECT sha256, restricted, source, why FROM restrictions")
-        return {sha256: Restriction(bool(restricted), source, why) for sha256, restricted, source, why in rows}
+        return [row[0] for row in self.rows("SELECT DISTINCT root FROM documents ORDER BY root")]
 
     def restricted(self) -> set[str]:
         """The contents (sha256) that are restricted."""
-        return {row[0] for row in self._rows("SELECT sha256 FROM restrictions WHERE restricted = 1")}
+        return {row[0] for row in self.rows("SELECT sha256 FROM restrictions WHERE restricted = 1")}
 
     def restrict(self, sha256: str, restricted: bool, source: str, why: str) -> None:
         """Record that a content is (or is not) restricted, and why. What ingest finds (a marking, the
@@ -235,131 +176,24 @@ class Catalog:
         with self.transaction() as db:
             _restrict(db, sha256, restricted, source, why)
 
-    def councils(self, *, public_only: bool = False) -> list[str]:
-        """The councils whose papers (not restricted, with `public_only`) are indexed, as their papers name
-        them, sorted."""
-        public = f" AND {PUBLIC}" if public_only else ""
-        rows = self._rows(f"SELECT DISTINCT d.council FROM documents d WHERE d.council != ''{public} ORDER BY 1")
-        return [row[0] for row in rows]
-
-    def minutes_council(self, name: str, *, public_only: bool = False) -> bool:
-        """Whether any indexed paper (not restricted, with `public_only`) that records decisions may be council
-        `name`'s: its council holds the name, or, where its council is not known, its path, title or first
-        page does."""
-        like = f"%{name}%"
-        public = f" AND {PUBLIC}" if public_only else ""
-        rows = self._rows(
-            "SELECT 1 FROM documents d JOIN pages p ON p.sha256 = d.sha256 AND p.pdf_page = 1 "
-            "WHERE d.sha256 IN (SELECT sha256 FROM decisions) AND (d.council LIKE ? "
-            "OR (COALESCE(d.council, '') = '' AND (d.path LIKE ? OR d.title LIKE ? OR p.text LIKE ?)))"
-            f"{public} LIMIT 1",
-            (like, like, like, like),
-        )
-        return bool(rows)
-
-    def holds(self, sha256: str, first: int, last: int, text: str) -> bool:
-        """Whether `text` occurs in the stored text of PDF pages `first`..`last` (whitespace collapsed)."""
-        rows = self._rows(
-            "SELECT text FROM pages WHERE sha256 = ? AND pdf_page BETWEEN ? AND ? ORDER BY pdf_page",
-            [sha256, first, last],
-        )
-        if len(rows) != last - first + 1:
-            return False
-        return " ".join(text.split()) in " ".join(" ".join(row[0] for row in rows).split())
-
     def has_content(self, sha256: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM contents WHERE sha256 = ?", [sha256]))
+        return bool(self.rows("SELECT 1 FROM contents WHERE sha256 = ?", [sha256]))
 
     def skipped(self, path: str | None = None) -> list[Skipped]:
         if path is None:
-            return [Skipped(*row) for row in self._rows("SELECT * FROM skipped ORDER BY path")]
-        return [Skipped(*row) for row in self._rows("SELECT * FROM skipped WHERE path = ?", [path])]
+            return [Skipped(*row) for row in self.rows("SELECT * FROM skipped ORDER BY path")]
+        return [Skipped(*row) for row in self.rows("SELECT * FROM skipped WHERE path = ?", [path])]
+
+    def page_texts(self, pages: Collection[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, bool]]:
+        """The stored text of each of `pages` ((content, PDF page) pairs) that is stored, and whether OCR read it."""
+        rows = self.rows_by_keys(
+            "SELECT sha256, pdf_page, text, ocr FROM pages WHERE (sha256, pdf_page) IN (VALUES {keys})", sorted(pages)
+        )
+        return {(sha256, number): (text, bool(ocr)) for sha256, number, text, ocr in rows}
 
     def pages(self, sha256: str) -> list[Page]:
-        rows = self._rows("SELECT pdf_page, label, text, ocr FROM pages WHERE sha256 = ? ORDER BY pdf_page", [sha256])
+        rows = self.rows("SELECT pdf_page, label, text, ocr FROM pages WHERE sha256 = ? ORDER BY pdf_page", [sha256])
         return [Page(number, label, text, bool(ocr)) for number, label, text, ocr in rows]
-
-    def read_by_ocr(self, sha256: str, first: int, last: int) -> bool:
-        """Whether any of PDF pages `first`..`last` of a content was read by OCR."""
-        return bool(
-            self._rows(
-                "SELECT 1 FROM pages WHERE sha256 = ? AND pdf_page BETWEEN ? AND ? AND ocr = 1", [sha256, first, last]
-            )
-        )
-
-    def decisions(self, wanted: DecisionFilter | None = None) -> list[tuple[Decision, Document]]:
-        """Decisions read from minutes that pass `wanted` (see `DecisionFilter`), each with the first
-        document holding it: newest meeting first, then in the order of their minutes."""
-        wanted = DecisionFilter(include_restricted=True) if wanted is None else wanted  # all: the index's own use
-        public_only = not wanted.include_restricted
-        clauses, args = meeting_clauses(wanted.committee, wanted.date_from, wanted.date_to, public_only=public_only)
-        if wanted.outcome is not None:
-            clauses.append("d.outcome = lower(?)")
-            args.append(wanted.outcome)
-        for word in re.findall(r"\w+", wanted.search or ""):  # ASCII case-insensitive, as LIKE is
-            clauses.append(
-                "(d.text || ' ' || d.excerpt || ' ' || coalesce(i.title, '') || ' ' || coalesce(i.text, '')) LIKE ?"
-            )
-            args.append(f"%{word}%")
-        columns = ", ".join(f"d.{column.strip()}" for column in DECISION_COLUMNS.split(","))
-        rows = self._rows(
-            f"SELECT d.sha256, {columns} FROM decisions d "
-            "LEFT JOIN items i ON i.sha256 = d.sha256 AND i.ordinal = d.item "
-            f"WHERE {' AND '.join(clauses) or '1'} "
-            "ORDER BY coalesce(d.meeting_date, '') DESC, d.sha256, d.ordinal",
-            args,
-        )
-        holders = self._holders({row[0] for row in rows}, public_only=public_only)
-        return [(decision_from_row(row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
-
-    def items(
-        self, keys: Collection[tuple[str, int]] | None = None, *, public_only: bool = False
-    ) -> list[tuple[MinuteItem, Document]]:
-        """Minuted items (those of `keys`, (content, ordinal) pairs, when given; of papers not restricted, with
-        `public_only`), each with the first document holding it, in document order."""
-        select = f"SELECT sha256, {ITEM_COLUMNS} FROM items"
-        if keys is None:
-            rows = self._rows(f"{select} ORDER BY sha256, ordinal")
-        else:
-            rows = self._rows_by_keys(f"{select} WHERE (sha256, ordinal) IN (VALUES {{keys}})", sorted(keys))
-            rows.sort(key=lambda row: (row[0], row[1]))
-        holders = self._holders({row[0] for row in rows}, public_only=public_only)
-        return [(MinuteItem(*row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
-
-    def meeting_papers(self, meeting_date: str, committee: str | None, *, public_only: bool = False) -> list[Document]:
-        """The papers dated for one meeting: of `meeting_date` and, where both it and the paper name one, of
-        `committee` (in any case or spacing)."""
-        clauses = ["d.meeting_date = ?", "(? IS NULL OR d.committee IS NULL OR folded(d.committee) = folded(?))"]
-        clauses += [PUBLIC] if public_only else []
-        rows = self._rows(
-            f"{self._DOC} WHERE {' AND '.join(clauses)} ORDER BY d.path", [meeting_date, committee, committee]
-        )
-        return [Document(*row) for row in rows]
-
-    def _holders(self, sha256s: Iterable[str], *, public_only: bool = False) -> dict[str, Document]:
-        """The first document (by path) holding each of the contents."""
-        holders: dict[str, Document] = {}
-        for document in self.documents(sha256s, public_only=public_only):
-            holders.setdefault(document.sha256, document)
-        return holders
-
-    def meetings(self, *, public_only: bool = False) -> list[Meeting]:
-        """Every meeting the papers (not restricted, with `public_only`) are from or minute, newest first,
-        with the papers of each: those dated for it and those that carry its minutes (a later meeting's pack)."""
-        papers: dict[tuple[str | None, str], dict[str, None]] = {}
-        councils: dict[tuple[str | None, str], str | None] = {}
-        for document in self.documents(public_only=public_only):
-            if document.meeting_date:
-                key = (document.committee, document.meeting_date)
-                papers.setdefault(key, {})[document.path] = None
-                councils[key] = councils.get(key) or document.council
-        for item, document in self.items(public_only=public_only):
-            if item.meeting_date:
-                key = (item.committee, item.meeting_date)
-                papers.setdefault(key, {})[document.path] = None
-                councils[key] = councils.get(key) or document.council
-        ordered = sorted(papers, key=lambda key: (key[1], key[0] or ""), reverse=True)
-        return [Meeting(councils[key], key[0], key[1], tuple(papers[key])) for key in ordered]
 
     def begin_content(self, sha256: str) -> None:
         """Mark a content as being written: until `add_content` finishes it, a crash leaves it pending,
@@ -437,34 +271,16 @@ class Catalog:
 
     def decision_vectors(self) -> dict[tuple[str, int], np.ndarray]:
         """Each decision's vector, by content sha256 and ordinal."""
-        rows = self._rows("SELECT sha256, ordinal, vector FROM decisions WHERE vector IS NOT NULL")
+        rows = self.rows("SELECT sha256, ordinal, vector FROM decisions WHERE vector IS NOT NULL")
         return {(sha256, ordinal): np.frombuffer(vector, dtype=np.float32) for sha256, ordinal, vector in rows}
 
     def chunk_counts(self, sha256s: Collection[str] | None = None) -> dict[str, int]:
         """How many chunks each indexed content (of `sha256s`, when given) has, by sha256."""
-        counts = dict(self._rows("SELECT sha256, n_chunks FROM contents"))
+        counts = dict(self.rows("SELECT sha256, n_chunks FROM contents"))
         return counts if sha256s is None else {sha256: counts[sha256] for sha256 in sha256s if sha256 in counts}
 
     def pending(self) -> list[str]:
-        return [row[0] for row in self._rows("SELECT sha256 FROM pending")]
-
-    def counts(self, *, public_only: bool = False) -> dict[str, int]:
-        """Documents, distinct contents, their pages and chunks, and skipped files; with `public_only`,
-        of the papers that are not restricted (and no skipped files: their names are all they have)."""
-        public = f"WHERE {PUBLIC.replace('d.sha256', 'sha256')}" if public_only else ""
-        ((documents, contents, pages, chunks, skipped),) = self._rows(
-            f"SELECT (SELECT COUNT(*) FROM documents {public}), (SELECT COUNT(*) FROM contents {public}), "
-            f"(SELECT COALESCE(SUM(n_pages), 0) FROM contents {public}), "
-            f"(SELECT COALESCE(SUM(n_chunks), 0) FROM contents {public}), "
-            f"{'0' if public_only else '(SELECT COUNT(*) FROM skipped)'}"
-        )
-        return {
-            "documents": documents,
-            "unique_contents": contents,
-            "pages": pages,
-            "chunks": chunks,
-            "skipped": skipped,
-        }
+        return [row[0] for row in self.rows("SELECT sha256 FROM pending")]
 
 
 def _restrict(db: sqlite3.Connection, sha256: str, restricted: bool, source: str, why: str) -> None:
@@ -518,62 +334,6 @@ def folded(name: str | None) -> str | None:
     'health and wellbeing board'
     """
     return None if name is None else " ".join(name.casefold().split())
-
-
-def _passing(wanted: SearchFilter, *, known_only: bool = False) -> tuple[str, list[object]]:
-    """The SQL condition (on `documents d`) a paper meets to pass `wanted`, and its arguments; with
-    `known_only`, a paper of no council known passes a council filter only where it names the council."""
-    clauses, args = meeting_clauses(wanted.committee, None, None, public_only=not wanted.include_restricted)
-    dated = ["d.meeting_date >= ?"] * (wanted.date_from is not None) + ["d.meeting_date <= ?"] * (
-        wanted.date_to is not None
-    )
-    if dated:
-        mentions = ["p.text LIKE '%' || ? || '%'"] * len(wanted.mentions)  # ASCII case-insensitive
-        clauses.append(
-            f"(({' AND '.join(dated)}) OR d.sha256 IN "
-            f"(SELECT p.sha256 FROM pages p WHERE {' OR '.join(mentions) or '0'}))"
-        )
-        args += [day for day in (wanted.date_from, wanted.date_to) if day is not None] + list(wanted.mentions)
-    if wanted.doc_type is not None:
-        clauses.append("lower(d.doc_type) = lower(?)")
-        args.append(wanted.doc_type)
-    if wanted.doc is not None:
-        clauses.append("d.path = ?")
-        args.append(wanted.doc)
-    if wanted.councils:  # the names as the catalog holds them (`Catalog.councils`)
-        naming = wanted.council_mentions or wanted.councils
-        named = " OR ".join(["p.text LIKE '%' || ? || '%'"] * len(naming))  # ASCII case-insensitive
-        unknown = "" if known_only else "coalesce(d.council, '') = '' OR "
-        clauses.append(
-            f"({unknown}d.council IN ({', '.join('?' * len(wanted.councils))}) "
-            f"OR d.sha256 IN (SELECT p.sha256 FROM pages p WHERE {named}))"
-        )
-        args += [*wanted.councils, *naming]
-    return " AND ".join(clauses) or "1", args
-
-
-def meeting_clauses(
-    committee: str | None, date_from: str | None, date_to: str | None, *, public_only: bool
-) -> tuple[list[str], list[object]]:
-    """SQL conditions (on a table aliased `d` with committee, meeting_date and sha256 columns) and their
-    arguments for a meeting filter: part of the committee's name in any case, meeting dates from `date_from`
-    to `date_to` (inclusive), and, with `public_only`, no restricted paper.
-
-    >>> meeting_clauses("Cabinet ", "2025-01-01", None, public_only=False)
-    (["instr(folded(coalesce(d.committee, '')), folded(?)) > 0", 'd.meeting_date >= ?'], ['Cabinet ', '2025-01-01'])
-    """
-    clauses: list[str] = []
-    args: list[object] = []
-    if committee is not None:
-        clauses.append(COMMITTEE_PART)
-        args.append(committee)
-    for condition, day in (("d.meeting_date >= ?", date_from), ("d.meeting_date <= ?", date_to)):
-        if day is not None:
-            clauses.append(condition)
-            args.append(day)
-    if public_only:
-        clauses.append(PUBLIC)
-    return clauses, args
 
 
 def decision_to_row(decision: Decision) -> tuple[object, ...]:

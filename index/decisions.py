@@ -19,9 +19,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from councilqa.index.catalog import Catalog
+from councilqa.dates import long_date
 from councilqa.index.keyword import KeywordIndex
-from councilqa.records import Decision, DecisionHit, Document, MinuteItem, long_date, same_decision
+from councilqa.index.papers import Papers
+from councilqa.records import Decision, DecisionHit, Document, MinuteItem, same_decision
 
 # The item's whole text against the decision's own record: the record names what was decided; the
 # item's discussion words the question may use. Fitted on eval/decisions.jsonl (top-1 decision 40/50 at
@@ -52,20 +53,20 @@ class DecisionSearch:
     """BM25 over minuted items and over decisions, in memory. Example::
 
     search = DecisionSearch()
-    search.refresh(catalog)
+    search.refresh(index.papers, index.catalog.decision_vectors())
     found = search.search("Was the LEVI amendment carried?", 3)
     """
 
     def __init__(self) -> None:
         self._now = _Snapshot([], {}, {}, {}, KeywordIndex(None), KeywordIndex(None))
 
-    def refresh(self, catalog: Catalog) -> None:
-        """Rebuild from the catalog's items and decisions."""
+    def refresh(self, papers: Papers, vectors: dict[tuple[str, int], np.ndarray]) -> None:
+        """Rebuild from the items and decisions of `papers`, and the decisions' `vectors` (by content and ordinal)."""
         holders: dict[str, list[Document]] = defaultdict(list)
-        for document in catalog.documents():
+        for document in papers.documents():
             holders[document.sha256].append(document)
-        items = {(document.sha256, item.ordinal): item for item, document in catalog.items()}
-        decisions = [(d, tuple(holders[doc.sha256])) for d, doc in catalog.decisions()]
+        items = {(document.sha256, item.ordinal): item for item, document in papers.items()}
+        decisions = [(d, tuple(holders[doc.sha256])) for d, doc in papers.decisions()]
         keys = sorted({(doc[0].sha256, d.item) for d, doc in decisions if d.item is not None})
         item_keys = {key: f"{key[0]}:{n}" for n, key in enumerate(keys)}
         texts = {item_keys[key]: _item_text(items[key]) if key in items else "" for key in keys}
@@ -76,7 +77,6 @@ class DecisionSearch:
             [_record_text(decision) for decision, _ in decisions],
         )
         item_of = {item_keys[key]: items[key] for key in keys if key in items}
-        vectors = catalog.decision_vectors()
         self._now = _Snapshot(decisions, item_keys, item_of, vectors, item_index, record_index)
 
     def search(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import shlex
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
@@ -19,23 +18,21 @@ from typing import Literal
 
 import numpy as np
 
-from councilqa.errors import CouncilQAError, NotFound
+from councilqa.errors import NotFound
 from councilqa.index.catalog import Catalog
 from councilqa.index.decisions import DecisionSearch
 from councilqa.index.embed import Embedder, SentenceTransformerEmbedder
 from councilqa.index.keyword import KeywordIndex
 from councilqa.index.lock import IndexReadOnly, WriterLock
+from councilqa.index.papers import Papers
 from councilqa.index.stamp import Stamp
 from councilqa.index.vectors import VectorStore, open_chroma
 from councilqa.records import (
     Chunk,
     Decision,
-    DecisionFilter,
     DecisionHit,
     Document,
     Hit,
-    Holdings,
-    MinuteItem,
     Minutes,
     Page,
     SearchFilter,
@@ -63,15 +60,13 @@ class NotIndexed(NotFound):
     """A path the catalog does not hold."""
 
 
-class IndexStampMismatch(CouncilQAError):
-    """The data directory was built otherwise than the current settings and code build (see `Stamp`)."""
-
-
 class Index:
-    """Read and write access to one data directory. Example::
+    """Search and writes over one data directory; what it holds is read through `papers` (`index/papers.py`).
+    Example::
 
     index = Index(Settings(data_dir=tmp), SentenceTransformerEmbedder(), PARSER)
     index.search("car parking charges", k=3)
+    index.papers.public.facets()
 
     Opened while another process holds the data directory's writer lock (`writer` is this process's,
     when it holds it), the index is read-only (`read_only`; see `councilqa.index.lock`): content can't be
@@ -92,7 +87,8 @@ class Index:
         self.write_lock = threading.Lock()  # held by whoever ingests here: one ingest at a time in this process
         try:  # a writable index is opened (its interrupted writes finished, its keywords brought in line) locked
             self.catalog = Catalog(settings.data.catalog)
-            self._check_stamp()
+            self.papers = Papers(self.catalog)  # the read face: what is indexed, for every paper or the public's
+            self.stamp.check(self.catalog, settings)
             self.vectors: VectorStore = open_chroma(settings, self._collection_name())
             self.keywords = KeywordIndex(settings.data.bm25, read_only=self.read_only)
             if not self.read_only:  # else the pending contents may be the writer's, in flight
@@ -111,28 +107,10 @@ class Index:
         index that has content from before collections were named keeps "chunks"."""
         name = self.catalog.get_meta("collection")
         if name is None:
-            legacy = self.settings.index.chroma_url is None and self.catalog.counts()["unique_contents"] > 0
+            legacy = self.settings.index.chroma_url is None and bool(self.catalog.chunk_counts())
             name = LEGACY_COLLECTION if legacy else f"councilqa-{self.stamp.id}-{secrets.token_hex(4)}"
             self.catalog.set_meta("collection", name)
         return name
-
-    def _check_stamp(self) -> None:
-        found = self.catalog.get_meta("stamp")
-        if found is None:
-            self.catalog.set_meta("stamp", self.stamp.to_json())
-        elif found != self.stamp.to_json():
-            data_dir = shlex.quote(str(self.settings.data_dir))
-            roots = " ".join(shlex.quote(root) for root in self.catalog.roots()) or "PATH"
-            files = " ".join(path.name for path in self.settings.data.index_files)
-            raise IndexStampMismatch(
-                f"{self.settings.data_dir}: this index was built otherwise than the current settings and code build "
-                f"({'; '.join(self.stamp.changes(found))}), and an index never mixes the two. Rebuild it (the "
-                "fetched papers, uploads, accounts and OCR cache in the folder are kept; papers an officer restricted "
-                f"must be marked again with `councilqa restrict`): `cd {data_dir} && rm -rf {files}; "
-                f"cd - && councilqa ingest {roots} --data-dir {data_dir}`. Or use another --data-dir, or set back "
-                "the settings that changed (index.model_path, index.precision, ingest.max_chunk_tokens, "
-                "ingest.overlap_units)."
-            )
 
     def _finish_pending(self) -> None:
         """Drop vectors left by an ingest that was interrupted while adding or removing content."""
@@ -218,7 +196,7 @@ class Index:
         recent: bool = False,
     ) -> list[Hit]:
         """The `k` best chunks for `query`, each with every document that holds it (among those the
-        filter lets through).
+        filter lets through), checked verbatim on its pages (one that isn't is dropped: see `_checked`).
 
         Hybrid: the best 50 chunks by BM25 keywords and the nearest 50 by embedding are fused by a
         convex combination of their scores: BM25 divided by the best BM25 score, plus `DENSE_WEIGHT`
@@ -243,13 +221,14 @@ class Index:
             scores.append(normalised(dict(self.keywords.search(query, wanted, within)), 1.0))
         contents = {chunk_id.split(":", 1)[0] for listed in scores for chunk_id in listed}
         order = fuse(scores, self._bonuses(contents, prefer, recent))[: k * 3 + 5]  # room for orphans and twins
-        return self._hits(order, vector, allowed, public_only=not filters.include_restricted)[:k]
+        hits = self._hits(order, vector, allowed, public_only=not filters.include_restricted)[:k]
+        return [hit for hit in self._checked(hits) if hit is not None]
 
     def _bonuses(self, shas: set[str], prefer: SearchFilter | None, recent: bool) -> dict[str, float]:
         """Score added to the passages of each content: preferred papers, and newer meetings' papers."""
         bonus: dict[str, float] = defaultdict(float)
         if prefer:
-            for document in self.catalog.matching(prefer):
+            for document in self.papers.matching(prefer):
                 if document.sha256 in shas:
                     bonus[document.sha256] = PREFER_BONUS
         if recent:  # newer meetings' papers gain, up to RECENT_BONUS; a paper of no meeting gains half
@@ -263,7 +242,7 @@ class Index:
         """The papers `filters` let through (none restricted, unless they include restricted papers); None
         where that is every paper."""
         hide = not filters.include_restricted
-        return self.catalog.matching(filters) if filters or (hide and self.catalog.restricted()) else None
+        return self.papers.matching(filters) if filters or (hide and self.catalog.restricted()) else None
 
     def search_decisions(
         self, query: str, k: int, filters: SearchFilter | None = None, boost: Callable[[Decision], float] | None = None
@@ -314,24 +293,56 @@ class Index:
 
     def beside(self, hits: Sequence[Hit]) -> list[list[Hit]]:
         """For each of `hits`, the passages just before and after it in its paper, held by the same
-        documents, with its score (one read of the store for all): an item read on where a chunk ends
-        ("… after discussion it" | "was resolved that …")."""
+        documents, with its score, each checked on its pages (one read of the store, and one of the pages,
+        for all): an item read on where a chunk ends ("… after discussion it" | "was resolved that …")."""
         ids = [
             [f"{hit.chunk.doc_sha256}:{hit.chunk.ordinal + step}" for step in (-1, 1) if hit.chunk.ordinal + step >= 0]
             for hit in hits
         ]
         found = {chunk.id: chunk for chunk, _ in self.vectors.get(list(dict.fromkeys(i for near in ids for i in near)))}
-        return [
-            [Hit(found[chunk_id], hit.score, hit.documents) for chunk_id in near if chunk_id in found]
-            for hit, near in zip(hits, ids, strict=True)
+        near = [
+            [Hit(found[i], hit.score, hit.documents) for i in group if i in found]
+            for hit, group in zip(hits, ids, strict=True)
         ]
+        checked = iter(self._checked([hit for group in near for hit in group]))
+        return [[hit for hit in [next(checked) for _ in group] if hit is not None] for group in near]
+
+    def _checked(self, hits: list[Hit]) -> list[Hit | None]:
+        """Each of `hits` whose text occurs verbatim (whitespace collapsed) on its stored pages, with whether
+        OCR read any of them, and the passages of its `also` that do too; None for any other, which is logged:
+        a hit is a passage to cite."""
+        chunks = [chunk for hit in hits for chunk in (hit.chunk, *(c for c, _ in hit.also))]
+        stored = self.catalog.page_texts(
+            {(c.doc_sha256, n) for c in chunks for n in range(c.pdf_page, c.pdf_page_end + 1)}
+        )
+
+        def pages(chunk: Chunk) -> list[tuple[str, bool]] | None:
+            found = [stored.get((chunk.doc_sha256, n)) for n in range(chunk.pdf_page, chunk.pdf_page_end + 1)]
+            return [page for page in found if page is not None] if None not in found else None
+
+        def held(chunk: Chunk) -> bool:
+            found = pages(chunk)
+            return found is not None and " ".join(chunk.text.split()) in " ".join(" ".join(t for t, _ in found).split())
+
+        checked: list[Hit | None] = []
+        for hit in hits:
+            chunk = hit.chunk
+            if not held(chunk):
+                log.warning(
+                    "excerpt %s not found on its pages %s-%s: not shown", chunk.id, chunk.pdf_page, chunk.pdf_page_end
+                )
+                checked.append(None)
+                continue
+            also = tuple((c, d) for c, d in hit.also if held(c))
+            checked.append(replace(hit, also=also, ocr=any(ocr for _, ocr in pages(chunk) or ())))
+        return checked
 
     def refresh_keywords(self, force: bool = False) -> None:
         """Bring the keyword index in line with the catalog, content by content: chunks of content it
         lacks (or holds a different number of) are read from the vector store and added, and content
         the catalog no longer has is dropped. An index of another format or other BM25 parameters (or
         any, with `force`) is rebuilt whole. An up-to-date index reads nothing from the vector store."""
-        self.decision_search.refresh(self.catalog)
+        self.decision_search.refresh(self.papers, self.catalog.decision_vectors())
         if force or self.keywords.stale:
             chunks = self.vectors.chunks()
             self.keywords.rebuild([chunk.id for chunk in chunks], [chunk.embed_text for chunk in chunks])
@@ -369,95 +380,13 @@ class Index:
         """Every chunk in the vector store, as stored (for benchmarks and checks)."""
         return self.vectors.chunks()
 
-    # What the app reads of the catalog, through the index: it never reaches into the index's parts.
-
-    def is_empty(self, *, public_only: bool = False) -> bool:
-        """Whether no passage is indexed (none of a paper not restricted, with `public_only`)."""
-        return not self.catalog.counts(public_only=public_only)["chunks"]
-
-    def holds(self, chunk: Chunk) -> bool:
-        """Whether the chunk's text occurs verbatim (whitespace collapsed) on its pages: a hit to cite."""
-        return self.catalog.holds(chunk.doc_sha256, chunk.pdf_page, chunk.pdf_page_end, chunk.text)
-
-    def documents(self, *, public_only: bool = False) -> list[Document]:
-        """Every indexed paper (none restricted, with `public_only`), by path."""
-        return self.catalog.documents(public_only=public_only)
-
-    def document(self, path: str) -> Document | None:
-        """The indexed paper at `path` (as cited), or None."""
-        return self.catalog.document(path)
-
-    def pages(self, sha256: str) -> list[Page]:
-        """A content's pages, in order, with their printed labels."""
-        return self.catalog.pages(sha256)
-
-    def read_by_ocr(self, sha256: str, first: int, last: int) -> bool:
-        """Whether any of the pages `first`..`last` of a content was read by OCR."""
-        return self.catalog.read_by_ocr(sha256, first, last)
-
-    def restricted(self) -> set[str]:
-        """The contents restricted from the public."""
-        return self.catalog.restricted()
-
-    def facets(self, *, public_only: bool = False) -> dict[str, list[str]]:
-        """The committees, document types and meeting dates present, sorted (see `Catalog.facets`)."""
-        return self.catalog.facets(public_only=public_only)
-
-    def matching(self, wanted: SearchFilter) -> list[Document]:
-        """The papers that pass `wanted`."""
-        return self.catalog.matching(wanted)
-
-    def any_matching(self, wanted: SearchFilter) -> bool:
-        """Whether any paper passes `wanted`."""
-        return bool(self.catalog.matching(wanted))
-
-    def mentioned(self, wanted: SearchFilter, text: str) -> bool:
-        """Whether a page of a paper that passes `wanted` holds `text` (with a council filter, of a paper
-        of those councils or one naming them: see `Catalog.mentioned`)."""
-        return self.catalog.mentioned(wanted, text)
-
-    def has_minutes(self, first: str | None, last: str | None, *, public_only: bool = False) -> bool:
-        """Whether minutes of a meeting from `first` to `last` (ISO days, inclusive) are indexed (in papers not
-        restricted, with `public_only`)."""
-        return self.catalog.has_minutes(first, last, public_only=public_only)
-
-    def councils(self, *, public_only: bool = False) -> list[str]:
-        """The councils the papers (not restricted, with `public_only`) name, sorted."""
-        return self.catalog.councils(public_only=public_only)
-
-    def minutes_council(self, name: str, *, public_only: bool = False) -> bool:
-        """Whether indexed minutes (not restricted, with `public_only`) are those of the council `name`."""
-        return self.catalog.minutes_council(name, public_only=public_only)
-
-    def decisions(self, wanted: DecisionFilter) -> list[tuple[Decision, Document]]:
-        """Decisions read from minutes that pass `wanted`, each with its first document, newest meeting first."""
-        return self.catalog.decisions(wanted)
-
-    def minute_items(
-        self, keys: Collection[tuple[str, int]], *, public_only: bool = False
-    ) -> dict[tuple[str, int], MinuteItem]:
-        """The minuted items of `keys` ((content, ordinal) pairs) that are indexed."""
-        return {(d.sha256, item.ordinal): item for item, d in self.catalog.items(keys, public_only=public_only)}
-
-    def meeting_papers(self, meeting_date: str, committee: str | None, *, public_only: bool = False) -> list[Document]:
-        """The papers dated for one meeting (see `Catalog.meeting_papers`)."""
-        return self.catalog.meeting_papers(meeting_date, committee, public_only=public_only)
-
-    def roots(self) -> list[str]:
-        """The folders the papers were ingested from, sorted."""
-        return self.catalog.roots()
-
-    def overview(self, *, public_only: bool = False) -> Holdings:
-        """What is indexed: with `public_only`, the papers not restricted, and neither why papers are restricted
-        nor which files were skipped (a name is all they have, and it may be an exempt paper's)."""
-        catalog = self.catalog
-        if public_only:
-            restricted, skipped = {}, []
-        else:
-            restricted = {sha: r.why for sha, r in catalog.restrictions().items() if r.restricted}
-            skipped = [(s.path, s.reason, s.detail) for s in catalog.skipped()]
-        documents, meetings = catalog.documents(public_only=public_only), catalog.meetings(public_only=public_only)
-        return Holdings(catalog.counts(public_only=public_only), documents, meetings, restricted, skipped)
+    def stored(self, sha256: str) -> tuple[list[Chunk], np.ndarray, dict[int, np.ndarray]]:
+        """A content as stored (for benchmarks and checks): its chunks in order, their vectors (a row each),
+        and its decisions' vectors by ordinal."""
+        count = self.catalog.chunk_counts({sha256}).get(sha256, 0)
+        pairs = sorted(self.vectors.get([f"{sha256}:{n}" for n in range(count)]), key=lambda pair: pair[0].ordinal)
+        decisions = {n: vector for (sha, n), vector in self.catalog.decision_vectors().items() if sha == sha256}
+        return [chunk for chunk, _ in pairs], np.stack([vector for _, vector in pairs]), decisions
 
     def close(self) -> None:
         self.catalog.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,15 +64,39 @@ def test_answering_a_question_imports_no_ingest_code() -> None:
     assert loaded.strip() == "[]", loaded
 
 
-def test_answering_and_the_app_use_the_index_through_its_public_face() -> None:
-    """No `index.catalog`, `index.vectors` or `index.keywords` in answer/ or app/: the index answers for its parts."""
+def test_only_the_index_build_reads_papers() -> None:
+    """Of index/, only build.py imports ingest/: it stores what `ingest.read.read_paper` reads."""
+    reading = sorted(
+        path.name for path in modules("index") if any(stage_of(module) == "ingest" for module in imported(path))
+    )
+    assert reading == ["build.py"]
+
+
+def test_answering_the_app_and_the_eval_use_the_index_through_its_two_faces() -> None:
+    """No `index.catalog`, `.vectors`, `.keywords` or `.decision_search` in answer/, app/ or eval/: the index
+    answers for its parts, through `Index` (search and writes) and `index.papers` (what it holds)."""
+    parts = {"catalog", "vectors", "keywords", "decision_search", "_catalog"}
     reached = [
         f"{path.relative_to(REPO)}:{node.lineno} .{node.attr}"
-        for path in modules("answer") + modules("app")
+        for path in modules("answer") + modules("app") + modules("eval")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Attribute) and node.attr in {"catalog", "vectors", "keywords", "_catalog"}
+        if isinstance(node, ast.Attribute) and node.attr in parts
     ]
     assert not reached, reached
+
+
+def test_the_two_faces_share_no_method_and_the_read_face_writes_nothing() -> None:
+    """`Index` keeps search and writes, `Papers` what the index holds: no method is on both (no pass-through),
+    and `Papers` runs no SQL that writes."""
+    from councilqa.index.papers import Papers
+    from councilqa.index.store import Index
+
+    def public(cls: type) -> set[str]:
+        return {name for name, _ in inspect.getmembers(cls) if not name.startswith("_")}
+
+    assert public(Index) & public(Papers) == set()
+    source = inspect.getsource(importlib.import_module("councilqa.index.papers"))
+    assert not re.search(r"\b(?:INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP)\b|transaction\(", source)
 
 
 def test_every_error_we_define_is_a_councilqa_error() -> None:

@@ -82,7 +82,7 @@ def councils(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransfo
 
 def test_the_papers_know_their_councils(councils):
     _, index = councils
-    known = {Path(document.path).name: document.council for document in index.documents()}
+    known = {Path(document.path).name: document.council for document in index.papers.documents()}
     assert known == {
         OWN: "Beckton Parish Council",
         OTHER: "Ayford Parish Council",
@@ -95,12 +95,12 @@ def test_the_papers_know_their_councils(councils):
 def test_a_council_filter_passes_its_papers_those_of_no_council_known_and_those_that_name_it(councils):
     _, index = councils
     beckton = SearchFilter(councils=("Beckton Parish Council",))  # a page must name the council
-    assert {Path(d.path).name for d in index.catalog.matching(beckton)} == {OWN, NAMING, UNKNOWN}
+    assert {Path(d.path).name for d in index.papers.matching(beckton)} == {OWN, NAMING, UNKNOWN}
     ayford = SearchFilter(councils=("Ayford Parish Council",))
-    assert {Path(d.path).name for d in index.catalog.matching(ayford)} == {OTHER, NAMING, LANE, UNKNOWN}
+    assert {Path(d.path).name for d in index.papers.matching(ayford)} == {OTHER, NAMING, LANE, UNKNOWN}
     place = SearchFilter(councils=("Beckton Parish Council",), council_mentions=("beckton",))  # a page names the place
-    assert {Path(d.path).name for d in index.catalog.matching(place)} == {OWN, NAMING, LANE, UNKNOWN}
-    everything = {Path(d.path).name for d in index.catalog.matching(SearchFilter())}
+    assert {Path(d.path).name for d in index.papers.matching(place)} == {OWN, NAMING, LANE, UNKNOWN}
+    everything = {Path(d.path).name for d in index.papers.matching(SearchFilter())}
     assert everything == {OWN, OTHER, NAMING, LANE, UNKNOWN}
 
 
@@ -131,7 +131,7 @@ def test_a_place_named_alone_keeps_another_councils_papers_that_name_the_place(c
     settings, index = councils
     answer = Assistant(settings, index).ask("village hall committee councillor beckton")
     assert answer.filters.councils == ("Beckton Parish Council",) and answer.filters.council_mentions == ("beckton",)
-    passed = {Path(d.path).name for d in index.catalog.matching(answer.filters)}
+    passed = {Path(d.path).name for d in index.papers.matching(answer.filters)}
     assert passed == {OWN, NAMING, LANE, UNKNOWN}
     assert OTHER not in {Path(citation.doc).name for citation in answer.citations}
 

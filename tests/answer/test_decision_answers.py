@@ -31,9 +31,9 @@ KENT_MINUTES = (
 def page_text(index: Index, answer: Answer, rank: int = 1) -> str:
     """The stored text of the pages citation `rank` cites, whitespace collapsed."""
     citation = answer.citations[rank - 1]
-    document = index.document(citation.doc)
+    document = index.papers.document(citation.doc)
     assert document is not None
-    pages = index.pages(document.sha256)
+    pages = index.papers.pages(document.sha256)
     return collapse(" ".join(p.text for p in pages if citation.pdf_page <= p.pdf_page <= citation.pdf_page_end))
 
 
@@ -144,9 +144,9 @@ def test_a_decision_question_about_something_no_decision_holds_is_not_led_by_a_d
 
 
 def test_a_lead_line_whose_facts_are_not_on_the_page_is_not_shown(sample_settings, sample_index):
-    decisions = sample_index.catalog.decisions()
+    decisions = sample_index.papers.decisions()
     decision, document = next((d, doc) for d, doc in decisions if d.votes is not None)
-    pages = sample_index.pages(document.sha256)
+    pages = sample_index.papers.pages(document.sha256)
     assert unchecked_facts(decision, pages) == []
     forged = replace(decision, votes=Votes(7, 0, None, ("For (7)", "Against (0)")))
     assert unchecked_facts(forged, pages) == ["'For (7)' is not in the excerpt", "'Against (0)' is not in the excerpt"]
@@ -178,7 +178,7 @@ def test_a_vote_answer_has_every_number_on_its_cited_page(kent_minutes: Index):
     for figure in re.findall(r"\w+ \(\d+\)", answer.outcome):
         assert figure in page  # "For (9)", "Against (41)", "Abstain (8)": each on the minutes page cited
     assert "lost" in page.lower() and printed_date("2025-02-13").search(
-        collapse(" ".join(p.text for p in kent_minutes.catalog.pages(kent_minutes.catalog.decisions()[0][1].sha256)))
+        collapse(" ".join(p.text for p in kent_minutes.papers.pages(kent_minutes.papers.decisions()[0][1].sha256)))
     )
     assert answer.quotes[0].text == "Mr Hook proposed, and Mr Streatfeild seconded the following amendment:"
     assert answer.citations[0].doc.endswith("Printed minutes 13th-Feb-2025 09.30 County Council.pdf")
@@ -201,7 +201,7 @@ def test_minutes_approved_at_a_later_meeting_answer_for_their_own_meeting(kent_m
 
 
 def test_the_catalog_knows_each_meeting_and_the_papers_that_minute_it(sample_index):
-    meetings = {(m.committee, m.date): m for m in sample_index.catalog.meetings()}
+    meetings = {(m.committee, m.date): m for m in sample_index.papers.meetings()}
     february = meetings[("Cabinet", "2026-02-12")]  # no paper is dated 12 February: its minutes are in March's pack
     assert february.documents == ("riverford/Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf",)
     march = meetings[("Cabinet", "2026-03-12")]

@@ -8,7 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from councilqa.answer.ask import ABSTAIN, Assistant, verify
+from councilqa.answer.ask import ABSTAIN, Assistant
+from councilqa.answer.cite import verify
 from councilqa.answer.grounds import Reason
 from councilqa.answer.read import (
     FUSION,
@@ -229,7 +230,7 @@ def test_an_item_is_read_on_into_the_passage_beside_the_one_found(tmp_path_facto
     settings = Settings(data_dir=tmp_path_factory.mktemp("beside-data"))
     index = open_index(settings, embedder)
     ingest([root], index)
-    (document,) = index.documents()
+    (document,) = index.papers.documents()
     chunks = sorted(index.stored_chunks(), key=lambda chunk: chunk.ordinal)
     found = next(chunk for chunk in chunks if "Copper Beech" in chunk.text)
     outcome = "it was resolved that these trees be cut down"

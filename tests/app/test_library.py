@@ -47,7 +47,7 @@ def test_choices_and_overview(library: Library):
     assert {"printed minutes", "reports pack"} <= set(doc_types)
     overview = library.overview(ANONYMOUS)
     assert (
-        overview.counts["documents"] == 3 and overview.meetings == 3
+        overview.counts.documents == 3 and overview.meetings == 3
     )  # 12 Feb (minuted in the March pack), 12 March, 9 April
     assert "**3** documents" in overview.markdown() and "**17** pages" in overview.markdown()
     assert [MINUTES, "Printed minutes", "Cabinet", "2026-03-12", "printed minutes", 3, ""] in overview.documents

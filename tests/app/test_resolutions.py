@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from councilqa.answer.cite import where
 from councilqa.app.cli import main
 from councilqa.app.resolutions import FoundDecision, list_decisions, outcome_line
 from councilqa.index.build import ingest
 from councilqa.index.store import Index, open_index
-from councilqa.records import DecisionFilter, where
+from councilqa.records import DecisionFilter
 from councilqa.settings import Settings
 from tests.conftest import shared_corpus
 
@@ -40,7 +41,7 @@ def test_the_report_an_item_considered_is_found_in_the_packs_agenda(sample_index
     assert report is not None and report.document.path == PACK
     assert (report.title, report.pdf_page, report.pdf_page_end) == ("Riverside Leisure Centre Refurbishment", 6, 9)
     assert where(report) == "Page 4 · PDF p.6–9"  # the agenda lists "4. ... (Pages 4 - 7)"
-    pages = sample_index.pages(report.document.sha256)
+    pages = sample_index.papers.pages(report.document.sha256)
     assert "Riverside Leisure Centre" in pages[report.pdf_page - 1].text
     assert [pages[n - 1].label for n in (6, 9, 10)] == ["Page 4", "Page 7", "Page 8"]  # page 8 is the next report
 

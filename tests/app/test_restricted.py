@@ -49,7 +49,7 @@ def restricted_index(tmp_path_factory: pytest.TempPathFactory, embedder):
 def test_the_marking_restricts_the_paper_and_the_catalog_says_why(restricted_index):
     _, index = restricted_index
     (document,) = [d for d in index.catalog.documents() if d.path == EXEMPT]
-    restriction = index.catalog.restrictions()[document.sha256]
+    restriction = index.papers.restrictions()[document.sha256]
     assert restriction.restricted and restriction.source == "marking"
     assert restriction.why == "marked exempt, page 1: “NOT FOR PUBLICATION”"
     assert index.catalog.restricted() == {document.sha256}
@@ -94,11 +94,11 @@ def test_an_officers_mark_takes_effect_without_reopening(restricted_index):
 
     assert councilqa("restrict", minutes, "--why", "draft minutes") == f"{minutes}: restricted (draft minutes)\n"
     assert all(c.doc != minutes for c in assistant.ask(question).citations)  # the same assistant, no restart
-    assert index.catalog.restrictions()[index.document(minutes).sha256].source == "officer"
+    assert index.papers.restrictions()[index.papers.document(minutes).sha256].source == "officer"
     councilqa("unrestrict", minutes)
     assert assistant.ask(question).citations[0].doc == minutes
-    ingest([Path(index.document(minutes).root)], index)  # ingest again: the officer's word stands
-    assert index.catalog.restrictions()[index.document(minutes).sha256].restricted is False
+    ingest([Path(index.papers.document(minutes).root)], index)  # ingest again: the officer's word stands
+    assert index.papers.restrictions()[index.papers.document(minutes).sha256].restricted is False
 
     unknown = subprocess.run(
         [sys.executable, "-m", "councilqa.app.cli", "restrict", "nowhere.pdf", "--data-dir", str(settings.data_dir)],

@@ -56,9 +56,9 @@ def index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Index:
     )
     index = open_index(Settings(data_dir=tmp_path_factory.mktemp("data")), embedder)
     ingest([root], index)
-    zedbury = [d for d in index.documents() if d.council == "Zedbury District Council"]
-    assert zedbury and all(d.sha256 in index.restricted() for d in zedbury)  # named only in a restricted paper
-    assert len(index.restricted()) == 2
+    zedbury = [d for d in index.papers.documents() if d.council == "Zedbury District Council"]
+    assert zedbury and all(d.sha256 in index.papers.restricted() for d in zedbury)  # named only in a restricted paper
+    assert len(index.papers.restricted()) == 2
     return index
 
 
@@ -103,14 +103,15 @@ def test_restricted_minutes_of_a_meeting_are_unknown_to_a_reader(index: Index) -
 
 
 def test_the_catalog_answers_for_what_a_reader_may_see(index: Index) -> None:
-    assert index.councils(public_only=True) == ["Riverford Borough Council"]
-    assert index.councils() == ["Riverford Borough Council", "Zedbury District Council"]
-    assert index.minutes_council("Zedbury") and not index.minutes_council("Zedbury", public_only=True)
-    assert index.minutes_council(HIDDEN_WORD) and not index.minutes_council(HIDDEN_WORD, public_only=True)
-    assert index.minutes_council("Riverford", public_only=True)
-    assert index.has_minutes("2026-03-19", "2026-03-19")
-    assert not index.has_minutes("2026-03-19", "2026-03-19", public_only=True)
-    assert index.has_minutes("2026-03-12", "2026-03-12", public_only=True)  # Riverford's own minutes
+    papers, public = index.papers, index.papers.public
+    assert public.councils() == ["Riverford Borough Council"]
+    assert papers.councils() == ["Riverford Borough Council", "Zedbury District Council"]
+    assert papers.minutes_council("Zedbury") and not public.minutes_council("Zedbury")
+    assert papers.minutes_council(HIDDEN_WORD) and not public.minutes_council(HIDDEN_WORD)
+    assert public.minutes_council("Riverford")
+    assert papers.has_minutes("2026-03-19", "2026-03-19")
+    assert not public.has_minutes("2026-03-19", "2026-03-19")
+    assert public.has_minutes("2026-03-12", "2026-03-12")  # Riverford's own minutes
 
 
 def test_a_member_still_gets_answers_that_know_the_restricted_papers(index: Index) -> None:

@@ -154,10 +154,10 @@ def test_an_ingest_handed_over_finishes_when_its_caller_is_killed(tmp_path: Path
         caller.kill()
         caller.wait(timeout=30)
         deadline = time.monotonic() + 120
-        while len(assistant.index.documents()) < len(PARKS[:7]) + 1 and time.monotonic() < deadline:
+        while len(assistant.index.papers.documents()) < len(PARKS[:7]) + 1 and time.monotonic() < deadline:
             time.sleep(0.5)
         with assistant.index.write_lock:  # the job is over, to its end: the decision search is refreshed
-            assert sorted(d.path for d in assistant.index.documents()) == sorted(p.name for p in new.iterdir())
+            assert sorted(d.path for d in assistant.index.papers.documents()) == sorted(p.name for p in new.iterdir())
         answer = assistant.ask("What did Cabinet resolve about the Tanhill Park fee?")
         assert answer.decision is not None and "£12" in answer.decision.text
     finally:

@@ -12,7 +12,8 @@ import pytest
 
 from councilqa.index.build import ingest
 from councilqa.index.catalog import Catalog
-from councilqa.index.store import Index, IndexStampMismatch, open_index
+from councilqa.index.stamp import IndexStampMismatch
+from councilqa.index.store import Index, open_index
 from councilqa.ingest.sidecar import MeetingSidecar, PaperEntry, write_sidecar
 from councilqa.records import Chunk
 from councilqa.settings import IngestSettings, Settings
@@ -46,9 +47,9 @@ class CountingEmbedder:
 def test_sample_corpus_ingests(sample_ingest):
     index, report = sample_ingest
     assert len(report.added) == 3 and not report.skipped
-    counts = index.catalog.counts()
-    assert counts["documents"] == 3 and counts["pages"] == 17
-    assert counts["chunks"] == report.chunks == index.vectors.count()
+    counts = index.papers.counts()
+    assert counts.documents == 3 and counts.pages == 17
+    assert counts.chunks == report.chunks == index.vectors.count()
     described = {(d.title, d.council, d.committee, d.meeting_date, d.doc_type) for d in index.catalog.documents()}
     assert described == {
         ("Climate Action Plan 2026-2030 - Report", "Riverford Borough Council", "Cabinet", "2026-04-09", "strategy"),
@@ -61,12 +62,12 @@ def test_second_ingest_changes_nothing_and_embeds_nothing(tmp_path: Path, embedd
     settings = Settings(data_dir=tmp_path / "data")
     first = ingest([CORPUS], open_index(settings, embedder))
     index = open_index(settings, counting := CountingEmbedder(embedder))
-    before = (chunk_ids(index), index.catalog.documents(), index.catalog.counts())
+    before = (chunk_ids(index), index.catalog.documents(), index.papers.counts())
     second = ingest([CORPUS], index)
     assert first.added and not second.added and not second.updated
     assert sorted(second.unchanged) == sorted(first.added)
     assert second.chunks == 0 and counting.texts == 0
-    assert (chunk_ids(index), index.catalog.documents(), index.catalog.counts()) == before
+    assert (chunk_ids(index), index.catalog.documents(), index.papers.counts()) == before
 
 
 def test_identical_file_under_another_path_is_stored_once(index: Index, make_pdf, tmp_path: Path):
@@ -77,7 +78,7 @@ def test_identical_file_under_another_path_is_stored_once(index: Index, make_pdf
     assert (report.added, report.copies) == (["a/minutes.pdf"], ["b/minutes copy.pdf"])
     hit = index.search("budget approved", k=1)[0]
     assert [d.path for d in hit.documents] == ["a/minutes.pdf", "b/minutes copy.pdf"]
-    assert index.catalog.counts()["unique_contents"] == 1
+    assert index.papers.counts().unique_contents == 1
 
 
 def test_changed_file_replaces_its_chunks(index: Index, make_pdf, tmp_path: Path):
@@ -89,7 +90,7 @@ def test_changed_file_replaces_its_chunks(index: Index, make_pdf, tmp_path: Path
     assert report.updated == ["report.pdf"]
     assert not set(old_ids) & set(chunk_ids(index))
     assert "library" in index.search("pool cost", k=5)[0].chunk.text
-    assert index.catalog.counts()["unique_contents"] == 1 and path.exists()
+    assert index.papers.counts().unique_contents == 1 and path.exists()
 
 
 def test_bad_files_are_reported_by_name_skipped_and_counted(index: Index, make_pdf, tmp_path: Path):
@@ -100,7 +101,7 @@ def test_bad_files_are_reported_by_name_skipped_and_counted(index: Index, make_p
     assert report.added == ["good.pdf"]
     assert sorted(path for path, _ in report.skipped) == ["broken.pdf", "words.pdf"]
     assert "words.pdf: not a PDF" in report.summary()
-    assert index.catalog.counts()["skipped"] == 2
+    assert index.papers.counts().skipped == 2
     again = ingest([tmp_path / "root"], index)
     assert len(again.skipped) == 2 and again.unchanged == ["good.pdf"]
 
@@ -189,7 +190,7 @@ def test_prune_drops_files_that_are_gone(index: Index, make_pdf, tmp_path: Path)
     assert report.pruned == ["bad.pdf", "gone.pdf"]
     assert [d.path for d in index.catalog.documents()] == ["keep.pdf"] and index.catalog.skipped() == []
     assert all("pool" not in hit.chunk.text for hit in index.search("pool cost", k=5))
-    assert index.vectors.count() == index.catalog.counts()["chunks"]
+    assert index.vectors.count() == index.papers.counts().chunks
 
 
 def test_citations_name_every_copy(index: Index, make_pdf, tmp_path: Path):
@@ -249,6 +250,6 @@ def test_a_paper_its_site_lists_as_restricted_is_restricted_with_its_copies(tmp_
     shutil.copy(meeting / "Valuation.pdf", tmp_path / "papers" / "copy elsewhere.pdf")
     index = open_index(Settings(data_dir=tmp_path / "data"), embedder)
     ingest([tmp_path / "papers"], index)
-    (restriction,) = index.catalog.restrictions().values()
+    (restriction,) = index.papers.restrictions().values()
     assert (restriction.restricted, restriction.source) == (True, "site")
     assert index.catalog.documents(public_only=True) == [] and len(index.catalog.documents()) == 2

@@ -33,7 +33,7 @@ def test_the_sample_corpus_is_searched_and_answered_from_a_chroma_server(
     settings = on_server(tmp_path / "data", chroma_url)
     index = open_index(settings, embedder)
     report = ingest([CORPUS], index)
-    assert report.added and index.vectors.count() == index.catalog.counts()["chunks"] == report.chunks
+    assert report.added and index.vectors.count() == index.papers.counts().chunks == report.chunks
     assert not (tmp_path / "data" / "chroma").exists()  # the vectors are on the server
     hits = index.search("Mill Lane car park tariff", k=3)
     assert hits and "Mill Lane" in hits[0].chunk.text

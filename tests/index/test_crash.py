@@ -56,6 +56,6 @@ def test_kill_9_mid_ingest_then_resume(tmp_path: Path, embedder):
 
     report = ingest([root], index)
     assert len(report.added) == N_FILES - done_before and len(report.unchanged) == done_before
-    counts = index.catalog.counts()
-    assert counts["documents"] == N_FILES
-    assert index.vectors.count() == counts["chunks"]  # every chunk once: no duplicates, no leftovers
+    counts = index.papers.counts()
+    assert counts.documents == N_FILES
+    assert index.vectors.count() == counts.chunks  # every chunk once: no duplicates, no leftovers

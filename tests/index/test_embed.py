@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from councilqa.index.embed import SentenceTransformerEmbedder, cpu_has_bf16
-from councilqa.index.store import IndexStampMismatch, open_index
+from councilqa.index.stamp import IndexStampMismatch
+from councilqa.index.store import open_index
 from councilqa.settings import IndexSettings, Settings
 
 TEXTS = [

@@ -86,9 +86,9 @@ def test_ingest_reports_and_counts_links_out_and_indexes_only_the_root(
     summary = report.summary()
     assert "1 added, 0 updated, 1 copies of indexed files, 0 unchanged, 3 skipped" in summary
     assert f"skipped {refusal('passwd.pdf', outside / 'passwd')}" in summary  # the target, for who ran it
-    assert [d.path for d in index.documents()] == ["inside link.pdf", "sub/Report.pdf"]
+    assert [d.path for d in index.papers.documents()] == ["inside link.pdf", "sub/Report.pdf"]
     assert index.catalog.skipped() == []  # the catalog, shown to officers, never names a target
-    texts = [page.text for d in index.documents() for page in index.pages(d.sha256)]
+    texts = [page.text for d in index.papers.documents() for page in index.papers.pages(d.sha256)]
     assert not any(OUTSIDE_PHRASE in text or "root:x" in text for text in texts)
     assert not index.has_word(index.words("Brackenholt")[0])
     assert ingest([folders.root], index).skipped == report.skipped  # every run says so again
@@ -103,7 +103,7 @@ def test_a_paper_replaced_by_a_link_out_is_forgotten(folders: SimpleNamespace, t
     os.symlink(folders.outside / "elsewhere.pdf", swapped)
     report = ingest([folders.root], index)
     assert ("sub/Budget.pdf", refusal("sub/Budget.pdf", folders.outside / "elsewhere.pdf")) in report.skipped
-    assert index.document("sub/Budget.pdf") is None  # read before it was a link: its passages go too
+    assert index.papers.document("sub/Budget.pdf") is None  # read before it was a link: its passages go too
     assert not index.has_word(index.words("budget")[0])
     assert not any("budget" in chunk.text for chunk in index.stored_chunks())
 
