@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from councilqa.dates import MONTH_NAMES, long_date, month_number
+from councilqa.dates import long_date, printed_date
 from councilqa.records import Decision, Page, SearchFilter
 from councilqa.text import split_sentences
 
@@ -169,18 +169,3 @@ def _heading(pages: Sequence[Page], upto: int) -> str:
     starts = [p.pdf_page for p in pages if p.pdf_page <= upto and MINUTES_BEGIN.search(p.text)]
     first = starts[-1] if starts else 1
     return _text(pages, first, first + 1 if starts else upto)
-
-
-def printed_date(iso: str) -> re.Pattern[str]:
-    """How a page may print a date: "13 February 2025", "13th February, 2025", "Thursday, 13 Feb 2025".
-
-    >>> bool(printed_date("2009-11-18").search("held on Wednesday, 18th November, 2009 at"))
-    True
-    >>> bool(printed_date("2025-09-11").search("held on Thursday, 11 Sept 2025"))  # as ingest reads "Sept"
-    True
-    >>> bool(printed_date("2019-09-03").search("Newbiggin Parish Council - 3 rd September 2019"))
-    True
-    """
-    day = date.fromisoformat(iso)
-    month = "|".join(sorted((name for name in MONTH_NAMES if month_number(name) == day.month), key=len, reverse=True))
-    return re.compile(rf"\b{day.day}\s*(?:st|nd|rd|th)?\s+(?:{month})\.?,?\s+{day.year}\b", re.IGNORECASE)

@@ -9,13 +9,12 @@ is left to the search, where titles and headers carry committee names anyway.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from councilqa.dates import MONTH, iso_day, long_date, month_number, month_span
+from councilqa.dates import MONTH, iso_day, month_number, month_span, printed_mentions
 from councilqa.records import SearchFilter
 
 _MONTH = rf"(?P<month>{MONTH})\.?"
@@ -74,7 +73,9 @@ councils=(), council_mentions=()), phrase='30 January 2025', about_minutes=False
             if period is None:
                 continue
             first, last = period
-            stated = SearchFilter(named_committee(question, committees), first, last, mentions=_mentions(first, last))
+            stated = SearchFilter(
+                named_committee(question, committees), first, last, mentions=printed_mentions(first, last)
+            )
             tied = f"{after.group(0) if after else ''} {before.group(0) if before else ''}"
             return StatedFilter(stated, found.group(0), bool(re.search(r"\bminutes\b", tied, re.I)))
     return None
@@ -92,17 +93,6 @@ def _period(found: re.Match[str], today: date) -> tuple[str, str] | None:
         day = iso_day(parts["day"], month, year)
         return (day, day) if day else None
     return month_span(year, month) if 1 <= month <= 12 else None
-
-
-def _mentions(first: str, last: str) -> tuple[str, ...]:
-    """How papers print the day or month from `first` to `last`: "13 January 2010", "13th January
-    2010"; "January 2010" (which a day of that month also holds)."""
-    start = date.fromisoformat(first)
-    month = f"{calendar.month_name[start.month]} {start.year}"
-    if first != last:
-        return (month,)
-    suffix = "th" if 11 <= start.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(start.day % 10, "th")
-    return (long_date(first), f"{start.day}{suffix} {month}")
 
 
 def named_committee(question: str, committees: Sequence[str]) -> str | None:

@@ -1,10 +1,13 @@
 """Dates as the papers and questions write them: one table of month names (python-dateutil's, which
-knows "Sept" as well as "Sep" and "September") and one way from a day, month and year to a real day.
-Used by ingest (meeting dates in titles and headings) and by the app (dates a question names)."""
+knows "Sept" as well as "Sep" and "September"), one way from a day, month and year to a real day, and
+the ways a page prints a day (`long_date`, `printed_date`, `printed_mentions`). Used by ingest (meeting
+dates in titles and headings), by the index (a meeting as text to search) and by answering (dates a
+question names, and a decision's meeting checked on its page)."""
 
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 
 from dateutil.parser import parserinfo
@@ -55,3 +58,29 @@ def long_date(iso: str) -> str:
     """
     day = date.fromisoformat(iso)
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def printed_date(iso: str) -> re.Pattern[str]:
+    """How a page may print a date: "13 February 2025", "13th February, 2025", "Thursday, 13 Feb 2025".
+
+    >>> bool(printed_date("2009-11-18").search("held on Wednesday, 18th November, 2009 at"))
+    True
+    >>> bool(printed_date("2025-09-11").search("held on Thursday, 11 Sept 2025"))  # as ingest reads "Sept"
+    True
+    >>> bool(printed_date("2019-09-03").search("Newbiggin Parish Council - 3 rd September 2019"))
+    True
+    """
+    day = date.fromisoformat(iso)
+    month = "|".join(sorted((name for name in MONTH_NAMES if month_number(name) == day.month), key=len, reverse=True))
+    return re.compile(rf"\b{day.day}\s*(?:st|nd|rd|th)?\s+(?:{month})\.?,?\s+{day.year}\b", re.IGNORECASE)
+
+
+def printed_mentions(first: str, last: str) -> tuple[str, ...]:
+    """How papers print the day or month from `first` to `last`: "13 January 2010", "13th January
+    2010"; "January 2010" (which a day of that month also holds)."""
+    start = date.fromisoformat(first)
+    month = f"{calendar.month_name[start.month]} {start.year}"
+    if first != last:
+        return (month,)
+    suffix = "th" if 11 <= start.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(start.day % 10, "th")
+    return (long_date(first), f"{start.day}{suffix} {month}")

@@ -12,7 +12,9 @@
   "After a vote (8-1) it was agreed to donate £50", "The Councillors resolved to pay all of the above",
   "With the Chairman's casting vote, option 2 was agreed", "carried by six votes to three", "with four
   members in favour and five against", "by majority decision", "Proposed by RW and seconded by RB";
-  Welsh minutes' "Penderfynwyd" (it was resolved) and "Cytunwyd" (it was agreed).
+  Welsh minutes' "Penderfynwyd" (it was resolved) and "Cytunwyd" (it was agreed);
+- the lines around them: an item's heading ("290.   Section 25 Report", over ModernGov's "(Item 5)"), and
+  the end of minutes ("The meeting closed at 4.15 pm", an "Agenda Item N" sheet).
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ import re
 
 from councilqa.records import Votes
 
+ITEM = re.compile(r"^(?:(?:Item|Minute)\s+)?(?P<number>\d{1,3}(?:\.\d{1,3}){0,2})\.?\s+(?P<title>\S.*)$")
+ITEM_REF = re.compile(r"^\(Item\s+\d{1,3}[a-z]?\)$", re.IGNORECASE)  # ModernGov: "(Item 5)" under the heading
+END = re.compile(
+    r"^(?:The meeting (?:closed|ended|finished|concluded|commenced|rose)\b|Meeting (?:closed|ended)\b|"
+    r"Agenda Item \d+$|This page is intentionally left blank)",
+    re.IGNORECASE,
+)
 RESOLVED = re.compile(r"(?:\bRESOLVED\b|\bPENDERFYNWYD\b|^(?:Resolved|AGREED|Penderfynwyd)\b)")
 PARAGRAPH = re.compile(r"^(?P<open>\()?(?P<number>\d{1,3})(?P<close>[.)])\)?\s")
 SUB_PART = re.compile(r"^(?:\(?[a-z]{1,4}\)\s|\(?\d{1,2}[.)]\s|[•●▪◦*–-]\s|\S\s)")
@@ -100,6 +109,12 @@ SENTENCE_END = r"\.(?=\s|$)"  # a full stop, not the one in "4.30pm"
 MOVED_END = re.compile(rf"(?:[^:.“\"]|\.(?!\s|$)){{0,200}}?(?::|{SENTENCE_END}|(?=[“\"])|$)")
 SENTENCE = re.compile(rf"(?:[^.]|\.(?!\s|$))*(?:{SENTENCE_END})?")
 HONOURS = frozenset({"OBE", "CBE", "MBE", "QC", "KC", "JP", "DL", "BEM"})
+ANY = re.compile(r".+", re.DOTALL)
+SENTENCE_BREAK = re.compile(
+    r"[.!?](?=\s)|[•●▪\uf0b7]|:-?(?=\s*\n)|\bPage\s+\d+(?:\s+of\s+\d+)?(?=\s*\n)"
+)  # where a decided sentence may start after
+LONGEST_SENTENCE = 400  # characters either side of a decided sentence's words that it may span
+FULL_STOP = re.compile(SENTENCE_END)
 
 
 def read_votes(text: str, found: re.Match[str], stop: int) -> tuple[Votes, int]:
@@ -187,3 +202,70 @@ def resolution_outcome(text: str) -> str:
     if parts and all(re.search(r"\bnot(?:e|ed|es|ing)\b", part) for part in parts):
         return "noted"
     return "agreed"
+
+
+def decided_sentences(text: str, begin: int, stop: int, taken: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Each sentence of `text` between `begin` and `stop` that records a decision in words ("It was resolved to
+    ...", "After a vote (8-1) it was agreed to ...", "Proposed by RW and seconded by RB", "with four
+    members in favour and five against"), as a match of its whole text; none that overlaps a RESOLVED
+    block, or a motion, outcome or vote read already."""
+    spans: list[tuple[int, int]] = []
+    opening = False  # the last span only proposes ("Proposed by X, seconded by Y.") or votes ("the CC voted in
+    # support of option 2 or 3."): the decision, when the next sentence is one, follows it
+    words = sorted(
+        (m for form in (DECIDED, PROPOSED_BY, IN_FAVOUR) for m in form.finditer(text, begin, stop)),
+        key=lambda m: m.start(),
+    )
+    for said in words:
+        if spans and said.start() < spans[-1][1]:
+            continue
+        start, end = _sentence(text, said.start(), begin, stop)
+        proposal = said.re is PROPOSED_BY
+        if proposal and not text[start : said.start()].strip():  # "... approved. Proposed by RW"
+            start = _sentence(text, max(begin, start - 2), begin, stop)[0]
+        if any(start < other.end() and other.start() < end for other in taken if _read_already(other)):
+            continue
+        joins = opening and not text[spans[-1][1] : start].strip()
+        if spans and (start < spans[-1][1] or joins):  # one decision: its words said twice, or after its proposer
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        elif end - start >= 12:
+            spans.append((start, end))
+        opening = (proposal and start == said.start()) or said.group(0).lower().endswith("voted")
+    return [m for start, end in spans if (m := ANY.match(text, start, end))]
+
+
+def _read_already(found: re.Match[str]) -> bool:
+    """Whether a match read before decided sentences are makes one overlapping it no decision of its
+    own: all do but a bare "agreed unanimously", which is the sentence's own outcome."""
+    return found.re is not OUTCOME or bool(found["what"] or found["put"])
+
+
+def _sentence(text: str, at: int, begin: int, stop: int) -> tuple[int, int]:
+    """The start and end of the sentence holding offset `at`, within `begin`..`stop`."""
+    floor = max(begin, at - LONGEST_SENTENCE)
+    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, floor, at)]
+    if breaks:
+        start = breaks[-1]
+    elif floor > begin:  # no break within reach: from the first line that starts in it
+        start = text.find("\n", floor, at) + 1 or floor
+    else:
+        start = begin
+    while start < at and text[start].isspace():
+        start += 1
+    end_at = FULL_STOP.search(text, at, min(stop, at + LONGEST_SENTENCE))
+    if end_at:
+        end = end_at.end()
+    else:
+        line_end = text.find("\n", at, stop)
+        end = line_end if line_end != -1 else stop
+    return start, end
+
+
+def upper_case(line: str) -> bool:
+    """Whether `line` is written in capitals (three letters or more): a heading.
+
+    >>> upper_case("7 CENTRAL AND EASTERN CHESHIRE PCT"), upper_case("7 Central"), upper_case("7 AB")
+    (True, False, False)
+    """
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)

@@ -12,7 +12,8 @@ import jsonschema
 import pytest
 
 from councilqa.answer.ask import Assistant
-from councilqa.answer.decisions import printed_date, unchecked_facts
+from councilqa.answer.decisions import unchecked_facts
+from councilqa.dates import printed_date
 from councilqa.index.build import ingest
 from councilqa.index.embed import SentenceTransformerEmbedder
 from councilqa.index.store import Index, open_index
