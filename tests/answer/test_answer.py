@@ -13,6 +13,7 @@ from councilqa.records import Chunk, Hit, Quote, SearchFilter
 from tests.conftest import collapse
 
 
+@pytest.mark.model
 def test_concurrent_questions_are_all_answered(sample_settings, sample_index):
     assistant = Assistant(sample_settings, sample_index)
     questions = ["Mill Lane car park tariff", "Tanners Yard sale", "waste contract length", "leisure centre cost"] * 4
@@ -21,6 +22,7 @@ def test_concurrent_questions_are_all_answered(sample_settings, sample_index):
     assert all(answer.citations and not answer.abstained for answer in answers)
 
 
+@pytest.mark.model
 def test_an_amount_question_prefers_the_sentence_with_the_figure(sample_index):
     chunk = Chunk(
         "sha",
@@ -36,6 +38,7 @@ def test_an_amount_question_prefers_the_sentence_with_the_figure(sample_index):
     assert quotes == (Quote(1, "The works will cost £8.7 million in total."),)
 
 
+@pytest.mark.model
 def test_every_quote_and_excerpt_is_verbatim_on_its_pages(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask(
         "How much will the Riverside Leisure Centre refurbishment cost?"
@@ -57,6 +60,7 @@ def test_an_excerpt_not_on_its_pages_is_never_shown(sample_index):
     assert sample_index._checked([forged, *hits[1:]]) == [None, *hits[1:]]
 
 
+@pytest.mark.model
 def test_a_question_the_papers_do_not_answer_is_abstained_with_closest_matches(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("How many library branches will close in 2026?")
     assert answer.abstained and answer.quotes == () and answer.citations
@@ -70,6 +74,7 @@ def test_explicit_filters_limit_the_citations(sample_settings, sample_index):
     assert {c.doc for c in answer.citations} == {"riverford/Climate Action Plan 2026-2030 - Report.pdf"}
 
 
+@pytest.mark.model
 def test_a_meeting_named_in_the_question_ranks_its_papers_first(sample_settings, sample_index):
     assistant = Assistant(sample_settings, sample_index)
     answer = assistant.ask("What overspend was reported at the February 2026 cabinet meeting?")
@@ -79,6 +84,7 @@ def test_a_meeting_named_in_the_question_ranks_its_papers_first(sample_settings,
     assert first.doc.endswith("Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf")  # mentions the meeting
 
 
+@pytest.mark.model
 def test_a_meeting_nothing_indexed_mentions_is_said_so_and_abstained(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("What did cabinet resolve at the 3 June 2019 meeting?")
     assert answer.abstained and answer.answer.startswith("No indexed paper is from that meeting or mentions it")
@@ -86,6 +92,7 @@ def test_a_meeting_nothing_indexed_mentions_is_said_so_and_abstained(sample_sett
     assert answer.citations and not answer.filters  # closest matches from all papers
 
 
+@pytest.mark.model
 def test_a_table_rows_figures_are_quoted_with_its_label_and_paragraph_numbers_are_not(sample_index):
     from councilqa.answer.units import answer_units
 
@@ -105,6 +112,7 @@ def test_a_table_rows_figures_are_quoted_with_its_label_and_paragraph_numbers_ar
     assert quotes == (Quote(1, "2 Reduce repeat referrals (within 12 months). 18% 10%"),)
 
 
+@pytest.mark.model
 def test_what_a_meeting_decided_is_not_answered_from_its_agenda_alone(sample_settings, sample_index):
     assistant = Assistant(sample_settings, sample_index)
     answer = assistant.ask("What did cabinet resolve about the climate plan at the 9 April 2026 meeting?")
@@ -114,6 +122,7 @@ def test_what_a_meeting_decided_is_not_answered_from_its_agenda_alone(sample_set
     assert not minuted.abstained and "RESOLVED" in minuted.answer
 
 
+@pytest.mark.model
 def test_a_numbered_paragraph_or_resolved_block_that_answers_is_quoted_whole(sample_index):
     text = (
         "6.3 The council tax base grew by 1.2%. 6.4 The referendum limit is 3% for general increases. "
@@ -147,6 +156,7 @@ def test_a_question_longer_than_a_question_is_refused_with_its_length(sample_set
         Assistant(sample_settings, sample_index).ask("a" * 1001)
 
 
+@pytest.mark.model
 def test_each_step_of_the_trip_runs_alone_and_in_order_gives_the_answer(sample_settings, sample_index):
     """plan → retrieve → read → verify → judge → respond, each called alone, give what `ask` gives."""
     assistant = Assistant(sample_settings, sample_index)
@@ -174,6 +184,7 @@ def test_each_step_of_the_trip_runs_alone_and_in_order_gives_the_answer(sample_s
     assert [replace(c, score=0.0) for c in stepped.citations] == [replace(c, score=0.0) for c in asked.citations]
 
 
+@pytest.mark.model
 def test_verify_drops_a_quote_not_in_the_citation_it_names_and_judge_names_its_reasons(sample_settings, sample_index):
     quoting = sample_settings.model_copy(  # the reader's quotes: the decision, which would lead, is not read here
         update={"answer": sample_settings.answer.model_copy(update={"min_topic_lead_relevance": None})}

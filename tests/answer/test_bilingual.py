@@ -14,6 +14,8 @@ from councilqa.index.store import Index, open_index
 from councilqa.settings import Settings
 from tests.conftest import write_pdf
 
+pytestmark = pytest.mark.model
+
 WELSH = (
     "Cyngor Cymuned Llanfair\nCofnodion cyfarfod a gynhaliwyd ar 14 Ionawr 2019\n5. Cyllideb a Phraesept\n"
     "Trafododd yr aelodau y gyllideb ddrafft ar gyfer 2019-20. Penderfynwyd gosod praesept o £12,000 ar gyfer "

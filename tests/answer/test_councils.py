@@ -104,6 +104,7 @@ def test_a_council_filter_passes_its_papers_those_of_no_council_known_and_those_
     assert everything == {OWN, OTHER, NAMING, LANE, UNKNOWN}
 
 
+@pytest.mark.model
 def test_a_question_naming_a_council_is_answered_from_its_papers_not_another_councils(councils):
     settings, index = councils
     assistant = Assistant(settings, index)
@@ -125,6 +126,7 @@ def test_a_question_naming_a_council_is_answered_from_its_papers_not_another_cou
     assert OTHER in {Path(citation.doc).name for citation in unnamed.citations}
 
 
+@pytest.mark.model
 def test_a_place_named_alone_keeps_another_councils_papers_that_name_the_place(councils):
     """Beckton named alone is a place: Ayford's paper that mentions Beckton passes, as a paper about the
     place may be another council's; Ayford's papers that don't are left out."""
@@ -136,6 +138,7 @@ def test_a_place_named_alone_keeps_another_councils_papers_that_name_the_place(c
     assert OTHER not in {Path(citation.doc).name for citation in answer.citations}
 
 
+@pytest.mark.model
 def test_a_year_no_paper_of_the_council_named_mentions_is_not_answered(councils):
     """2015 is in the index, in a paper of no council known that doesn't name Beckton: no paper of
     Beckton's, nor one naming it, says anything of 2015. 2019 is in Beckton's minutes."""
@@ -150,6 +153,7 @@ def test_a_year_no_paper_of_the_council_named_mentions_is_not_answered(councils)
     assert "unknown year" not in own_year.checks and "£240" in own_year.answer
 
 
+@pytest.mark.model
 def test_filters_given_are_kept_and_said_beside_the_council(councils):
     """A date filter set in the sidebar and a council named in the question: both hold, and the note says both."""
     settings, index = councils

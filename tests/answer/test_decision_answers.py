@@ -38,6 +38,7 @@ def page_text(index: Index, answer: Answer, rank: int = 1) -> str:
     return collapse(" ".join(p.text for p in pages if citation.pdf_page <= p.pdf_page <= citation.pdf_page_end))
 
 
+@pytest.mark.model
 def test_what_cabinet_decided_leads_with_the_outcome_and_quotes_the_whole_resolved_block(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("What did Cabinet decide about the leisure centre?")
     assert answer.outcome == "Agreed at Cabinet on 12 March 2026."
@@ -54,6 +55,7 @@ def test_what_cabinet_decided_leads_with_the_outcome_and_quotes_the_whole_resolv
     assert record["decision"]["outcome"] == "agreed" and record["outcome"] == answer.outcome
 
 
+@pytest.mark.model
 def test_a_decision_leads_only_when_the_model_reads_its_record_as_answering(sample_settings, sample_index):
     """The same decision, at a threshold the record clears and one it doesn't: led with, then only cited."""
     question = "What did Cabinet decide about the leisure centre?"
@@ -67,6 +69,7 @@ def test_a_decision_leads_only_when_the_model_reads_its_record_as_answering(samp
     assert cited.citations[0].text == led.citations[0].text  # the record is still cited first
 
 
+@pytest.mark.model
 def test_the_units_the_reader_reads_leave_out_the_decisions_record(sample_settings, sample_index):
     """`Assistant.units` (what `fit_reader` fits on): none where a decision leads; where it is only cited,
     the units of the passages cited after its record (and of those beside them), never the record's."""
@@ -84,6 +87,7 @@ def test_the_units_the_reader_reads_leave_out_the_decisions_record(sample_settin
     assert not any(unit.text in record for unit in units)
 
 
+@pytest.mark.model
 def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_the_reader_agrees(sample_settings, sample_index):
     """A question that doesn't ask what was decided is led by a decision only when the reader's best unit
     of the passages found is of the decision's item, on its pages (`Assistant.settle`); where the reader's best is in
@@ -108,6 +112,7 @@ def test_a_question_that_doesnt_ask_what_was_decided_is_led_only_where_the_reade
     assert Assistant(unset, sample_index).ask("leisure centre refurbishment cost").decision is None
 
 
+@pytest.mark.model
 def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("What happened to the amendment to cut the waste contract?")
     assert answer.outcome is not None and answer.outcome.startswith("Amendment lost at Cabinet on 12 March 2026")
@@ -117,6 +122,7 @@ def test_an_amendment_that_was_lost_is_answered_with_its_vote(sample_settings, s
     assert answer.answer.count(wording) == 1  # the moving sentence holds the wording: quoted once
 
 
+@pytest.mark.model
 def test_how_the_vote_went_is_answered_only_by_a_recorded_vote(sample_settings, sample_index):
     """The leisure centre was RESOLVED with no vote recorded: asked for the vote, the answer says so
     instead of leading with the decision; the amendment's vote is recorded, and leads."""
@@ -128,6 +134,7 @@ def test_how_the_vote_went_is_answered_only_by_a_recorded_vote(sample_settings, 
     assert not voted.abstained and voted.outcome is not None and "For (2), Against (5)" in voted.outcome
 
 
+@pytest.mark.model
 def test_a_meeting_whose_minutes_are_in_a_later_pack_is_answered_from_them(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask(
         "What did cabinet decide about car parking charges at the 12 February 2026 meeting?"
@@ -139,11 +146,13 @@ def test_a_meeting_whose_minutes_are_in_a_later_pack_is_answered_from_them(sampl
     assert "revised car parking charges be approved" in answer.answer
 
 
+@pytest.mark.model
 def test_a_decision_question_about_something_no_decision_holds_is_not_led_by_a_decision(sample_settings, sample_index):
     answer = Assistant(sample_settings, sample_index).ask("Was the library closure programme approved?")
     assert answer.outcome is None and answer.decision is None
 
 
+@pytest.mark.model
 def test_a_lead_line_whose_facts_are_not_on_the_page_is_not_shown(sample_settings, sample_index):
     decisions = sample_index.papers.decisions()
     decision, document = next((d, doc) for d, doc in decisions if d.votes is not None)
@@ -171,6 +180,7 @@ def kent_minutes(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTra
     return index
 
 
+@pytest.mark.model
 def test_a_vote_answer_has_every_number_on_its_cited_page(kent_minutes: Index):
     assistant = Assistant(Settings(data_dir=kent_minutes.settings.data_dir), kent_minutes)
     answer = assistant.ask("Did the Lib Dem amendment to put money into LEVI charging get through at budget council?")
@@ -186,6 +196,7 @@ def test_a_vote_answer_has_every_number_on_its_cited_page(kent_minutes: Index):
     assert (answer.citations[0].pdf_page, answer.citations[0].pdf_page_end) == (8, 9)
 
 
+@pytest.mark.model
 def test_minutes_approved_at_a_later_meeting_answer_for_their_own_meeting(kent_minutes: Index):
     """The 19 December 2024 council minutes are papers of the 13 February 2025 meeting."""
     assistant = Assistant(Settings(data_dir=kent_minutes.settings.data_dir), kent_minutes)

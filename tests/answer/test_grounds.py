@@ -53,22 +53,26 @@ def grounds(papers_index: Index) -> Grounds:
     return Grounds(papers_index.words, papers_index.has_word, papers_index.rarity)
 
 
+@pytest.mark.model
 def test_an_answerable_amount_question_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("How much will the Riverside Leisure Centre refurbishment cost?")
     assert not answer.abstained and "£8.7 million" in answer.answer
 
 
+@pytest.mark.model
 def test_a_name_no_paper_holds_is_named_in_the_answer(assistant: Assistant) -> None:
     answer = assistant.ask("What deficit was Zanzibar Holdings projecting for 2010/11?")
     assert answer.abstained and answer.answer.startswith("No indexed paper mentions “Zanzibar Holdings”.")
     assert answer.citations  # the closest passages are still listed
 
 
+@pytest.mark.model
 def test_a_year_no_paper_holds_is_named_in_the_answer(assistant: Assistant) -> None:
     answer = assistant.ask("How much will the council invest in library buildings in 2031?")
     assert answer.abstained and answer.answer.startswith("No indexed paper mentions 2031.")
 
 
+@pytest.mark.model
 def test_what_a_council_decided_is_not_answered_from_another_councils_papers(
     sample_settings: Settings, sample_index: Index
 ) -> None:
@@ -109,12 +113,14 @@ def test_a_shortened_word_counts_as_mentioned_where_a_paper_holds_the_longer_one
     assert grounds.unknown_names("What did the Wirral Hospice say?", []) == ["Wirral Hospice"]
 
 
+@pytest.mark.model
 def test_a_figure_about_another_organisation_is_not_an_answer(assistant: Assistant) -> None:
     answer = assistant.ask("What deficit figure was Wirral PCT projecting for 2010/11?")
     assert answer.abstained, answer.answer  # the £18 million is Central Cheshire PCT's
     assert answer.answer.startswith("The passages found give no figure for “Wirral PCT”.")
 
 
+@pytest.mark.model
 def test_figures_for_another_year_are_not_an_answer(assistant: Assistant) -> None:
     answer = assistant.ask("How many people received direct payments in 2020?")
     assert answer.abstained and answer.answer.startswith("The closest figures found are for 2014, not 2020.")
@@ -122,6 +128,7 @@ def test_figures_for_another_year_are_not_an_answer(assistant: Assistant) -> Non
     assert not answered.abstained and "1,200" in answered.answer
 
 
+@pytest.mark.model
 def test_a_measure_no_figure_is_given_for_is_not_an_answer(assistant: Assistant) -> None:
     answer = assistant.ask("What is the chief executive's annual salary?")
     assert answer.abstained and answer.answer.startswith("The passages found give no salary figure")
@@ -192,6 +199,7 @@ def test_answers_in_the_forms_papers_use_are_not_withheld(grounds: Grounds) -> N
         assert grounds.withheld(question, ["Residents wanted fewer cuts."]) is None, question  # asks for no amount
 
 
+@pytest.mark.model
 def test_a_part_of_a_question_the_quotes_leave_out_is_said_so(assistant: Assistant) -> None:
     answer = assistant.ask("How much will the leisure centre refurbishment cost, and who will run the crematorium?")
     assert not answer.abstained and "£8.7 million" in answer.answer
@@ -206,6 +214,7 @@ def test_names_years_and_parts_are_read_from_the_question() -> None:
     assert names("Under Trafford's contract procedure rules, how many quotes?") == ["Trafford"]
 
 
+@pytest.mark.model
 def test_a_skipped_check_is_not_run_and_an_unknown_one_is_refused(
     sample_settings: Settings, sample_index: Index
 ) -> None:

@@ -229,6 +229,7 @@ def test_an_abstention_is_not_sent_to_the_model(server: Scripted) -> None:
     assert len(server.requests) == before
 
 
+@pytest.mark.model
 def test_restricted_papers_excerpts_are_sent_only_where_allowed(
     server: Scripted, embedder: SentenceTransformerEmbedder, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

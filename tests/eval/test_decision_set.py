@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, shared_corpus
+
+pytestmark = pytest.mark.slow
 
 CHECKER = REPO / "eval" / "check_questions.py"
 QUESTIONS = REPO / "eval" / "decisions.jsonl"

@@ -18,6 +18,7 @@ SAMPLE_SET = REPO / "eval" / "riverford_sample.jsonl"
 SCHEMA = json.loads((REPO / "app" / "answer.schema.json").read_text())
 
 
+@pytest.mark.model
 def test_eval_writes_results_report_and_chart(sample_settings, sample_index, tmp_path: Path, capsys):
     out, report = tmp_path / "results.jsonl", tmp_path / "report.md"
     code = main(
@@ -68,6 +69,7 @@ def test_eval_writes_results_report_and_chart(sample_settings, sample_index, tmp
     assert chart.read_bytes().startswith(b"\x89PNG") and "](report_recall.png)" in text
 
 
+@pytest.mark.model
 def test_eval_fails_when_a_threshold_is_not_met(sample_settings, sample_index, tmp_path: Path, capsys):
     thresholds = tmp_path / "thresholds.toml"
     thresholds.write_text('[riverford_sample]\n"page_recall@5" = 0.5\n\n[all]\n"citation_valid" = 1.01\n')
@@ -127,6 +129,7 @@ def test_eval_without_its_extra_says_what_to_install(sample_settings, sample_ind
     assert "needs the eval extra (llama_index.core is not installed): pip install -e '.[eval]'" in done.stderr
 
 
+@pytest.mark.model
 def test_eval_answer_prose_scores_the_prose_beside_the_quotes(
     sample_settings, sample_index, tmp_path: Path, capsys, monkeypatch
 ):

@@ -36,6 +36,7 @@ def bad_corpus(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_every_bad_file_is_named_with_its_reason(bad_corpus: Path, tmp_path: Path, capsys):
     ocr = available_ocr() is not None  # .ci/run installs it; elsewhere scans say how to enable it
     assert main(["ingest", str(bad_corpus), "--data-dir", str(tmp_path / "data")]) == 0

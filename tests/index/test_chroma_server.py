@@ -17,6 +17,8 @@ from councilqa.records import Chunk, SearchFilter
 from councilqa.settings import IndexSettings, Settings
 from tests.conftest import CORPUS, free_port
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture
 def vector_store() -> None:
@@ -27,6 +29,7 @@ def on_server(data_dir: Path, url: str) -> Settings:
     return Settings(data_dir=data_dir, index=IndexSettings(chroma_url=url))
 
 
+@pytest.mark.model
 def test_the_sample_corpus_is_searched_and_answered_from_a_chroma_server(
     tmp_path: Path, chroma_url: str, embedder: SentenceTransformerEmbedder
 ) -> None:

@@ -9,10 +9,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from councilqa.index.build import ingest
 from councilqa.index.store import open_index
 from councilqa.settings import Settings
 from tests.conftest import write_pdf
+
+# the console script ingests with the real model; the test then opens that index
+pytestmark = [pytest.mark.slow, pytest.mark.model]
 
 N_FILES = 60
 

@@ -26,6 +26,7 @@ def test_every_hit_passes_the_filter_in_every_mode(sample_index, mode, filters, 
     assert {d.path for hit in hits for d in hit.documents} <= allowed
 
 
+@pytest.mark.model
 def test_unfiltered_search_finds_more_than_one_paper(sample_index):
     hits = sample_index.search("leisure centre refurbishment cost and carbon emissions", 10)
     assert len({d.path for hit in hits for d in hit.documents}) > 1

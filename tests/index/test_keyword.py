@@ -86,6 +86,7 @@ def test_a_write_cut_short_leaves_the_last_saved_state(tmp_path: Path):
     assert sorted(path.name for path in (tmp_path / "bm25").iterdir()) == ["00000001.npz", "manifest.json"]
 
 
+@pytest.mark.model
 def test_an_exact_rare_word_is_found_by_keyword(sample_index):
     hits = sample_index.search("Greenway", k=3)  # the waste contractor, named once in the pack
     assert "Greenway Services" in hits[0].chunk.text

@@ -42,7 +42,7 @@ def test_a_changed_search_ef_applies_at_once(tmp_path: Path) -> None:
     assert recall(deep, vectors, queries) == 1.0  # in this process, not at the next start
 
 
-@pytest.mark.parametrize("place", ["embedded", "chroma-server"])
+@pytest.mark.parametrize("place", ["embedded", pytest.param("chroma-server", marks=pytest.mark.server)])
 def test_search_within_contents_finds_their_nearest_every_way(
     tmp_path: Path, place: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -63,6 +63,7 @@ def test_the_sample_corpus_is_public():
         assert exemption(pages) is None, pdf.name
 
 
+@pytest.mark.slow
 def test_the_shared_corpus_is_public():
     """Every paper in ../shared/corpus is published; none marks itself exempt, though several carry the
     words (listed in `councilqa.ingest.exempt`)."""

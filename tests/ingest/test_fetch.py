@@ -188,6 +188,7 @@ def test_not_a_moderngov_site_unknown_and_ambiguous_committees(site: ModernGovSi
     assert run(site, tmp_path, committee="115").committee == "Executive Cabinet (115)"
 
 
+@pytest.mark.slow
 def test_the_command_exits_non_zero_when_a_paper_failed_and_says_why(site: ModernGovSite, tmp_path: Path):
     result = _cli(site, tmp_path)
     assert result.returncode == 1, result.stderr
@@ -195,6 +196,7 @@ def test_the_command_exits_non_zero_when_a_paper_failed_and_says_why(site: Moder
     assert f"failed {APRIL}/Parking charges.pdf: an HTML page (text/html: an error or login page?)" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_killed_fetch_leaves_no_half_written_paper_and_resumes(site: ModernGovSite, tmp_path: Path):
     pack = "/documents/g900/Public reports pack 12th-Mar-2026 18.30 Cabinet.pdf"
     site.stall[pack] = release = threading.Event()
