@@ -43,7 +43,7 @@ def lead_text(decision: Decision) -> str:
 def find_decision(index: Index, question: str, plan: Plan) -> Decided | None:
     """The decision the question asks about: the best match, if it holds most of the question's
     distinctive words and every fact of its lead line checks out against its pages."""
-    facets = index.papers.seen(plan.filters.include_restricted).facets()
+    facets = plan.facets
     newest = facets.meeting_dates[-1] if plan.recent and facets.meeting_dates else None
     boost = preference(question, plan.prefer, named_committee(question, facets.committees), newest)
     found = index.search_decisions(question, 1, plan.filters, boost)

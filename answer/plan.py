@@ -15,7 +15,7 @@ from councilqa.answer.decisions import is_decision_question
 from councilqa.answer.grounds import Reason, named_councils
 from councilqa.answer.question_filter import named_councils_held, stated_filter
 from councilqa.index.papers import Papers
-from councilqa.records import SearchFilter
+from councilqa.records import Facets, SearchFilter
 
 CLOSEST = "The closest passages are listed below."
 RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to date|to date)\b", re.I)
@@ -24,13 +24,15 @@ RECENT = re.compile(r"\b(?:latest|current(?:ly)?|now|most recent|newest|up to da
 @dataclass(frozen=True)
 class Plan:
     """How a question is searched: filters that must hold, a meeting to rank first, a note saying
-    so, a reason to refuse, and whether newer meetings rank first."""
+    so, a reason to refuse, and whether newer meetings rank first; with the committees and meeting dates
+    of the papers the asker may see (read once for the question: the decision search ranks by them too)."""
 
     filters: SearchFilter
     prefer: SearchFilter | None
     note: str | None
     refusal: Reason | None
     recent: bool
+    facets: Facets
 
 
 def plan_search(question: str, explicit: SearchFilter, papers: Papers) -> Plan:
@@ -40,7 +42,7 @@ def plan_search(question: str, explicit: SearchFilter, papers: Papers) -> Plan:
     indexed paper is that council's; only the papers of a council it names, of no council known, and
     those naming it, where that leaves some out (`named_councils_held`); newer meetings first for
     "latest" questions."""
-    recent = bool(RECENT.search(question))
+    searched = Plan(explicit, None, None, None, bool(RECENT.search(question)), papers.facets())
     named = named_councils(question) if is_decision_question(question) else []
     outside = [name for name in named if not papers.minutes_council(name)]
     if outside and len(outside) == len(named):  # "Kent and Medway councillors": Kent's minutes may say
@@ -51,12 +53,12 @@ def plan_search(question: str, explicit: SearchFilter, papers: Papers) -> Plan:
             f"No indexed minutes are {outside[0]}'s ({held}), so the papers don't record what {outside[0]} "
             f"decided. {CLOSEST}",
         )
-        return Plan(explicit, None, None, elsewhere, recent)
+        return replace(searched, refusal=elsewhere)
     asked = named_councils_held(question, papers.councils())
     within = replace(explicit, councils=asked.councils, council_mentions=asked.council_mentions)
     if not asked.councils or explicit.councils or not _narrows(papers, within, explicit):
-        return _plan_meeting(papers, question, explicit, bool(explicit), recent)
-    plan = _plan_meeting(papers, question, within, bool(explicit), recent)
+        return _plan_meeting(papers, question, searched, bool(explicit))
+    plan = _plan_meeting(papers, question, replace(searched, filters=within), bool(explicit))
     naming = " or ".join(f"“{mention}”" for mention in asked.council_mentions)
     told = f"Only papers of {' or '.join(asked.councils)}, papers of no council known, and papers naming {naming}"
     told += f" were searched{f', within {explicit.describe()}' if explicit else ''}."
@@ -70,15 +72,13 @@ def _narrows(papers: Papers, within: SearchFilter, given: SearchFilter) -> bool:
     return 0 < passing < len(papers.matching(given))
 
 
-def _plan_meeting(papers: Papers, question: str, explicit: SearchFilter, given: bool, recent: bool) -> Plan:
-    """`plan_search` within `explicit` (the filters given, when `given`, and the councils the question names):
-    the meeting the question names, ranked first."""
-    if given:
-        return Plan(explicit, None, None, None, recent)
-    committees = papers.facets().committees
-    stated = stated_filter(question, committees, date.today())
+def _plan_meeting(papers: Papers, question: str, searched: Plan, given: bool) -> Plan:
+    """`plan_search` within `searched.filters` (the filters given, when `given`, and the councils the question
+    names): the meeting the question names, ranked first."""
+    explicit = searched.filters
+    stated = None if given else stated_filter(question, searched.facets.committees, date.today())
     if stated is None or stated.about_minutes:  # "the September 2009 minutes": approved at a later meeting
-        return Plan(explicit, None, None, None, recent)
+        return searched
     stated_filters = replace(
         stated.filters,
         include_restricted=explicit.include_restricted,
@@ -96,7 +96,7 @@ def _plan_meeting(papers: Papers, question: str, explicit: SearchFilter, given: 
                     f"No minutes of the meeting the question names ({stated.phrase}) are indexed, so the papers "
                     "don't record what was decided there. The closest passages are listed below.",
                 )
-            return Plan(explicit, candidate, note, refusal, recent)
+            return replace(searched, prefer=candidate, note=note, refusal=refusal)
     note = (
         f"The question names {stated.phrase}: no indexed paper is from {stated.filters.describe()} or mentions "
         f"it, so all papers{' of the council named' if explicit.councils else ''} were searched."
@@ -105,4 +105,4 @@ def _plan_meeting(papers: Papers, question: str, explicit: SearchFilter, given: 
         "meeting named not indexed",
         "No indexed paper is from that meeting or mentions it. The closest passages from all papers are listed below.",
     )
-    return Plan(explicit, None, note, refusal, recent)
+    return replace(searched, note=note, refusal=refusal)
