@@ -1,6 +1,7 @@
-"""The design, checked from the source: stages import forward only, the app uses the index's public face,
-and every error the package raises on purpose is a `CouncilQAError` (so the CLI and app show it as a
-message, and anything else as the bug it is)."""
+"""The design, checked from the source: stages import forward only, answering imports no ingest code,
+answering, the app and the eval use the index through its two faces (`Index`, `index.papers`), and every
+error the package raises on purpose is a `CouncilQAError` (so the CLI and app show it as a message, and
+anything else as the bug it is)."""
 
 from __future__ import annotations
 
