@@ -23,7 +23,7 @@ from councilqa.answer.cite import (
     overlaps,
     verify,
 )
-from councilqa.answer.decided import coverage, discussed, find_decision, leads
+from councilqa.answer.decided import discussed, find_decision, leads
 from councilqa.answer.decisions import (
     decided_quote,
     is_decision_question,
@@ -39,9 +39,10 @@ from councilqa.answer.grounds import (
 from councilqa.answer.llm import OpenAIChat
 from councilqa.answer.plan import CLOSEST, Plan, plan_search
 from councilqa.answer.prose import Writer
-from councilqa.answer.read import READ_HITS, Unit, compose, quotes_of, read, units_of
+from councilqa.answer.read import READ_HITS, Unit, compose, coverage, quotes_of, read, units_of
 from councilqa.answer.relevance import CrossEncoder, Relevance
 from councilqa.errors import InvalidInput
+from councilqa.index.papers import Papers
 from councilqa.index.store import Index, Mode
 from councilqa.records import (
     Answer,
@@ -269,23 +270,19 @@ class Assistant:
         if not reading.citations:
             return ()
         reasons = [plan.refusal] if plan.refusal is not None else []
-        grounds = self.grounds
-        if not plan.filters.include_restricted and (
-            hidden := self.index.papers.restricted()
-        ):  # a name only they hold is "unknown"
+        papers, grounds = self.index.papers.seen(plan.filters.include_restricted), self.grounds
+        if papers.public_only and (hidden := papers.restricted()):  # a name only they hold is "unknown"
             grounds = replace(grounds, has_word=partial(self.index.has_word, hidden=hidden))
-        reasons += self._unknown(grounds, question, reading.citations, plan.filters)  # no decision answers either
+        reasons += self._unknown(grounds, question, reading.citations, plan.filters, papers)  # nor a decision
         texts = [quote.text for quote in reading.quotes]
         record = reading.decided.decision.excerpt if reading.decided is not None else None  # led with or not
         held = [reason for reason in [unvoted(question, [*texts, *filter(None, (reading.lead, record))])] if reason]
         if reading.lead is None and reading.quotes:
             ranked = {citation.rank: citation.doc for citation in reading.citations}
-            papers = (
-                [self.index.papers.document(ranked[q.citation]) for q in reading.quotes]
-                if ASKS_AMOUNT.search(question)
-                else []
+            quoted = (
+                [papers.document(ranked[q.citation]) for q in reading.quotes] if ASKS_AMOUNT.search(question) else []
             )
-            held += grounds.reasons(question, texts, [paper.known_by if paper else "" for paper in papers])
+            held += grounds.reasons(question, texts, [paper.known_by if paper else "" for paper in quoted])
         reasons += [Reason(reason.check, f"{reason.message} {CLOSEST}") for reason in held]
         strong = reading.quotes and reading.evidence is not None and reading.evidence >= self.minimum
         if reading.lead is None and not strong:
@@ -342,7 +339,7 @@ class Assistant:
         return (decided if passes or asks else None), passes and asks
 
     def _unknown(
-        self, grounds: Grounds, question: str, citations: tuple[Citation, ...], filters: SearchFilter
+        self, grounds: Grounds, question: str, citations: tuple[Citation, ...], filters: SearchFilter, papers: Papers
     ) -> list[Reason]:
         """The names and years the question names that no indexed paper holds (an abbreviation one of the
         passages found spells out is held); where it names councils (`filters.councils`), the years no
@@ -359,7 +356,7 @@ class Assistant:
             councils=filters.councils,
             council_mentions=filters.council_mentions,
         )
-        elsewhere = [year for year in grounds.written_years(question) if not self.index.papers.mentioned(theirs, year)]
+        elsewhere = [year for year in grounds.written_years(question) if not papers.mentioned(theirs, year)]
         if not elsewhere:
             return []
         naming = " or ".join(f"“{mention}”" for mention in filters.council_mentions or filters.councils)

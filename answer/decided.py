@@ -10,10 +10,9 @@ from dataclasses import replace
 
 from councilqa.answer.cite import Decided, decision_citations
 from councilqa.answer.decisions import ASKING, preference, unchecked_facts
-from councilqa.answer.grounds import QUESTION_WORDS
 from councilqa.answer.plan import Plan
 from councilqa.answer.question_filter import named_committee
-from councilqa.answer.read import compose
+from councilqa.answer.read import compose, coverage
 from councilqa.answer.relevance import Relevance
 from councilqa.index.store import Index
 from councilqa.records import Chunk, Citation, Decision, Hit, Quote
@@ -77,17 +76,6 @@ def leads(relevance: Relevance, question: str, decided: Decided, threshold: floa
     score = float(relevance.score(question, [lead_text(d)])[0])
     log.info("decision %s: relevance %.2f to the question", d.ordinal, score)
     return score >= threshold
-
-
-def coverage(index: Index, question: str, text: str, ignore: str = "") -> float:
-    """The share of the question's words, weighted by their rarity in the index, that `text`
-    holds. Question words ("how", "much") and the words of `ignore` don't count."""
-    skip = QUESTION_WORDS | set(index.words(ignore))
-    wanted = [word for word in dict.fromkeys(index.words(question)) if word not in skip]
-    rarity = index.rarity(wanted)
-    held = set(index.words(text))
-    total = sum(rarity.values())
-    return sum(weight for word, weight in rarity.items() if word in held) / total if total else 0.0
 
 
 def discussed(index: Index, question: str, decided: Decided, quotes: tuple[Quote, ...]) -> Citation | None:

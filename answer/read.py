@@ -33,6 +33,7 @@ from councilqa.answer.decisions import is_decision_question
 from councilqa.answer.grounds import ASKS_AMOUNT, FIGURE, QUESTION_WORDS, Words
 from councilqa.answer.relevance import Relevance
 from councilqa.answer.units import answer_units, answering_unit, sentences
+from councilqa.index.store import Index
 from councilqa.records import Hit, Quote
 
 READ_HITS = 5  # passages whose units may be quoted
@@ -348,3 +349,14 @@ def compose(
         if not any(candidate[3] in chosen[3] or chosen[3] in candidate[3] for chosen in best):
             best.append(candidate)
     return tuple(Quote(rank, sentence) for _, rank, _, sentence in sorted(best, key=lambda s: (s[1], s[2])))
+
+
+def coverage(index: Index, question: str, text: str, ignore: str = "") -> float:
+    """The share of the question's words, weighted by their rarity in the index, that `text`
+    holds. Question words ("how", "much") and the words of `ignore` don't count."""
+    skip = QUESTION_WORDS | set(index.words(ignore))
+    wanted = [word for word in dict.fromkeys(index.words(question)) if word not in skip]
+    rarity = index.rarity(wanted)
+    held = set(index.words(text))
+    total = sum(rarity.values())
+    return sum(weight for word, weight in rarity.items() if word in held) / total if total else 0.0

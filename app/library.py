@@ -108,9 +108,9 @@ class Library:
         papers = self.papers(account)
         for root in map(Path, papers.roots()):
             if path.is_relative_to(root) and within(path, [root]):  # `within` resolves links: none leads out
-                document = self.index.papers.document(path.relative_to(root).as_posix())
+                document = papers.document(path.relative_to(root).as_posix())
                 if document is not None and Path(document.root) == root:
-                    return papers.document(document.path) is not None
+                    return True
         return False
 
     def choices(self, account: Account) -> tuple[list[str], list[str]]:

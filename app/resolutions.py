@@ -39,7 +39,7 @@ STOPWORDS = frozenset(
 class ItemReport:
     """The paper a minuted item considered: a document, or pages of a reports pack. `title` is the
     document's title, or the pack's agenda entry for it; `printed_page` is the label its first page
-    prints, so `records.where(report)` reads "Page 4 · PDF p.6–9"."""
+    prints, so `cite.where(report)` reads "Page 4 · PDF p.6–9"."""
 
     document: Document
     title: str

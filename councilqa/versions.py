@@ -8,5 +8,5 @@ import pypdf
 
 CHUNKER = "chunks v1"  # ingest/chunk.py
 METADATA = "metadata v2"  # ingest/metadata.py: `describe`
-MINUTES = "minutes v2"  # ingest/minutes.py: the decisions read
+MINUTES = "minutes v2"  # ingest/minutes.py, motions.py and forms.py: the items and decisions read
 PARSER = f"pypdf {pypdf.__version__}, labels v4"  # ingest/pdf.py with ingest/labels.py: the pages and their labels

@@ -96,21 +96,23 @@ class Skipped:
 
 
 class Catalog:
-    """SQLite in WAL mode; one connection shared by threads under a lock."""
+    """SQLite in WAL mode: a connection that writes (`transaction`) and one that only reads (`rows`, opened
+    query-only: no statement through it can change the file), each shared by threads under a lock."""
 
     def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = _connect(path)
         self._lock = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
-        # SQLite's own default limit (Debian builds it higher): the same statements work on every build
-        self._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, MAX_ARGUMENTS)
-        self._db.create_function("folded", 1, folded, deterministic=True)  # one rule for comparing names
         self._db.executescript(SCHEMA)
         for table, column, kind in (("documents", "url", "TEXT"), ("pages", "ocr", "INTEGER NOT NULL DEFAULT 0")):
             if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
                 self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")  # added after schema 3
+        self._reader = _connect(path)
+        self._reader.execute("PRAGMA query_only = ON")
+        self._reading = threading.Lock()
 
     def close(self) -> None:
+        self._reader.close()
         self._db.close()
 
     @contextmanager
@@ -125,8 +127,9 @@ class Catalog:
             self._db.execute("COMMIT")
 
     def rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, tuple(args)).fetchall()
+        """The rows `sql` reads (a statement that would write raises `sqlite3.OperationalError`)."""
+        with self._reading:
+            return self._reader.execute(sql, tuple(args)).fetchall()
 
     def rows_by_keys(self, sql: str, keys: Sequence[tuple[object, ...]]) -> list[tuple]:
         """The rows of `sql` for every key, asked in batches within MAX_ARGUMENTS: `{keys}` in `sql` becomes
@@ -269,10 +272,11 @@ class Catalog:
             ],
         )
 
-    def decision_vectors(self) -> dict[tuple[str, int], np.ndarray]:
-        """Each decision's vector, by content sha256 and ordinal."""
-        rows = self.rows("SELECT sha256, ordinal, vector FROM decisions WHERE vector IS NOT NULL")
-        return {(sha256, ordinal): np.frombuffer(vector, dtype=np.float32) for sha256, ordinal, vector in rows}
+    def decision_vectors(self, sha256: str | None = None) -> dict[tuple[str, int], np.ndarray]:
+        """Each decision's vector (of content `sha256`, when given), by content sha256 and ordinal."""
+        sql = "SELECT sha256, ordinal, vector FROM decisions WHERE vector IS NOT NULL"
+        rows = self.rows(sql) if sha256 is None else self.rows(f"{sql} AND sha256 = ?", [sha256])
+        return {(content, ordinal): np.frombuffer(vector, dtype=np.float32) for content, ordinal, vector in rows}
 
     def chunk_counts(self, sha256s: Collection[str] | None = None) -> dict[str, int]:
         """How many chunks each indexed content (of `sha256s`, when given) has, by sha256."""
@@ -281,6 +285,15 @@ class Catalog:
 
     def pending(self) -> list[str]:
         return [row[0] for row in self.rows("SELECT sha256 FROM pending")]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection to the catalog at `path`, in autocommit mode, with the catalog's SQL function."""
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    # SQLite's own default limit (Debian builds it higher): the same statements work on every build
+    db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, MAX_ARGUMENTS)
+    db.create_function("folded", 1, folded, deterministic=True)  # one rule for comparing names
+    return db
 
 
 def _restrict(db: sqlite3.Connection, sha256: str, restricted: bool, source: str, why: str) -> None:

@@ -68,8 +68,8 @@ class Papers:
 
     def chunk_counts(self) -> dict[str, int]:
         """How many passages each content holds, by sha256."""
-        counts = self._catalog.chunk_counts()
-        return {sha: n for sha, n in counts.items() if sha not in self.restricted()} if self.public_only else counts
+        counts, hidden = self._catalog.chunk_counts(), self.restricted() if self.public_only else set()
+        return {sha: n for sha, n in counts.items() if sha not in hidden}
 
     def is_empty(self) -> bool:
         """Whether no passage is indexed."""
@@ -90,7 +90,7 @@ class Papers:
         return [] if self.public_only and sha256 in self.restricted() else self._catalog.pages(sha256)
 
     def restricted(self) -> set[str]:
-        """The contents (sha256) restricted from the public."""
+        """The contents (sha256) restricted from the public (on the public face too: what it hides)."""
         return self._catalog.restricted()
 
     def restrictions(self) -> dict[str, Restriction]:
@@ -105,7 +105,7 @@ class Papers:
         return [] if self.public_only else self._catalog.skipped()
 
     def roots(self) -> list[str]:
-        """The folders the papers were ingested from, sorted."""
+        """The folders the papers were ingested from, sorted (on the public face too: folders, not papers)."""
         return self._catalog.roots()
 
     def facets(self) -> Facets:

@@ -385,7 +385,7 @@ class Index:
         and its decisions' vectors by ordinal."""
         count = self.catalog.chunk_counts({sha256}).get(sha256, 0)
         pairs = sorted(self.vectors.get([f"{sha256}:{n}" for n in range(count)]), key=lambda pair: pair[0].ordinal)
-        decisions = {n: vector for (sha, n), vector in self.catalog.decision_vectors().items() if sha == sha256}
+        decisions = {n: vector for (_, n), vector in self.catalog.decision_vectors(sha256).items()}
         return [chunk for chunk, _ in pairs], np.stack([vector for _, vector in pairs]), decisions
 
     def close(self) -> None:

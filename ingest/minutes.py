@@ -30,8 +30,6 @@ from councilqa.ingest.metadata import MINUTES_OF, minutes_meeting
 from councilqa.ingest.motions import MinutesText, item_decisions
 from councilqa.records import Decision, MinuteItem, Minutes, Page
 
-# Part of the index stamp: raise councilqa/versions.py's MINUTES when the decisions read change.
-
 PERSON = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Councillor|Cllr)\b"
 NOT_A_TITLE = re.compile(rf"^(?:{PERSON}|RESOLVED\b|Resolved\b|AGREED\b)")  # a numbered paragraph, not an item
 NOT_A_PLAIN_TITLE = re.compile(

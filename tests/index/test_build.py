@@ -124,6 +124,7 @@ def test_interrupted_add_is_cleaned_up_on_next_open(tmp_path: Path, embedder, ma
     ingest([tmp_path / "root"], index)
     with index.catalog.transaction() as db:  # as if killed before the final commit of a new file
         db.execute("INSERT INTO pending VALUES ('deadbeef')")
+        db.execute("INSERT INTO pages (sha256, pdf_page, text) VALUES ('deadbeef', 1, 'half-written')")  # on its page
     index.vectors.upsert([Chunk("deadbeef", 0, "half-written", 1, 1, None, None, "x")], embedder.embed(["pool cost"]))
     assert all(hit.chunk.text != "half-written" for hit in index.search("pool cost", k=5))
     reopened = open_index(settings, embedder)
