@@ -190,7 +190,9 @@ class Catalog:
     def page_texts(self, pages: Collection[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, bool]]:
         """The stored text of each of `pages` ((content, PDF page) pairs) that is stored, and whether OCR read it."""
         rows = self.rows_by_keys(
-            "SELECT sha256, pdf_page, text, ocr FROM pages WHERE (sha256, pdf_page) IN (VALUES {keys})", sorted(pages)
+            "SELECT p.sha256, p.pdf_page, p.text, p.ocr FROM (VALUES {keys}) AS k "
+            "JOIN pages p ON p.sha256 = k.column1 AND p.pdf_page = k.column2",  # by the key, not a scan of pages
+            sorted(set(pages)),
         )
         return {(sha256, number): (text, bool(ocr)) for sha256, number, text, ocr in rows}
 

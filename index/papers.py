@@ -198,11 +198,15 @@ class Papers:
     def items(self, keys: Collection[tuple[str, int]] | None = None) -> list[tuple[MinuteItem, Document]]:
         """Minuted items (those of `keys`, (content, ordinal) pairs, when given), each with the first document
         holding it, in document order."""
-        select = f"SELECT sha256, {ITEM_COLUMNS} FROM items"
+        columns = ", ".join(f"i.{column.strip()}" for column in ITEM_COLUMNS.split(","))
         if keys is None:
-            rows = self._catalog.rows(f"{select} ORDER BY sha256, ordinal")
-        else:
-            rows = self._catalog.rows_by_keys(f"{select} WHERE (sha256, ordinal) IN (VALUES {{keys}})", sorted(keys))
+            rows = self._catalog.rows(f"SELECT i.sha256, {columns} FROM items i ORDER BY i.sha256, i.ordinal")
+        else:  # joined by the key, not a scan of every item
+            rows = self._catalog.rows_by_keys(
+                f"SELECT i.sha256, {columns} FROM (VALUES {{keys}}) AS k "
+                "JOIN items i ON i.sha256 = k.column1 AND i.ordinal = k.column2",
+                sorted(set(keys)),
+            )
             rows.sort(key=lambda row: (row[0], row[1]))
         holders = self._holders({row[0] for row in rows}, public_only=self.public_only)
         return [(MinuteItem(*row[1:]), holders[row[0]]) for row in rows if row[0] in holders]
