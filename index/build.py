@@ -200,13 +200,7 @@ def _prepare(
             log.exception("unexpected error reading %s", source.rel)
             item.outcome, item.error = "error", CorruptPDF(source.rel, f"could not be read ({error!r})")
         else:
-            item.document, item.pages, item.chunks, item.minutes = (
-                paper.document,
-                paper.pages,
-                paper.chunks,
-                paper.minutes,
-            )
-            item.restriction, item.warnings, item.ocr_notes = paper.restriction, paper.warnings, paper.ocr_notes
+            item.take(paper)
     item.seconds = time.perf_counter() - started
     return item
 
